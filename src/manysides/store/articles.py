@@ -1,0 +1,224 @@
+"""Fetched documents, extracted articles and their near-duplicate signatures."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from ..records import Article, RawDocument
+
+if TYPE_CHECKING:
+    from . import Store
+
+
+def sha1(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()  # noqa: S324 - identity, not security
+
+
+def _iso(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedArticle:
+    id: int
+    status: str  # "new" | "updated" | "unchanged"
+
+
+class ArticleRepo:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- documents -----------------------------------------------------------------
+    def has_document(self, url: str, body_sha1: str | None = None) -> bool:
+        if body_sha1 is None:
+            row = self.store.execute("SELECT 1 FROM documents WHERE url = ? LIMIT 1", (url,))
+        else:
+            row = self.store.execute(
+                "SELECT 1 FROM documents WHERE url = ? AND body_sha1 = ?", (url, body_sha1)
+            )
+        return row.fetchone() is not None
+
+    def known_urls(self, urls: list[str]) -> set[str]:
+        """Which of these URLs already have a document or an article."""
+        found: set[str] = set()
+        for i in range(0, len(urls), 500):
+            chunk = urls[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.store.query(
+                f"SELECT url FROM documents WHERE url IN ({marks})"  # noqa: S608 - placeholders
+                f" UNION SELECT canonical_url FROM articles WHERE canonical_url IN ({marks})",
+                tuple(chunk) * 2,
+            ):
+                found.add(r[0])
+        return found
+
+    def add_document(self, doc: RawDocument) -> tuple[int, bool]:
+        """Store a document; returns (id, created). Same URL and bytes: no new row."""
+        digest = sha1(doc.content)
+        row = self.store.execute(
+            "SELECT id FROM documents WHERE url = ? AND body_sha1 = ?", (doc.url, digest)
+        ).fetchone()
+        if row:
+            return int(row[0]), False
+        with self.store.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO documents(url, final_url, fetched_at, status, content_type, charset,"
+                " kind, body, body_sha1, origin, hints) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    doc.url, doc.final_url or doc.url,
+                    _iso(doc.fetched_at or datetime.now(UTC)), doc.status, doc.content_type,
+                    doc.charset, doc.kind, zlib.compress(doc.content, 6), digest, doc.origin,
+                    json.dumps(doc.hints, default=str),
+                ),
+            )
+            return int(cur.lastrowid or 0), True
+
+    def document_count(self) -> int:
+        return int(self.store.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def iter_documents(self, batch: int = 500) -> Iterator[tuple[int, RawDocument]]:
+        last = 0
+        while True:
+            rows = self.store.query(
+                "SELECT * FROM documents WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            )
+            if not rows:
+                return
+            for r in rows:
+                last = r["id"]
+                yield r["id"], RawDocument(
+                    url=r["url"], content=zlib.decompress(r["body"]), kind=r["kind"],
+                    final_url=r["final_url"], status=r["status"], content_type=r["content_type"],
+                    charset=r["charset"], fetched_at=_parse_iso(r["fetched_at"]),
+                    origin=r["origin"], hints=json.loads(r["hints"]),
+                )
+
+    # -- articles ------------------------------------------------------------------
+    def find_by_hash(self, text_sha1: str) -> int | None:
+        row = self.store.execute(
+            "SELECT id FROM articles WHERE text_sha1 = ? ORDER BY id LIMIT 1", (text_sha1,)
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def save_article(self, article: Article, *, report_id: int | None = None) -> SavedArticle:
+        """Insert or update by canonical URL. Text changes reset downstream stages."""
+        from . import utcnow
+
+        now = utcnow()
+        text_hash = sha1(article.text.encode("utf-8"))
+        existing = self.store.execute(
+            "SELECT id, text_sha1, title FROM articles WHERE canonical_url = ?",
+            (article.canonical_url,),
+        ).fetchone()
+        values = (
+            article.document_id, article.url, article.title, json.dumps(list(article.authors)),
+            _iso(article.published), article.source_id, article.site, article.language,
+            article.text, text_hash,
+        )
+        with self.store.transaction() as c:
+            if existing is None:
+                cur = c.execute(
+                    "INSERT INTO articles(document_id, url, title, authors, published, source_id,"
+                    " site, language, text, text_sha1, canonical_url, report_id, created_at,"
+                    " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (*values, article.canonical_url, report_id, now, now),
+                )
+                new_id = int(cur.lastrowid or 0)
+                if report_id is None:
+                    c.execute("UPDATE articles SET report_id = id WHERE id = ?", (new_id,))
+                return SavedArticle(new_id, "new")
+            art_id = int(existing["id"])
+            if existing["text_sha1"] == text_hash and existing["title"] == article.title:
+                return SavedArticle(art_id, "unchanged")
+            c.execute(
+                "UPDATE articles SET document_id = COALESCE(?, document_id), url = ?, title = ?,"
+                " authors = ?, published = COALESCE(?, published), source_id = ?, site = ?,"
+                " language = ?, text = ?, text_sha1 = ?, updated_at = ? WHERE id = ?",
+                (*values, now, art_id),
+            )
+            c.execute("DELETE FROM stage_done WHERE article_id = ?", (art_id,))
+            return SavedArticle(art_id, "updated")
+
+    def set_report(self, article_id: int, report_id: int) -> None:
+        with self.store.transaction() as c:
+            c.execute("UPDATE articles SET report_id = ? WHERE id = ?", (report_id, article_id))
+
+    def get(self, article_id: int) -> dict[str, Any] | None:
+        row = self.store.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _article_row(row) if row else None
+
+    def get_many(self, ids: list[int]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.extend(
+                _article_row(r)
+                for r in self.store.query(
+                    f"SELECT * FROM articles WHERE id IN ({marks}) ORDER BY id",  # noqa: S608
+                    tuple(chunk),
+                )
+            )
+        return out
+
+    def count(self) -> int:
+        return int(self.store.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def carriers(self, report_id: int) -> list[dict[str, Any]]:
+        """Every article (and so outlet) that carried one syndicated report."""
+        return [
+            _article_row(r)
+            for r in self.store.query(
+                "SELECT * FROM articles WHERE report_id = ? ORDER BY id", (report_id,)
+            )
+        ]
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        rows = self.store.query(
+            "SELECT a.*, snippet(articles_fts, 1, '[', ']', '…', 20) AS snippet"
+            " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+            " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            (query, limit),
+        )
+        return [_article_row(r) for r in rows]
+
+    # -- near-duplicate signatures ---------------------------------------------------
+    def save_minhash(self, article_id: int, signature: bytes) -> None:
+        from . import utcnow
+
+        with self.store.transaction() as c:
+            c.execute(
+                "INSERT OR REPLACE INTO minhashes(article_id, created_at, signature)"
+                " VALUES (?, ?, ?)",
+                (article_id, utcnow(), signature),
+            )
+
+    def recent_minhashes(self, since_iso: str) -> Iterator[tuple[int, int, bytes]]:
+        """(article_id, report_id, signature) of articles stored since a time."""
+        for r in self.store.execute(
+            "SELECT m.article_id, a.report_id, m.signature FROM minhashes m"
+            " JOIN articles a ON a.id = m.article_id WHERE m.created_at >= ? ORDER BY m.article_id",
+            (since_iso,),
+        ):
+            yield int(r[0]), int(r[1] or r[0]), bytes(r[2])
+
+
+def _article_row(row: Any) -> dict[str, Any]:
+    d = dict(row)
+    if "authors" in d:
+        d["authors"] = json.loads(d["authors"] or "[]")
+    return d

@@ -1,0 +1,52 @@
+"""Entities and quotes extracted from articles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from . import Store
+
+
+class QuoteRepo:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def replace_for_article(
+        self,
+        article_id: int,
+        entities: Iterable[tuple[str, str, str, int, int]],
+        quotes: Iterable[dict[str, Any]],
+    ) -> None:
+        """Replace an article's entities (label, text, canonical, start, end) and quotes."""
+        with self.store.transaction() as c:
+            c.execute("DELETE FROM entities WHERE article_id = ?", (article_id,))
+            c.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
+            c.executemany(
+                "INSERT INTO entities(article_id, label, text, canonical, start, end)"
+                " VALUES (?,?,?,?,?,?)",
+                [(article_id, *e) for e in entities],
+            )
+            c.executemany(
+                "INSERT INTO quotes(article_id, text, start, end, speaker, speaker_start,"
+                " speaker_end, cue, direct, quote_key) VALUES (:article_id, :text, :start, :end,"
+                " :speaker, :speaker_start, :speaker_end, :cue, :direct, :quote_key)",
+                [{"article_id": article_id, **q} for q in quotes],
+            )
+
+    def for_story(self, story_id: int) -> list[dict[str, Any]]:
+        rows = self.store.query(
+            "SELECT q.*, a.source_id, a.site FROM quotes q JOIN articles a ON a.id = q.article_id"
+            " WHERE a.story_id = ? ORDER BY q.article_id, q.start",
+            (story_id,),
+        )
+        return [dict(r) for r in rows]
+
+    def entities_for_story(self, story_id: int) -> list[dict[str, Any]]:
+        rows = self.store.query(
+            "SELECT e.* FROM entities e JOIN articles a ON a.id = e.article_id"
+            " WHERE a.story_id = ? ORDER BY e.article_id, e.start",
+            (story_id,),
+        )
+        return [dict(r) for r in rows]

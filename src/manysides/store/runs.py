@@ -1,0 +1,96 @@
+"""Runs, per-item errors and persisted stage state."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from . import Store
+
+
+class RunRepo:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def start(self, command: str) -> int:
+        from . import utcnow
+
+        with self.store.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO runs(command, started_at) VALUES (?, ?)", (command, utcnow())
+            )
+            return int(cur.lastrowid or 0)
+
+    def finish(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
+        from . import utcnow
+
+        with self.store.transaction() as c:
+            c.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
+                (utcnow(), status, json.dumps(summary, default=str), run_id),
+            )
+
+    def record_error(
+        self, run_id: int | None, stage: str, item: str, kind: str, code: str, message: str
+    ) -> None:
+        from . import utcnow
+
+        with self.store.transaction() as c:
+            c.execute(
+                "INSERT INTO errors(run_id, at, stage, item, kind, code, message)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (run_id, utcnow(), stage, item[:2000], kind, code, message[:2000]),
+            )
+
+    def errors(self, run_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        if run_id is None:
+            rows = self.store.query("SELECT * FROM errors ORDER BY id DESC LIMIT ?", (limit,))
+        else:
+            rows = self.store.query(
+                "SELECT * FROM errors WHERE run_id = ? ORDER BY id LIMIT ?", (run_id, limit)
+            )
+        return [dict(r) for r in rows]
+
+    def last_runs(self, limit: int = 10) -> list[dict[str, Any]]:
+        rows = self.store.query("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [dict(r) | {"summary": json.loads(r["summary"])} for r in rows]
+
+    # -- stage state (e.g. the online clusterer's model) ------------------------------
+    def load_state(self, stage: str, version: int) -> bytes | None:
+        row = self.store.execute(
+            "SELECT state FROM stage_state WHERE stage = ? AND version = ?", (stage, version)
+        ).fetchone()
+        return bytes(row["state"]) if row else None
+
+    def save_state(self, stage: str, version: int, state: bytes) -> None:
+        from . import utcnow
+
+        with self.store.transaction() as c:
+            c.execute(
+                "INSERT INTO stage_state(stage, version, updated_at, state) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(stage) DO UPDATE SET version = excluded.version,"
+                " updated_at = excluded.updated_at, state = excluded.state",
+                (stage, version, utcnow(), state),
+            )
+
+    # -- per-article stage bookkeeping (which articles a stage has processed) --------
+    def pending(self, stage: str, version: int, limit: int | None = None) -> list[int]:
+        sql = (
+            "SELECT a.id FROM articles a LEFT JOIN stage_done d"
+            " ON d.article_id = a.id AND d.stage = ? AND d.version = ?"
+            " WHERE d.article_id IS NULL ORDER BY a.id"
+        )
+        params: tuple = (stage, version)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (limit,)
+        return [r[0] for r in self.store.query(sql, params)]
+
+    def mark_done(self, stage: str, version: int, article_ids: list[int]) -> None:
+        with self.store.transaction() as c:
+            c.executemany(
+                "INSERT INTO stage_done(stage, article_id, version) VALUES (?, ?, ?)"
+                " ON CONFLICT(stage, article_id) DO UPDATE SET version = excluded.version",
+                [(stage, i, version) for i in article_ids],
+            )

@@ -1,0 +1,102 @@
+"""Stories (events) and which articles belong to them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from . import Store
+
+
+class StoryRepo:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def create(self, story_id: int, headline: str, seen_at: str) -> None:
+        with self.store.transaction() as c:
+            c.execute(
+                "INSERT OR IGNORE INTO stories(id, headline, first_seen, last_updated)"
+                " VALUES (?, ?, ?, ?)",
+                (story_id, headline, seen_at, seen_at),
+            )
+
+    def assign(self, article_id: int, story_id: int) -> None:
+        with self.store.transaction() as c:
+            c.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
+
+    def merge(self, absorbed: int, into: int) -> None:
+        """Record that story ``absorbed`` was merged into ``into``; move its articles."""
+        with self.store.transaction() as c:
+            c.execute("UPDATE stories SET merged_into = ? WHERE id = ?", (into, absorbed))
+            c.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (into, absorbed))
+            c.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, absorbed))
+
+    def refresh(self, story_id: int, headline: str | None = None) -> None:
+        """Recompute counts and times of one story from its articles."""
+        with self.store.transaction() as c:
+            c.execute(
+                "UPDATE stories SET"
+                " n_articles = (SELECT COUNT(*) FROM articles WHERE story_id = :id),"
+                " n_outlets = (SELECT COUNT(DISTINCT COALESCE(source_id, site)) FROM articles"
+                "   WHERE story_id = :id),"
+                " last_updated = COALESCE((SELECT MAX(COALESCE(published, created_at))"
+                "   FROM articles WHERE story_id = :id), last_updated),"
+                " first_seen = COALESCE((SELECT MIN(COALESCE(published, created_at))"
+                "   FROM articles WHERE story_id = :id), first_seen)"
+                " WHERE id = :id",
+                {"id": story_id},
+            )
+            if headline is not None:
+                c.execute("UPDATE stories SET headline = ? WHERE id = ?", (headline, story_id))
+
+    def get(self, story_id: int) -> dict[str, Any] | None:
+        row = self.store.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row and row["merged_into"]:
+            return self.get(int(row["merged_into"]))
+        return dict(row) if row else None
+
+    def article_ids(self, story_id: int) -> list[int]:
+        return [
+            r[0]
+            for r in self.store.query(
+                "SELECT id FROM articles WHERE story_id = ? ORDER BY id", (story_id,)
+            )
+        ]
+
+    def max_id(self) -> int:
+        return int(self.store.execute("SELECT COALESCE(MAX(id), 0) FROM stories").fetchone()[0])
+
+    def list(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        min_outlets: int = 1,
+        limit: int = 200,
+    ) -> list[dict[str, Any]]:
+        """Live (not merged) stories updated in [since, until), busiest first."""
+        rows = self.store.query(
+            "SELECT * FROM stories WHERE merged_into IS NULL AND n_outlets >= ?"
+            " AND (? IS NULL OR last_updated >= ?) AND (? IS NULL OR first_seen < ?)"
+            " ORDER BY n_outlets DESC, n_articles DESC, last_updated DESC LIMIT ?",
+            (min_outlets, since, since, until, until, limit),
+        )
+        return [dict(r) for r in rows]
+
+    def outlets(self, story_id: int) -> list[dict[str, Any]]:
+        rows = self.store.query(
+            "SELECT COALESCE(s.id, a.site) AS source_id, COALESCE(s.name, a.site) AS name,"
+            " COALESCE(s.leaning, 'unrated') AS leaning, COUNT(*) AS articles"
+            " FROM articles a LEFT JOIN sources s ON s.id = a.source_id"
+            " WHERE a.story_id = ? GROUP BY 1, 2, 3 ORDER BY articles DESC, name",
+            (story_id,),
+        )
+        return [dict(r) for r in rows]
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        rows = self.store.query(
+            "SELECT s.* FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid"
+            " WHERE stories_fts MATCH ? AND s.merged_into IS NULL ORDER BY rank LIMIT ?",
+            (query, limit),
+        )
+        return [dict(r) for r in rows]

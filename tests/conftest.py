@@ -1,0 +1,33 @@
+"""Shared fixtures. No test reaches the internet; quality gates need ../shared/data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def shared_data_dir() -> Path:
+    return Path(os.environ.get("MANYSIDES_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The evaluation data folder; quality-gate tests skip cleanly without it."""
+    path = shared_data_dir()
+    if not path.is_dir():
+        pytest.skip(f"quality gate: {path} not present")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every test's data and config out of the real user directories."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("MANYSIDES_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "share"))
+    monkeypatch.delenv("MANYSIDES_CONFIG", raising=False)
