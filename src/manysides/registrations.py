@@ -40,7 +40,7 @@ STEPS: dict[str, Step] = {
     s.name: s
     for s in (
         Step(
-            "fetch", _lazy(".pipeline.ingest", "fetch_step"),
+            "fetch", _lazy(".pipeline.fetch", "fetch_step"),
             requires=("sources", "feeds"), assigns=("documents", "articles", "minhashes"),
             doc="Fetch feeds and sitemaps of the enabled sources, then their article pages.",
         ),
