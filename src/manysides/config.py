@@ -117,6 +117,13 @@ class BriefingConfig:
     build_time: str = "06:00"
     output_dir: str = ""  # empty: $XDG_DATA_HOME/manysides/briefings
     base_url: str = "http://127.0.0.1:8000"
+    timezone: str = ""  # IANA name for the briefing date and build_time; empty: UTC date
+    blindspot_section: str = "Blindspots"
+    other_section: str = "More news"  # stories whose section is not listed in `sections`
+    momentum_hours: float = 6.0
+    quotes_per_story: int = 3
+    facts_per_story: int = 5
+    articles_per_story: int = 15
 
 
 @dataclass(frozen=True)
@@ -131,12 +138,16 @@ class EmailConfig:
     sender: str = ""
     recipients: tuple[str, ...] = ()
     timeout: float = 30.0
+    subject: str = "{title}: {date}"
+    send_on_build: bool = False  # `manysides run` mails the briefing after building it
 
 
 @dataclass(frozen=True)
 class ServeConfig:
     host: str = "127.0.0.1"
     port: int = 8000
+    page_cache: int = 512  # rendered pages kept in memory (keyed on stored data version)
+    search_limit: int = 20
 
 
 @dataclass(frozen=True)
