@@ -36,6 +36,16 @@ class RunContext:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     paths: Sequence[Path] = ()  # inputs for the "ingest" step
     options: dict[str, Any] = field(default_factory=dict)
+    # Per-run resources a step builds once and later calls reuse (catalog, dedupe index,
+    # worker pool); closed by ``run_steps`` at the end of the run.
+    resources: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def close(self) -> None:
+        for resource in self.resources.values():
+            closer = getattr(resource, "close", None)
+            if callable(closer):
+                closer()
+        self.resources.clear()
 
     def record_error(self, stage: str, item: str, exc: BaseException) -> None:
         """Record one failed item; the run goes on."""
@@ -65,6 +75,7 @@ def run_steps(ctx: RunContext, steps: Sequence[str], command: str) -> Report:
         status = "interrupted"
         raise
     finally:
+        ctx.close()
         if status == "ok" and ctx.report.errors:
             status = "partial"
         ctx.store.runs.finish(ctx.run_id, status, ctx.report.as_dict())
