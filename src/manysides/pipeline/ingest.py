@@ -89,7 +89,7 @@ class Ingestor:
     # -- saving --------------------------------------------------------------------
     def save_batch(self, docs: Sequence[RawDocument], *, reprocess: bool = False) -> None:
         """Store, extract and save a batch of documents (one transaction)."""
-        ctx, store, report = self.ctx, self.ctx.store, self.ctx.report
+        store, report = self.ctx.store, self.ctx.report
         fresh: list[RawDocument] = []
         for doc in docs:
             if not reprocess and store.articles.has_document(doc.url, _sha1(doc.content)):
