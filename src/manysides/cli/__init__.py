@@ -45,9 +45,9 @@ for _module in (ingest, sources, extract, stories, quotes, summarize, briefing):
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point."""
+    """Console entry point: click handles usage errors (exit 2); ours become one line."""
     try:
-        code = app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="manysides")
     except UserError as exc:
         print(f"manysides: error: {exc}", file=sys.stderr)
         sys.exit(2)
@@ -57,16 +57,3 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("manysides: interrupted", file=sys.stderr)
         sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(130)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2)
-        raise
-    if isinstance(code, int) and code:
-        sys.exit(code)
