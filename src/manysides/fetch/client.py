@@ -1,0 +1,382 @@
+"""The asynchronous HTTP fetcher.
+
+``Fetcher`` wraps one ``httpx.AsyncClient`` and adds what a polite, safe news crawler
+needs: global and per-host concurrency limits, a per-host delay (raised to robots.txt's
+Crawl-delay, capped), robots.txt, conditional GET, retries with exponential backoff on
+429/5xx and connection errors (honouring Retry-After), a total deadline per attempt
+(so a server that trickles bytes cannot hold a slot forever), a maximum body size,
+manual redirects with every hop re-checked by the address guard, and charset detection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import email.utils
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Literal
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+
+from ..config import FetchConfig
+from ..errors import BlockedURLError, FetchError
+from ..records import FetchResult
+from .robots import RobotsCache
+from .safety import check_url, split_host
+
+Kind = Literal["page", "feed", "any"]
+
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+RETRY_CODES = frozenset({429, 500, 502, 503, 504})
+PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/plain")
+ACCEPT = {
+    "page": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+    "feed": "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5",
+    "any": "*/*",
+}
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status (after any retries)."""
+
+    def __init__(self, message: str, *, status: int, item: str | None = None) -> None:
+        super().__init__(message, item=item)
+        self.status = status
+
+
+@dataclass
+class _HostSlot:
+    semaphore: asyncio.Semaphore
+    lock: asyncio.Lock
+    next_start: float = 0.0
+
+
+@dataclass
+class _Raw:
+    status: int
+    headers: httpx.Headers
+    content: bytes
+
+
+def strip_fragment(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or HTTP-date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = now if now is not None else time.time()
+    return max(0.0, when.timestamp() - current)
+
+
+class Fetcher:
+    """``async with Fetcher(cfg) as f: res = await f.get(url)``."""
+
+    def __init__(
+        self, config: FetchConfig, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self.config = config
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._global = asyncio.Semaphore(max(1, config.concurrency))
+        self._hosts: dict[str, _HostSlot] = {}
+        self._robots = RobotsCache(self._load_robots, config.user_agent)
+
+    async def __aenter__(self) -> Fetcher:
+        cfg = self.config
+        timeout = httpx.Timeout(
+            connect=cfg.connect_timeout, read=cfg.read_timeout, write=cfg.read_timeout,
+            pool=cfg.total_timeout,
+        )
+        self._client = httpx.AsyncClient(
+            transport=self._transport,
+            timeout=timeout,
+            follow_redirects=False,
+            headers={"User-Agent": cfg.user_agent, "Accept-Language": "en;q=1.0, *;q=0.5"},
+            limits=httpx.Limits(max_connections=max(1, cfg.concurrency), max_keepalive_connections=8),
+            trust_env=False,
+        )
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    # -- public ------------------------------------------------------------------------
+    async def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        kind: Kind = "page",
+    ) -> FetchResult:
+        """Fetch one URL. ``kind="page"`` rejects non-text content; feeds accept any type.
+
+        Returns a ``FetchResult`` (``not_modified=True`` on 304); raises ``FetchError`` or
+        ``BlockedURLError`` with a one-line message otherwise.
+        """
+        start_url = strip_fragment(url)
+        headers = {"Accept": ACCEPT[kind]}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        raw, final_url = await self._follow(start_url, headers, robots=self.config.respect_robots)
+        fetched_at = datetime.now(UTC)
+        flat = {k.lower(): v for k, v in raw.headers.items()}
+        content_type, declared = parse_content_type(flat.get("content-type", ""))
+        if raw.status == 304:
+            return FetchResult(
+                url=start_url, final_url=final_url, status=304, headers=flat, content=b"",
+                content_type=content_type, charset=None, fetched_at=fetched_at, not_modified=True,
+            )
+        if not 200 <= raw.status < 300:
+            raise HTTPStatusError(
+                f"HTTP {raw.status} for {final_url}", status=raw.status, item=start_url
+            )
+        if kind == "page":
+            check_page_type(content_type, raw.content, final_url)
+        charset = detect_charset(raw.content, declared) if kind != "any" else declared
+        return FetchResult(
+            url=start_url, final_url=final_url, status=raw.status, headers=flat,
+            content=raw.content, content_type=content_type, charset=charset, fetched_at=fetched_at,
+        )
+
+    # -- redirects, guard, robots ------------------------------------------------------
+    async def _follow(self, url: str, headers: dict[str, str], *, robots: bool) -> tuple[_Raw, str]:
+        seen = {url}
+        current = url
+        hops = 0
+        while True:
+            await check_url(current, self.config)
+            if robots:
+                ok, reason = await self._robots.allowed(current)
+                if not ok:
+                    raise BlockedURLError(f"robots.txt forbids {current}: {reason}", item=url)
+            raw = await self._request(current, headers)
+            location = raw.headers.get("location")
+            if raw.status not in REDIRECT_CODES or not location:
+                return raw, current
+            hops += 1
+            target = strip_fragment(urljoin(current, location.strip()))
+            if target in seen:
+                raise FetchError(f"redirect loop at {current} -> {target}", item=url)
+            if hops > self.config.max_redirects:
+                raise FetchError(
+                    f"too many redirects (more than {self.config.max_redirects}) from {url}",
+                    item=url,
+                )
+            split_host(target)  # scheme check with a clear message before anything else
+            seen.add(target)
+            current = target
+
+    async def _load_robots(self, robots_url: str) -> tuple[int, bytes]:
+        raw, _final = await self._follow(robots_url, {"Accept": "text/plain"}, robots=False)
+        return raw.status, raw.content
+
+    # -- one request with retries --------------------------------------------------------
+    async def _request(self, url: str, headers: dict[str, str]) -> _Raw:
+        cfg = self.config
+        attempts = max(0, cfg.retries) + 1
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                raw = await self._attempt(url, headers)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                if last:
+                    raise FetchError(
+                        f"cannot connect to {url} after {attempts} attempt(s): {_why(exc)}",
+                        item=url,
+                    ) from None
+                await asyncio.sleep(self._backoff(attempt))
+                continue
+            if raw.status in RETRY_CODES and not last:
+                wait = retry_after_seconds(raw.headers.get("retry-after"))
+                if wait is None:
+                    wait = self._backoff(attempt)
+                await asyncio.sleep(min(wait, cfg.max_retry_after))
+                continue
+            if raw.status in RETRY_CODES:
+                raise HTTPStatusError(
+                    f"HTTP {raw.status} for {url} after {attempts} attempt(s)",
+                    status=raw.status, item=url,
+                )
+            return raw
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.config.backoff * (2**attempt), self.config.max_retry_after)
+
+    async def _attempt(self, url: str, headers: dict[str, str]) -> _Raw:
+        assert self._client is not None, "use 'async with Fetcher(...)'"
+        _scheme, host, port = split_host(url)
+        slot = self._hosts.setdefault(
+            f"{host}:{port}",
+            _HostSlot(asyncio.Semaphore(max(1, self.config.per_host_concurrency)), asyncio.Lock()),
+        )
+        async with self._global, slot.semaphore:
+            await self._wait_turn(slot, url)
+            try:
+                async with asyncio.timeout(self.config.total_timeout):
+                    return await self._send(url, headers)
+            except TimeoutError:
+                raise FetchError(
+                    f"timed out after {self.config.total_timeout:g}s in total fetching {url}",
+                    item=url,
+                ) from None
+            except (httpx.ConnectError, httpx.ConnectTimeout):
+                raise
+            except httpx.TimeoutException as exc:
+                raise FetchError(f"timed out fetching {url}: {_why(exc)}", item=url) from None
+            except httpx.HTTPError as exc:
+                raise FetchError(f"HTTP failure fetching {url}: {_why(exc)}", item=url) from None
+
+    async def _wait_turn(self, slot: _HostSlot, url: str) -> None:
+        delay = self.config.per_host_delay
+        if self.config.respect_robots and not url.endswith("/robots.txt"):
+            delay = max(delay, await self._robots.crawl_delay(url))
+        loop = asyncio.get_running_loop()
+        async with slot.lock:
+            now = loop.time()
+            wait = max(0.0, slot.next_start - now)
+            slot.next_start = max(now, slot.next_start) + delay
+        if wait:
+            await asyncio.sleep(wait)
+
+    async def _send(self, url: str, headers: dict[str, str]) -> _Raw:
+        assert self._client is not None
+        limit = self.config.max_bytes
+        async with self._client.stream("GET", url, headers=headers) as response:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise FetchError(
+                    f"response too large: {url} declares {int(declared)} bytes"
+                    f" (limit fetch.max_bytes = {limit})",
+                    item=url,
+                )
+            chunks: list[bytes] = []
+            size = 0
+            if response.status_code not in REDIRECT_CODES and response.status_code != 304:
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        raise FetchError(
+                            f"response too large: {url} exceeded {limit} bytes"
+                            " (limit fetch.max_bytes)",
+                            item=url,
+                        )
+                    chunks.append(chunk)
+            return _Raw(response.status_code, response.headers, b"".join(chunks))
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+# -- content type and charset ---------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""", re.I)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def parse_content_type(value: str) -> tuple[str, str | None]:
+    """(media type, charset parameter) of a Content-Type header."""
+    parts = [p.strip() for p in value.split(";")]
+    media = parts[0].lower() if parts else ""
+    charset = None
+    for param in parts[1:]:
+        key, _, val = param.partition("=")
+        if key.strip().lower() == "charset" and val.strip():
+            charset = val.strip().strip("\"'")
+    return media, charset
+
+
+def _valid_codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _decodes(content: bytes, codec: str) -> bool:
+    try:
+        content.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def detect_charset(content: bytes, declared: str | None) -> str:
+    """Charset of a body: BOM, then header, then ``<meta>``/XML declaration, then detection.
+
+    A declared charset that cannot decode the bytes is ignored (servers lie).
+    """
+    for bom, codec in _BOMS:
+        if content.startswith(bom):
+            return codec
+    head = content[:4096]
+    meta = _META_CHARSET.search(head) or _XML_DECL.search(head)
+    for candidate in (declared, meta.group(1).decode("ascii", "replace") if meta else None):
+        codec = _valid_codec(candidate)
+        if codec is None:
+            continue
+        if codec in ("ascii", "us-ascii") and not _decodes(content, codec):
+            codec = "cp1252"  # mislabeled Western text is the common case
+        if _decodes(content, codec) or (codec == "cp1252" and _decodes(content, "latin-1")):
+            return "windows-1252" if codec == "cp1252" else codec
+    if _decodes(content, "utf-8"):
+        return "utf-8"
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(content[:200_000]))
+    if not matches:
+        return "windows-1252"
+    best = min(matches, key=lambda m: m.chaos)
+    # Ties are common for short text; English-language news favours Windows-1252.
+    for m in matches:
+        if m.chaos <= best.chaos + 0.01 and "cp1252" in (m.encoding, *m.could_be_from_charset):
+            return "windows-1252"
+    return best.encoding
+
+
+def check_page_type(content_type: str, content: bytes, url: str) -> None:
+    """Reject binary bodies for article pages (images, PDFs, archives, octet streams)."""
+    if content_type:
+        if content_type in PAGE_TYPES or content_type.endswith("+xml"):
+            return
+        raise FetchError(f"not an HTML page: {url} is {content_type}", item=url)
+    if b"\x00" in content[:2048]:
+        raise FetchError(f"not an HTML page: {url} has binary content", item=url)

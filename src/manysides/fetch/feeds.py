@@ -1,0 +1,201 @@
+"""RSS/Atom feeds (feedparser) and sitemaps (lxml, hardened) → ``FeedEntry`` records."""
+
+from __future__ import annotations
+
+import calendar
+import gzip
+import html
+import io
+import re
+import zlib
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+from ..errors import ParseError
+from ..records import FeedEntry
+
+MAX_DECOMPRESSED = 50_000_000
+_TAGS = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def _gunzip(content: bytes, url: str) -> bytes:
+    if not content.startswith(b"\x1f\x8b"):
+        return content
+    try:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        out = d.decompress(content, MAX_DECOMPRESSED)
+    except zlib.error as exc:
+        raise ParseError(f"broken gzip data in {url}: {exc}", item=url) from None
+    if d.unconsumed_tail:
+        raise ParseError(f"{url} decompresses to more than {MAX_DECOMPRESSED} bytes", item=url)
+    return out
+
+
+def sniff_kind(content: bytes) -> str:
+    """"sitemap" for ``<urlset>``/``<sitemapindex>`` documents, otherwise "feed"."""
+    head = content[:200_000]
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            head = gzip.GzipFile(fileobj=io.BytesIO(content)).read(8192)
+        except (OSError, EOFError):
+            return "feed"
+    text = head[:8192].lower()
+    match = re.search(rb"<(?![?!])([a-z0-9_:.-]+)", text)
+    if match:
+        local = match.group(1).split(b":")[-1]
+        if local in (b"urlset", b"sitemapindex"):
+            return "sitemap"
+    return "feed"
+
+
+def _http_url(base: str, link: str) -> str | None:
+    link = (link or "").strip()
+    if not link:
+        return None
+    url = urljoin(base, link)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return parts._replace(fragment="").geturl()
+
+
+def _clean(text: str, limit: int = 1000) -> str:
+    return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", text or ""))).strip()[:limit]
+
+
+def _struct_to_dt(value: object) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def parse_feed(content: bytes, url: str) -> list[FeedEntry]:
+    """Entries of an RSS or Atom feed, deduplicated by GUID and link, links absolute.
+
+    A feed with recoverable errors (``bozo``) is accepted when it still has entries;
+    otherwise ``ParseError``.
+    """
+    import feedparser
+
+    data = _gunzip(content, url)
+    parsed = feedparser.parse(data, response_headers={"content-location": url})
+    if not parsed.entries:
+        if parsed.get("bozo"):
+            why = parsed.get("bozo_exception")
+            raise ParseError(f"not a valid feed: {url}: {why}", item=url)
+        if not parsed.get("version"):
+            raise ParseError(f"not an RSS or Atom feed: {url}", item=url)
+        return []
+    out: list[FeedEntry] = []
+    seen: set[str] = set()
+    for entry in parsed.entries:
+        guid = str(entry.get("id") or "").strip()
+        link = _http_url(url, str(entry.get("link") or ""))
+        if link is None and guid:
+            link = _http_url(url, guid)
+        if link is None:
+            continue
+        keys = {link, guid} - {""}
+        if keys & seen:
+            continue
+        seen |= keys
+        authors: list[str] = []
+        for a in entry.get("authors") or ():
+            name = _clean(str(a.get("name") or ""), 200) if isinstance(a, dict) else ""
+            if name and name not in authors:
+                authors.append(name)
+        if not authors and entry.get("author"):
+            authors.append(_clean(str(entry.get("author")), 200))
+        published = _struct_to_dt(entry.get("published_parsed")) or _struct_to_dt(
+            entry.get("updated_parsed")
+        )
+        out.append(
+            FeedEntry(
+                url=link,
+                guid=guid or link,
+                title=_clean(str(entry.get("title") or ""), 500),
+                published=published,
+                authors=tuple(authors),
+                summary=_clean(str(entry.get("summary") or "")),
+            )
+        )
+    return out
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def _child_text(el: object, name: str) -> str:
+    for child in el:  # type: ignore[attr-defined]
+        if _local(child.tag) == name:
+            return (child.text or "").strip()
+    return ""
+
+
+def parse_sitemap(content: bytes, url: str) -> tuple[list[FeedEntry], list[str]]:
+    """(entries, child sitemap URLs) of a sitemap, sitemap index or Google News sitemap.
+
+    Parsed with a hardened lxml parser: no network, no DTD, no entity expansion.
+    """
+    from lxml import etree
+
+    data = _gunzip(content, url)
+    if b"<!ENTITY" in data[:100_000].upper():
+        raise ParseError(f"refusing sitemap with entity declarations: {url}", item=url)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+        huge_tree=False, recover=True, remove_comments=True, remove_pis=True,
+    )
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        raise ParseError(f"not a valid sitemap: {url}: {exc}", item=url) from None
+    if root is None:
+        raise ParseError(f"not a valid sitemap: {url}: empty or unreadable XML", item=url)
+    kind = _local(root.tag)
+    if kind == "sitemapindex":
+        children: list[str] = []
+        for sm in root:
+            if _local(sm.tag) != "sitemap":
+                continue
+            loc = _http_url(url, _child_text(sm, "loc"))
+            if loc and loc not in children:
+                children.append(loc)
+        return [], children
+    if kind != "urlset":
+        raise ParseError(f"not a sitemap: {url} has root element <{kind}>", item=url)
+    entries: list[FeedEntry] = []
+    seen: set[str] = set()
+    for node in root:
+        if _local(node.tag) != "url":
+            continue
+        loc = _http_url(url, _child_text(node, "loc"))
+        if loc is None or loc in seen:
+            continue
+        seen.add(loc)
+        title = ""
+        published = _parse_iso(_child_text(node, "lastmod"))
+        for child in node:
+            if _local(child.tag) == "news":
+                title = _clean(_child_text(child, "title"), 500)
+                published = _parse_iso(_child_text(child, "publication_date")) or published
+        entries.append(FeedEntry(url=loc, guid=loc, title=title, published=published))
+    return entries, []

@@ -1,0 +1,100 @@
+"""robots.txt rules, fetched once per host and cached for the fetcher's lifetime.
+
+Following RFC 9309: a 4xx robots.txt (missing) allows everything; a 5xx or an
+unreachable robots.txt disallows everything on that host for this run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
+
+MAX_ROBOTS_BYTES = 512_000
+MAX_CRAWL_DELAY = 10.0
+
+# (robots_url) -> (status, body); raises on network failure
+RobotsLoader = Callable[[str], Awaitable[tuple[int, bytes]]]
+
+
+@dataclass(frozen=True)
+class RobotsRules:
+    parser: RobotFileParser | None  # None: blanket rule below
+    allow_all: bool
+    reason: str = ""
+
+    def allowed(self, agent: str, url: str) -> bool:
+        if self.parser is None:
+            return self.allow_all
+        return self.parser.can_fetch(agent, url)
+
+    def crawl_delay(self, agent: str) -> float:
+        if self.parser is None:
+            return 0.0
+        try:
+            delay = self.parser.crawl_delay(agent)
+        except (ValueError, TypeError):
+            return 0.0
+        return min(float(delay or 0.0), MAX_CRAWL_DELAY)
+
+
+def parse_robots(body: bytes) -> RobotsRules:
+    parser = RobotFileParser()
+    text = body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
+    parser.parse(text.splitlines())
+    return RobotsRules(parser, allow_all=True)
+
+
+def robots_url(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/robots.txt"
+
+
+class RobotsCache:
+    """Per-host robots rules; concurrent lookups for one host share one fetch."""
+
+    def __init__(self, loader: RobotsLoader, agent: str) -> None:
+        self._loader = loader
+        self._agent = agent.split("/", 1)[0].split()[0] if agent.strip() else "*"
+        self._rules: dict[str, RobotsRules] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    @property
+    def agent(self) -> str:
+        return self._agent
+
+    async def rules(self, url: str) -> RobotsRules:
+        key = robots_url(url)
+        if key in self._rules:
+            return self._rules[key]
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            if key not in self._rules:
+                self._rules[key] = await self._load(key)
+        return self._rules[key]
+
+    async def _load(self, key: str) -> RobotsRules:
+        from ..errors import BlockedURLError, FetchError
+
+        try:
+            status, body = await self._loader(key)
+        except BlockedURLError:
+            raise
+        except FetchError as exc:
+            return RobotsRules(None, allow_all=False, reason=f"robots.txt unreachable: {exc.message}")
+        if 200 <= status < 300:
+            return parse_robots(body)
+        if 400 <= status < 500:
+            return RobotsRules(None, allow_all=True)
+        return RobotsRules(None, allow_all=False, reason=f"robots.txt answered HTTP {status}")
+
+    async def allowed(self, url: str) -> tuple[bool, str]:
+        """(allowed, reason) for fetching this URL."""
+        rules = await self.rules(url)
+        ok = rules.allowed(self._agent, url)
+        return ok, "" if ok else (rules.reason or f"disallowed by {robots_url(url)}")
+
+    async def crawl_delay(self, url: str) -> float:
+        return (await self.rules(url)).crawl_delay(self._agent)
