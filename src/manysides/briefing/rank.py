@@ -1,0 +1,203 @@
+"""Ranking: which of the day's stories make the briefing, in which section and order.
+
+Pure functions over ``Perspective`` records. Importance grows with the number of distinct
+outlets and of distinct reports (syndicated copies counted once), with the spread across
+sides (left, center, right), with recency (latest report) and with momentum (share of
+articles published in the last ``momentum_hours``). A story that already appeared in an
+earlier briefing comes back only with new reporting, and then carries "what's new".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ..config import BriefingConfig
+from ..perspectives.records import SIDES, Perspective
+from .records import BriefingItem, BriefingSection, WhatsNew
+
+RECENCY_HALF_LIFE_HOURS = 12.0
+
+
+@dataclass(frozen=True)
+class RankOptions:
+    max_stories: int = 20
+    per_section: int = 6
+    min_outlets: int = 2
+    sections: tuple[str, ...] = ("US", "World", "Business", "Science & Tech", "Blindspots")
+    blindspot_section: str = "Blindspots"
+    other_section: str = "More news"
+    momentum_hours: float = 6.0
+
+    @classmethod
+    def from_config(cls, cfg: BriefingConfig) -> RankOptions:
+        return cls(
+            max_stories=cfg.max_stories,
+            per_section=cfg.per_section,
+            min_outlets=cfg.min_outlets,
+            sections=tuple(cfg.sections),
+            blindspot_section=cfg.blindspot_section,
+            other_section=cfg.other_section,
+            momentum_hours=cfg.momentum_hours,
+        )
+
+    def section_order(self) -> list[str]:
+        """Display order: configured sections, ``other_section`` before the blindspots."""
+        order = list(self.sections)
+        if self.other_section and self.other_section not in order:
+            if self.blindspot_section in order:
+                order.insert(order.index(self.blindspot_section), self.other_section)
+            else:
+                order.append(self.other_section)
+        return order
+
+
+@dataclass(frozen=True)
+class PreviousAppearance:
+    """Where a story stood when it was last in a briefing."""
+
+    date: str
+    n_articles: int
+    max_article_id: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    perspective: Perspective
+    previous: PreviousAppearance | None = None
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """ISO 8601 to an aware UTC datetime (naive values are taken as UTC); None if bad."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def max_article_id(p: Perspective) -> int:
+    return max((a.id for a in p.articles), default=0)
+
+
+def sides_covered(p: Perspective) -> int:
+    return sum(1 for side in SIDES if p.coverage.by_side.get(side, 0) > 0)
+
+
+def momentum(p: Perspective, now: datetime, hours: float) -> float:
+    """Share of the story's dated articles published within ``hours`` before ``now``."""
+    times = [t for t in (parse_time(a.published) for a in p.articles) if t is not None]
+    if not times:
+        return 0.0
+    recent = sum(1 for t in times if 0 <= (now - t).total_seconds() <= hours * 3600)
+    return recent / len(times)
+
+
+def recency(p: Perspective, now: datetime) -> float:
+    """1.0 for a report right now, halving every ``RECENCY_HALF_LIFE_HOURS``."""
+    latest = parse_time(p.coverage.latest_report)
+    if latest is None:
+        latest = max((t for t in (parse_time(a.published) for a in p.articles) if t), default=None)
+    if latest is None:
+        return 0.25
+    age_hours = max(0.0, (now - latest).total_seconds() / 3600)
+    return 0.5 ** (age_hours / RECENCY_HALF_LIFE_HOURS)
+
+
+def importance(p: Perspective, now: datetime, momentum_hours: float = 6.0) -> float:
+    """A story's importance score (higher is more important)."""
+    cov = p.coverage
+    reports = max(cov.n_reports, 1 if cov.n_articles else 0)
+    base = 2.0 * math.log2(1 + cov.n_outlets) + math.log2(1 + reports) + 0.75 * sides_covered(p)
+    return base * (0.5 + 0.5 * recency(p, now)) * (1 + 0.5 * momentum(p, now, momentum_hours))
+
+
+def has_new_reporting(p: Perspective, previous: PreviousAppearance | None) -> bool:
+    if previous is None:
+        return True
+    return (
+        p.coverage.n_articles > previous.n_articles
+        or max_article_id(p) > previous.max_article_id
+    )
+
+
+def whats_new(p: Perspective, previous: PreviousAppearance) -> WhatsNew:
+    new = [a for a in p.articles if a.id > previous.max_article_id]
+    old_outlets = {a.outlet for a in p.articles if a.id <= previous.max_article_id}
+    new_outlets: list[str] = []
+    for a in new:
+        if a.outlet not in old_outlets and a.outlet not in new_outlets:
+            new_outlets.append(a.outlet)
+    return WhatsNew(
+        since=previous.date,
+        previous_articles=previous.n_articles,
+        new_articles=new,
+        new_outlets=new_outlets,
+    )
+
+
+def section_for(p: Perspective, opts: RankOptions) -> str | None:
+    """The briefing section of a story, or None when no configured section takes it."""
+    if p.coverage.blindspot and opts.blindspot_section in opts.sections:
+        return opts.blindspot_section
+    if p.section in opts.sections and p.section != opts.blindspot_section:
+        return p.section
+    return opts.other_section or None
+
+
+def rank(
+    candidates: Iterable[Candidate], now: datetime, opts: RankOptions
+) -> list[BriefingSection]:
+    """Select and order stories into sections (empty sections are left out)."""
+    scored: list[tuple[float, Candidate, str]] = []
+    for c in candidates:
+        p = c.perspective
+        if p.coverage.n_outlets < opts.min_outlets or not has_new_reporting(p, c.previous):
+            continue
+        section = section_for(p, opts)
+        if section is None:
+            continue
+        scored.append((importance(p, now, opts.momentum_hours), c, section))
+    scored.sort(key=lambda t: (-t[0], t[1].perspective.story_id))
+
+    chosen: dict[str, list[tuple[float, Candidate]]] = {}
+    total = 0
+    for score, c, section in scored:
+        if total >= opts.max_stories:
+            break
+        bucket = chosen.setdefault(section, [])
+        if len(bucket) >= opts.per_section:
+            continue
+        bucket.append((score, c))
+        total += 1
+    return _number(chosen, opts.section_order())
+
+
+def _number(
+    chosen: dict[str, list[tuple[float, Candidate]]], order: Sequence[str]
+) -> list[BriefingSection]:
+    sections: list[BriefingSection] = []
+    position = 0
+    for name in order:
+        if not chosen.get(name):
+            continue
+        section = BriefingSection(name=name)
+        for score, c in chosen[name]:
+            position += 1
+            p = c.perspective
+            section.items.append(
+                BriefingItem(
+                    rank=position,
+                    section=name,
+                    score=round(score, 4),
+                    perspective=p,
+                    max_article_id=max_article_id(p),
+                    whats_new=whats_new(p, c.previous) if c.previous else None,
+                )
+            )
+        sections.append(section)
+    return sections

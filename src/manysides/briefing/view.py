@@ -1,0 +1,344 @@
+"""Display-ready views of a story, shared by every output format.
+
+Everything here is computed from untrusted, article-derived text; nothing is escaped
+here. Each renderer escapes for its own format (Jinja autoescape for HTML/Atom,
+``md_escape`` for Markdown, ``one_line`` for text). URLs are filtered by ``safe_url``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ..config import BriefingConfig
+from ..perspectives.records import ArticleRef, Perspective
+from .rank import parse_time
+from .records import WhatsNew
+
+LEANING_ORDER: tuple[str, ...] = ("left", "lean-left", "center", "lean-right", "right", "unrated")
+LEANING_LABELS: dict[str, str] = {
+    "left": "Left",
+    "lean-left": "Lean left",
+    "center": "Center",
+    "lean-right": "Lean right",
+    "right": "Right",
+    "unrated": "Unrated",
+}
+SIDE_LABELS: dict[str, str] = {"left": "Left", "center": "Center", "right": "Right"}
+_SIDE_OF = {"left": "left", "lean-left": "left", "center": "center", "lean-right": "right",
+            "right": "right"}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    base_url: str = ""
+    quotes_per_story: int = 3
+    facts_per_story: int = 5
+    articles_per_story: int = 15
+
+    @classmethod
+    def from_config(cls, cfg: BriefingConfig) -> RenderOptions:
+        return cls(
+            base_url=safe_url(cfg.base_url).rstrip("/"),
+            quotes_per_story=cfg.quotes_per_story,
+            facts_per_story=cfg.facts_per_story,
+            articles_per_story=cfg.articles_per_story,
+        )
+
+
+# -- sanitising helpers ---------------------------------------------------------------
+def one_line(value: object) -> str:
+    """Collapse whitespace (CR/LF included) and drop control/format characters."""
+    text = "" if value is None else str(value)
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in text
+        if unicodedata.category(ch) != "Cf" or ch == "\u200d"
+    )
+    return " ".join(text.split())
+
+
+def safe_url(value: object) -> str:
+    """The URL if it is an absolute http(s) URL without control characters, else ``""``."""
+    if not isinstance(value, str):
+        return ""
+    url = value.strip()
+    if not url or any(ord(ch) <= 32 or ord(ch) == 127 for ch in url):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return ""
+    return url
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&\"'=:])")
+
+
+def md_escape(value: object) -> str:
+    """Text safe inside Markdown: one line, every syntax character backslash-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", one_line(value))
+
+
+def md_url(value: object) -> str:
+    """A safe URL for ``[text](<url>)``; ``""`` if the URL is not http(s)."""
+    url = safe_url(value)
+    return url.replace("<", "%3C").replace(">", "%3E").replace("\\", "%5C")
+
+
+def leaning_label(leaning: str | None) -> str:
+    return LEANING_LABELS.get(leaning or "unrated", "Unrated")
+
+
+def side_of(leaning: str | None) -> str:
+    return _SIDE_OF.get(leaning or "", "unrated")
+
+
+def short_time(value: str | None) -> str:
+    dt = parse_time(value)
+    return dt.strftime("%Y-%m-%d %H:%M UTC") if dt else ""
+
+
+# -- views --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Segment:
+    leaning: str
+    label: str
+    outlets: tuple[str, ...]
+    n_outlets: int
+    articles: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class Cite:
+    n: int
+    url: str
+    outlet: str
+    title: str
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    text: str
+    cites: tuple[Cite, ...]
+
+
+@dataclass(frozen=True)
+class LinkView:
+    n: int
+    outlet: str
+    source_id: str
+    title: str
+    url: str
+    leaning: str
+    leaning_label: str
+    published: str
+    carriers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    text: str
+    speaker: str
+    direct: bool
+    carriers: tuple[tuple[str, str], ...]  # (outlet, leaning label)
+    wording_differs: bool
+
+
+@dataclass(frozen=True)
+class FramingView:
+    side: str
+    label: str
+    terms: tuple[str, ...]
+    headlines: tuple[LinkView, ...]
+    loaded_language: float
+
+
+@dataclass(frozen=True)
+class FactView:
+    text: str
+    outlets: tuple[str, ...]
+    sides: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DiscrepancyView:
+    context: str
+    values: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class StoryView:
+    story_id: int
+    headline: str
+    section: str
+    n_outlets: int
+    n_reports: int
+    n_articles: int
+    first_report: str
+    latest_report: str
+    blindspot: str  # "" or a sentence for the badge
+    segments: tuple[Segment, ...]
+    summary: tuple[SummaryLine, ...]
+    summary_method: str
+    facts: tuple[FactView, ...]
+    discrepancies: tuple[DiscrepancyView, ...]
+    quotes: tuple[QuoteView, ...]
+    framing: tuple[FramingView, ...]
+    articles: tuple[LinkView, ...]
+    more_articles: int
+    whats_new: WhatsNew | None = None
+    new_links: tuple[LinkView, ...] = field(default_factory=tuple)
+    rank: int = 0
+
+    @property
+    def coverage_text(self) -> str:
+        return ", ".join(f"{s.label} {s.n_outlets}" for s in self.segments)
+
+
+def _link(n: int, a: ArticleRef) -> LinkView:
+    return LinkView(
+        n=n,
+        outlet=one_line(a.outlet) or "unknown outlet",
+        source_id=a.source_id or "",
+        title=one_line(a.title) or "(untitled)",
+        url=safe_url(a.url),
+        leaning=a.leaning if a.leaning in LEANING_LABELS else "unrated",
+        leaning_label=leaning_label(a.leaning),
+        published=short_time(a.published),
+        carriers=tuple(one_line(c) for c in a.carriers),
+    )
+
+
+def _segments(p: Perspective) -> tuple[Segment, ...]:
+    raw: list[tuple[str, list[str], int]] = []
+    for leaning in LEANING_ORDER:
+        entry = p.coverage.by_leaning.get(leaning)
+        if not entry:
+            continue
+        outlets = [one_line(o) for o in entry.get("outlets", [])]
+        if outlets or entry.get("articles"):
+            raw.append((leaning, outlets, int(entry.get("articles", 0) or 0)))
+    total = sum(max(len(o), 1) for _, o, _ in raw) or 1
+    return tuple(
+        Segment(
+            leaning=leaning,
+            label=leaning_label(leaning),
+            outlets=tuple(outlets),
+            n_outlets=len(outlets),
+            articles=articles,
+            percent=max(1, round(100 * max(len(outlets), 1) / total)),
+        )
+        for leaning, outlets, articles in raw
+    )
+
+
+def _blindspot(p: Perspective) -> str:
+    side = p.coverage.blindspot
+    if not side:
+        return ""
+    label = SIDE_LABELS.get(side, one_line(side)).lower()
+    dominant = p.coverage.dominant_side
+    if dominant:
+        return f"Blindspot: covered mostly by the {SIDE_LABELS.get(dominant, one_line(dominant)).lower()}, little from the {label}"
+    return f"Blindspot: little coverage from the {label}"
+
+
+def story_view(
+    p: Perspective,
+    opts: RenderOptions,
+    *,
+    full: bool = False,
+    whats_new: WhatsNew | None = None,
+    rank: int = 0,
+) -> StoryView:
+    """The display view of one story; ``full`` keeps every quote, fact and article."""
+    numbered = {a.id: (i, a) for i, a in enumerate(p.articles, start=1)}
+    summary = tuple(
+        SummaryLine(
+            text=one_line(s.text),
+            cites=tuple(
+                Cite(n=numbered[aid][0], url=safe_url(numbered[aid][1].url),
+                     outlet=one_line(numbered[aid][1].outlet), title=one_line(numbered[aid][1].title))
+                for aid in s.articles
+                if aid in numbered
+            ),
+        )
+        for s in p.summary.sentences
+        if one_line(s.text)
+    )
+    if not summary and one_line(p.summary.text):
+        summary = (SummaryLine(text=one_line(p.summary.text), cites=()),)
+    n_articles = len(p.articles) if full else opts.articles_per_story
+    n_quotes = len(p.quotes) if full else opts.quotes_per_story
+    n_facts = len(p.facts) if full else opts.facts_per_story
+    framing = tuple(
+        FramingView(
+            side=side,
+            label=SIDE_LABELS.get(side, one_line(side)),
+            terms=tuple(one_line(t) for t, _z in f.terms[: 8 if full else 5]),
+            headlines=tuple(_link(numbered.get(h.id, (0, h))[0], h) for h in f.headlines[:3]),
+            loaded_language=float(f.loaded_language),
+        )
+        for side, f in sorted(p.framing.items(), key=lambda kv: _side_key(kv[0]))
+        if f.terms or f.headlines
+    )
+    return StoryView(
+        story_id=p.story_id,
+        headline=one_line(p.headline) or "(untitled story)",
+        section=one_line(p.section),
+        n_outlets=p.coverage.n_outlets,
+        n_reports=p.coverage.n_reports,
+        n_articles=p.coverage.n_articles,
+        first_report=short_time(p.coverage.first_report),
+        latest_report=short_time(p.coverage.latest_report),
+        blindspot=_blindspot(p),
+        segments=_segments(p),
+        summary=summary,
+        summary_method=one_line(p.summary.method),
+        facts=tuple(
+            FactView(one_line(f.text), tuple(one_line(o) for o in f.outlets),
+                     tuple(one_line(s) for s in f.sides))
+            for f in p.facts[:n_facts]
+            if one_line(f.text)
+        ),
+        discrepancies=tuple(
+            DiscrepancyView(
+                one_line(d.context),
+                tuple((one_line(v), tuple(one_line(o) for o in outs)) for v, outs in d.values.items()),
+            )
+            for d in p.discrepancies[: 5 if full else 2]
+        ),
+        quotes=tuple(
+            QuoteView(
+                text=one_line(q.text),
+                speaker=one_line(q.speaker) or "unattributed",
+                direct=q.direct,
+                carriers=tuple(
+                    (one_line(c.get("outlet", "")), leaning_label(c.get("leaning")))
+                    for c in q.carriers
+                ),
+                wording_differs=q.wording_differs,
+            )
+            for q in p.quotes[:n_quotes]
+            if one_line(q.text)
+        ),
+        framing=framing,
+        articles=tuple(_link(i, a) for i, a in enumerate(p.articles[:n_articles], start=1)),
+        more_articles=max(0, len(p.articles) - n_articles),
+        whats_new=whats_new,
+        new_links=tuple(
+            _link(numbered.get(a.id, (0, a))[0], a) for a in (whats_new.new_articles if whats_new else [])
+        )[:10],
+        rank=rank,
+    )
+
+
+def _side_key(side: str) -> int:
+    order = ("left", "center", "right")
+    return order.index(side) if side in order else len(order)
