@@ -1,0 +1,141 @@
+"""Extraction: a clean ``Article`` out of a fetched page or a plain-text document.
+
+* ``extract(doc, config, template)``: HTML goes through trafilatura (readability-lxml as
+  fallback when trafilatura fails or finds too little; the better result is kept), then
+  the news cleanup of ``rules.py``; plain text goes straight to the cleanup.
+* ``explain(doc, config, template)``: every line the cleanup removed, with its rule.
+* ``clean_text(text, template)``: the cleanup alone, for already-extracted text.
+
+Stages never touch the store: the caller passes the site's learned template (see
+``templates.TemplateLearner``) and persists the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from ..config import ExtractConfig
+from ..dedupe import canonical_url as _canonical
+from ..errors import ExtractionError
+from ..records import Article, RawDocument
+from .html import Extracted, decode_html, extract_html, readability_text
+from .rules import RULES, STRUCTURAL, describe
+from .templates import site_key
+from .text import RemovedLine, clean_lines
+
+__all__ = [
+    "RULES",
+    "STRUCTURAL",
+    "RemovedLine",
+    "clean_text",
+    "describe",
+    "explain",
+    "extract",
+]
+
+# trafilatura output shorter than this share of readability's is treated as partial.
+_PARTIAL_SHARE = 0.5
+
+
+@dataclass(slots=True)
+class _Result:
+    extracted: Extracted
+    text: str
+    removed: list[RemovedLine]
+
+
+def clean_text(text: str, template: frozenset[str] = frozenset()) -> str:
+    """Plain text with boilerplate lines (promos, bios, related lists...) removed."""
+    kept, _ = clean_lines(text.splitlines(), template)
+    return "\n".join(kept)
+
+
+def _cleaned(extracted: Extracted, template: frozenset[str]) -> _Result:
+    kept, removed = clean_lines(extracted.text.splitlines(), template)
+    return _Result(extracted, "\n".join(kept), removed)
+
+
+def _run(doc: RawDocument, config: ExtractConfig, template: frozenset[str]) -> _Result:
+    if doc.kind == "text":
+        text = decode_html(doc.content, doc.charset or "utf-8")
+        return _cleaned(Extracted(text, extractor="text"), template)
+    html = decode_html(doc.content, doc.charset)
+    url = doc.final_url or doc.url
+    primary = _cleaned(extract_html(html, url), template)
+    if not config.fallback or len(primary.text) >= 4 * config.min_text_chars:
+        return primary
+    second = readability_text(html)
+    if not second:
+        return primary
+    backup = _cleaned(Extracted(second, extractor="readability"), template)
+    if len(primary.text) < config.min_text_chars or len(primary.text) < _PARTIAL_SHARE * len(
+        backup.text
+    ):
+        meta = primary.extracted
+        backup.extracted = Extracted(
+            backup.extracted.text, meta.title, meta.authors, meta.date, meta.site,
+            meta.language, meta.canonical, "readability",
+        )
+        return backup
+    return primary
+
+
+def _parse_date(value: str) -> datetime | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _canonical_for(doc: RawDocument, link: str) -> str:
+    page = doc.final_url or doc.url
+    same_site = bool(site_key(link)) and site_key(link) == site_key(page)
+    if link.startswith(("http://", "https://")) and same_site:
+        return _canonical(link)
+    return _canonical(page)
+
+
+def _hint_authors(value: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in value.replace(";", ",").split(",") if a.strip())
+
+
+def extract(
+    doc: RawDocument, config: ExtractConfig, template: frozenset[str] = frozenset()
+) -> Article:
+    """The clean article of one document; ``ExtractionError`` if nothing usable is left."""
+    result = _run(doc, config, template)
+    if len(result.text) < config.min_text_chars:
+        what = "page" if doc.kind == "html" else "text"
+        raise ExtractionError(
+            f"no usable article text: {len(result.text)} characters left after cleaning the"
+            f" {what} (minimum {config.min_text_chars})",
+            item=doc.url,
+        )
+    meta = result.extracted
+    hints = doc.hints
+    return Article(
+        url=doc.final_url or doc.url,
+        title=meta.title or hints.get("title", "").strip(),
+        text=result.text,
+        canonical_url=_canonical_for(doc, meta.canonical),
+        authors=meta.authors or _hint_authors(hints.get("authors", "")),
+        published=_parse_date(meta.date) or _parse_date(hints.get("date", "")),
+        site=meta.site or hints.get("source", "").strip(),
+        language=meta.language or hints.get("language", ""),
+    )
+
+
+def explain(
+    doc: RawDocument, config: ExtractConfig, template: frozenset[str] = frozenset()
+) -> list[RemovedLine]:
+    """Every line the cleanup removed from this document, with the rule that removed it."""
+    return _run(doc, config, template).removed

@@ -1,0 +1,223 @@
+"""The cleanup rules, in one table: every removed line is traced to one of these names.
+
+A rule is a regular expression over one line (whitespace-collapsed) that applies only to
+lines of at most ``max_words`` words, so that a real article sentence that happens to
+mention "subscribe" or "photo" is not touched. ``where`` says where the rule applies:
+
+* ``any``   anywhere in the text;
+* ``tail``  only in the trailing block after the article's last paragraph (bios, tag
+  lists and headline lists look like article text when taken out of context).
+
+Rules that are not regular expressions (``template``, ``related-list``, ``tail-list``,
+``promo-context``) are listed in ``STRUCTURAL`` with their explanation; the cleaner in
+``manysides.extract.text`` implements them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Where = Literal["any", "tail"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    description: str
+    pattern: re.Pattern[str]
+    max_words: int = 40
+    where: Where = "any"
+    starts_list: bool = False  # a heading after which a list of links follows
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "no-words",
+        "a line with no letters or digits (separators, bullets, leftover markup)",
+        _re(r"^[\W_]*$"),
+        max_words=0,
+    ),
+    Rule(
+        "advertisement",
+        "advertisement markers and 'story continues below' notices",
+        _re(
+            r"^[\W_]*(advertisement|advertising|sponsored( content)?|paid (content|post)|"
+            r"ad|ads by \w+|skip (advertisement|ad)|(the )?(story|article) continues "
+            r"(below|after)( (the )?(advertisement|ad))?|continue reading (the main story|"
+            r"below)( advertisement)?)[\W_]*$"
+        ),
+        max_words=8,
+    ),
+    Rule(
+        "related-heading",
+        "heading of a related-stories, more-from or most-read list",
+        _re(
+            r"^[\W_]*(related( stories| articles| content| coverage| reading| posts| news|"
+            r" links| topics| videos?)?|more (from|on|about|in|stories|news|coverage|to "
+            r"explore|headlines)\b.*|(read|see|watch) (more|next|also)\b.*|also (read|see|"
+            r"on)\b.*|recommended( for you| stories| reading| articles)?|you (may|might|"
+            r"could) (also )?(like|enjoy|be interested in)\b.*|(most|top) (read|popular|"
+            r"viewed|shared|emailed|commented)( stories| articles| news)?( today| this week"
+            r")?|trending( now| stories| news)?|top stories|popular (now|stories|articles|"
+            r"on \w+)|editor'?s'? (picks|choice)|further reading|what to read next|latest "
+            r"(news|stories|headlines|articles|videos)|in (other|case you missed) news|"
+            r"don'?t miss|(recent|featured|similar) (posts|stories|articles)|around the web|"
+            r"from (around )?the web|promoted stories|sponsored stories)[\W_]*$"
+        ),
+        max_words=8,
+        starts_list=True,
+    ),
+    Rule(
+        "newsletter-promo",
+        "newsletter and e-mail sign-up prompts",
+        _re(
+            r"(\bsign(ing)? up\b.{0,60}\b(newsletter|e-?mails?|alerts?|briefing|inbox|digest"
+            r")|\bnewsletters?\b|\bin(to)? your inbox\b|\bdelivered (directly |straight |"
+            r"right )?to your (inbox|e-?mail)|\b(free|daily|weekly) (e-?mail|briefing|"
+            r"digest)\b|\bsubscribe (to|for|now|today|here)\b|^[\W_]*subscribe[\W_]*$|"
+            r"\benter your e-?mail\b|\byour e-?mail address\b|\bthanks? (you )?for "
+            r"(signing up|subscribing)\b|\bget (the|our) \w+( \w+)? (email|newsletter|"
+            r"app)\b|\bdownload (the|our) (free )?\w*\s?app\b)"
+        ),
+        max_words=45,
+    ),
+    Rule(
+        "paywall",
+        "paywall, subscription and login notices",
+        _re(
+            r"(\bsubscribers? only\b|\balready (a subscriber|have an account|registered)\b|"
+            r"\b(log|sign) ?in to (continue|read|keep|view|comment)\b|\bfree articles? "
+            r"(left|remaining)\b|\bto continue reading\b|\bunlimited (digital )?access\b|"
+            r"\bcreate a free account\b|\bregister (now|for free|to continue)\b|"
+            r"\bsubscribe to (continue|read|unlock)\b|\bbecome a (member|subscriber)\b|"
+            r"\bsupport (our|independent|quality) journalism\b|\bthis (article|content) is "
+            r"(for|available to) (subscribers|members)\b|\bsubscription (required|offer)\b|"
+            r"\byou have reached (your|the) (limit|maximum)\b)"
+        ),
+        max_words=50,
+    ),
+    Rule(
+        "cookie-notice",
+        "cookie consent and privacy notices",
+        _re(
+            r"(\b(we|this (site|website)) uses? cookies\b|\bcookies? (policy|settings|"
+            r"preferences|consent)\b|\baccept (all )?cookies\b|\bby (continuing|using) "
+            r"(to (use|browse) )?(this|our) (site|website)\b|\bprivacy (policy|notice|"
+            r"settings)\b|\bterms (of|and) (use|service|conditions)\b|\bdo not sell my\b)"
+        ),
+        max_words=60,
+    ),
+    Rule(
+        "share-prompt",
+        "share, follow and comment prompts",
+        _re(
+            r"(^[\W_]*(share|tweet|e-?mail|print|pin|save|copy link|link copied|reddit|"
+            r"whatsapp|linkedin|facebook|twitter|flipboard|messenger|comments?|\d+ comments?|"
+            r"view comments|show comments|leave a (comment|reply)|reply|listen|gift "
+            r"(this )?article)([\W_]+(share|tweet|e-?mail|print|pin|save|reddit|whatsapp|"
+            r"linkedin|facebook|twitter|flipboard|messenger|comments?))*[\W_]*$|"
+            r"^[\W_]*share (this|on|via|the)\b|\bclick (here )?to (share|email|print|tweet)\b|"
+            r"\bfollow (us|me|him|her|them|\w+ \w+) on (twitter|x|facebook|instagram|"
+            r"linkedin|threads|bluesky|tiktok|youtube)\b|\blike us on facebook\b|"
+            r"\bjoin the (conversation|discussion)\b|\bwe (want to hear|'d love to hear) "
+            r"from you\b|\bhave a (news )?tip\b|\bsend us a tip\b|\bwhat do you think\?$)"
+        ),
+        max_words=25,
+    ),
+    Rule(
+        "photo-credit",
+        "photo captions and credits",
+        _re(
+            r"(^[\W_]*(photo|image|picture|video|illustration|graphic|photograph|file photo|"
+            r"caption|credit|source|pictured|above|top|main image|header image)s?( credit)?"
+            r"\s*[:|/]|[(\[]\s*(photo|image|picture|credit|ap photo|file)[^)\]]*[)\]]\s*$|"
+            r"\b(getty images|ap photo|reuters/|afp via getty|afp/getty|shutterstock|istock"
+            r"(photo)?|associated press|via reuters|epa-efe|alamy|pool photo|file photo)"
+            r"[)\].\s]*$|^[\W_]*(image|photo) (source|copyright|caption)\b|^[\W_]*(enlarge|"
+            r"toggle caption|hide caption|expand) (this )?(image|photo|caption)?[\W_]*$)"
+        ),
+        max_words=45,
+    ),
+    Rule(
+        "copyright",
+        "copyright and rights-reserved lines",
+        _re(
+            r"(^[\W_]*(©|\(c\)|copyright)\s*(\d{4})?|\ball rights reserved\b|\bmay not be "
+            r"(published|reproduced|republished|redistributed)\b)"
+        ),
+        max_words=40,
+    ),
+    Rule(
+        "read-more-link",
+        "'read more' and 'click here' links",
+        _re(
+            r"^[\W_]*(read more|click here|continue reading|read the (full|rest|original|"
+            r"whole)|full (story|coverage)|read (the )?full (story|article)|more:|related:|"
+            r"read:|see:|watch:|listen:|also:)\b"
+        ),
+        max_words=25,
+    ),
+    Rule(
+        "tag-list",
+        "trailing tag, topic and category lists",
+        _re(r"^[\W_]*(tags?|topics?|filed under|categories|category|keywords|posted in|"
+            r"more about|explore more on these topics|more on these topics)\s*[:|]"),
+        max_words=40,
+        where="tail",
+    ),
+    Rule(
+        "author-bio",
+        "author biographies and contact lines after the article",
+        _re(
+            r"(\b(is|was) an? (\w+[ -]){0,4}(writer|reporter|editor|correspondent|journalist|"
+            r"columnist|contributor|producer|fellow|intern|critic|analyst|author|"
+            r"photographer|anchor|host)\b|\bhas (worked|written|reported|covered|been "
+            r"(writing|reporting|covering))\b|\bjoined \w+( \w+){0,4} in \d{4}\b|\b(his|her|"
+            r"their) (journalism )?(career|work) (began|has appeared)\b|\b(contact|reach|"
+            r"email) (him|her|them|the (author|writer|reporter))( at| on| via)?\b|"
+            r"^[\W_]*about the (author|writer|reporter)\b|\bfollow (him|her|them) on\b|"
+            r"\bwrites about\b|\bcovers (politics|business|technology|sports|the)\b)"
+        ),
+        max_words=90,
+        where="tail",
+    ),
+    Rule(
+        "site-slogan",
+        "imperative promotional slogans after the article ('Escape your echo chamber.')",
+        _re(
+            r"^[\W_]*(get|escape|discover|join|stay|never miss|don'?t miss|download|listen|"
+            r"watch|try|support|unlock|explore|sign|become|follow|enjoy|want|like this|"
+            r"love this|thanks for reading)\b.{0,40}\b(your|our|us|the news|today|free|"
+            r"now|more)\b"
+        ),
+        max_words=20,
+        where="tail",
+    ),
+)
+
+STRUCTURAL: dict[str, str] = {
+    "template": "a line recurring across many pages of the same site (learned template)",
+    "related-list": "an item of a list of links after a related-stories heading",
+    "tail-list": "a headline-like line in the trailing block after the article",
+    "promo-context": "a short line directly above or below a promotional block",
+    "duplicate-line": "an exact repeat of a short line already kept (promo shown twice)",
+}
+
+RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES) + tuple(STRUCTURAL)
+
+# Names of rules that mark "strong" boilerplate: their neighbours are suspect too.
+PROMO_RULES = frozenset({"newsletter-promo", "paywall", "cookie-notice", "site-slogan"})
+
+
+def describe(name: str) -> str:
+    """One-line explanation of a rule name."""
+    for rule in RULES:
+        if rule.name == name:
+            return rule.description
+    return STRUCTURAL.get(name, name)

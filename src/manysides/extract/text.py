@@ -1,0 +1,191 @@
+"""Line-by-line cleaning of article text with the named rules of ``rules.py``.
+
+Works the same on trafilatura's output (one paragraph per line) and on plain text dumped
+by a crawler. Three passes:
+
+1. every line is checked against the ``any`` rules and the site's learned template;
+2. after a related-stories heading, the list of headline-like lines that follows is
+   dropped (``related-list``);
+3. the trailing block (everything after the article's last long paragraph) is checked
+   against the ``tail`` rules (bios, tag lists, slogans); headline-like lines and their
+   teasers below a promotional line there are dropped as a list (``tail-list``), and a
+   short brand line right above a promo goes with it (``promo-context``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .rules import PROMO_RULES, RULES, Rule
+
+__all__ = ["RemovedLine", "classify_lines", "clean_lines", "normalize_line"]
+
+_WORD = re.compile(r"\w+")
+_SPACE = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_BLANK = ""
+
+# A trailing block starts after the last paragraph longer than this (in words).
+TAIL_CONTENT_WORDS = 32
+# Headline-like: a short line that does not end like a sentence.
+HEADLINE_MAX_WORDS = 25
+# A teaser under a headline in a related list.
+TEASER_MAX_WORDS = 40
+# A brand line directly above a promo.
+BRAND_MAX_WORDS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedLine:
+    """One line the cleaner removed and the name of the rule that removed it."""
+
+    text: str
+    rule: str
+
+
+def normalize_line(line: str) -> str:
+    """The form in which template lines are learned and compared."""
+    text = unicodedata.normalize("NFKC", line).casefold()
+    return _SPACE.sub(" ", text).strip(" \t-–—|•·*>")
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    words: int
+    rule: str | None = None
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+    @property
+    def headline_like(self) -> bool:
+        return 0 < self.words <= HEADLINE_MAX_WORDS and not _SENTENCE_END.search(self.text)
+
+
+_ANY_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.where == "any")
+_TAIL_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.where == "tail")
+_LIST_STARTERS = frozenset(r.name for r in RULES if r.starts_list)
+
+
+def _match(rules: tuple[Rule, ...], line: _Line) -> str | None:
+    for rule in rules:
+        if line.words <= rule.max_words and rule.pattern.search(line.text):
+            return rule.name
+    return None
+
+
+def classify_lines(lines: list[str], template: frozenset[str] = frozenset()) -> list[str | None]:
+    """The rule that removes each line, or None for lines that are kept.
+
+    Blank lines get ``no-words`` (they are layout, never reported by ``explain``).
+    """
+    items = [_Line(t, len(_WORD.findall(t))) for t in (_SPACE.sub(" ", x).strip() for x in lines)]
+    for item in items:
+        if item.blank:
+            item.rule = "no-words"
+        elif template and normalize_line(item.text) in template:
+            item.rule = "template"
+        else:
+            item.rule = _match(_ANY_RULES, item)
+    _related_lists(items)
+    _tail(items)
+    return [item.rule for item in items]
+
+
+def _related_lists(items: list[_Line]) -> None:
+    """Drop the headline list that follows a related/most-read heading."""
+    in_list = False
+    for item in items:
+        if item.rule in _LIST_STARTERS:
+            in_list = True
+            continue
+        if not in_list or item.blank or item.rule is not None:
+            continue
+        if item.headline_like or (item.words <= TEASER_MAX_WORDS and _prev_is_list(items, item)):
+            item.rule = "related-list"
+        else:
+            in_list = False
+
+
+def _prev_is_list(items: list[_Line], item: _Line) -> bool:
+    idx = items.index(item)
+    for prev in reversed(items[:idx]):
+        if prev.blank or prev.rule == "no-words":
+            continue
+        return prev.rule in ("related-list", "tail-list") and prev.headline_like
+    return False
+
+
+def _tail_start(items: list[_Line]) -> int:
+    start = len(items)
+    for i in range(len(items) - 1, -1, -1):
+        item = items[i]
+        if item.blank or item.rule is not None or item.words <= TAIL_CONTENT_WORDS:
+            start = i
+            continue
+        if _match(_TAIL_RULES, item):
+            start = i
+            continue
+        break
+    return start
+
+
+def _tail(items: list[_Line]) -> None:
+    start = _tail_start(items)
+    seen_promo = False
+    prev: _Line | None = None
+    for i in range(start, len(items)):
+        item = items[i]
+        if item.blank or item.rule == "no-words":
+            continue
+        if item.rule is None:
+            item.rule = _match(_TAIL_RULES, item)
+        if item.rule is None and seen_promo and _is_list_item(item, prev):
+            item.rule = "tail-list"
+        if item.rule in PROMO_RULES or item.rule in ("author-bio", "tag-list"):
+            seen_promo = True
+            _brand_above(items, start, i)
+        prev = item
+
+
+def _is_list_item(item: _Line, prev: _Line | None) -> bool:
+    """A headline, or a teaser right under a headline that was dropped as a list item."""
+    if item.headline_like:
+        return True
+    return (
+        item.words <= TEASER_MAX_WORDS
+        and prev is not None
+        and prev.rule == "tail-list"
+        and prev.headline_like
+    )
+
+
+def _brand_above(items: list[_Line], start: int, i: int) -> None:
+    """A short brand line right above the first promo ('The Week') belongs to it."""
+    for j in range(i - 1, start - 1, -1):
+        above = items[j]
+        if above.blank or above.rule == "no-words":
+            continue
+        if above.rule is None and above.headline_like and above.words <= BRAND_MAX_WORDS:
+            above.rule = "promo-context"
+        return
+
+
+def clean_lines(
+    lines: list[str], template: frozenset[str] = frozenset()
+) -> tuple[list[str], list[RemovedLine]]:
+    """Kept non-blank lines and the removed non-blank lines with their rule."""
+    rules = classify_lines(lines, template)
+    kept: list[str] = []
+    removed: list[RemovedLine] = []
+    for raw, rule in zip(lines, rules, strict=True):
+        text = raw.strip()
+        if rule is None:
+            kept.append(text)
+        elif text:
+            removed.append(RemovedLine(text, rule))
+    return kept, removed
