@@ -1,9 +1,130 @@
-"""CLI commands for this area (see manysides.cli)."""
+"""``manysides summarize``: neutral cited summaries of stories given as JSONL."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import IO, Annotated, Any
+
 import typer
+
+from ._state import AppState
+
+
+def _article(raw: Any, index: int) -> Any:
+    from ..perspectives import StoryArticle
+    from ..perspectives.coverage import normalize_leaning
+
+    if not isinstance(raw, dict):
+        raise ValueError(f"articles[{index}] is not an object")
+    text, title = raw.get("text", ""), raw.get("title", "")
+    if not isinstance(text, str) or not isinstance(title, str):
+        raise ValueError(f"articles[{index}]: title and text must be strings")
+    art_id = raw.get("id", index + 1)
+    if isinstance(art_id, bool) or not isinstance(art_id, int):
+        raise ValueError(f"articles[{index}]: id must be an integer")
+    source = raw.get("source") or ""
+    return StoryArticle(
+        id=art_id, title=title, text=text, outlet=str(source),
+        source_id=str(source) or None, leaning=normalize_leaning(raw.get("leaning")),
+    )
+
+
+def summarize_line(line: str, config: Any, lexicon: Any) -> dict[str, Any]:
+    """One input line -> one output record (``{"error": ...}`` when the line is bad)."""
+    from ..perspectives import summarize
+
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"story": None, "error": f"not valid JSON: {exc.msg} (column {exc.colno})"}
+    if not isinstance(record, dict):
+        return {"story": None, "error": "line is not a JSON object"}
+    story = record.get("story")
+    articles = record.get("articles")
+    if not isinstance(articles, list) or not articles:
+        return {"story": story, "error": "'articles' must be a non-empty list"}
+    try:
+        arts = [_article(a, i) for i, a in enumerate(articles)]
+    except ValueError as exc:
+        return {"story": story, "error": str(exc)}
+    if len({a.id for a in arts}) < len(arts):
+        return {"story": story, "error": "article ids must be unique within a story"}
+    notes: list[str] = []
+    result = summarize(arts, config, lexicon, notes)
+    out: dict[str, Any] = {
+        "story": story,
+        "summary": result.text,
+        "sentences": [{"text": s.text, "articles": s.articles} for s in result.sentences],
+        "method": result.method,
+    }
+    if notes:
+        out["notes"] = notes
+    return out
+
+
+def run_summarize(src: IO[str], dst: IO[str], config: Any) -> tuple[int, int]:
+    """Summarize every line of ``src`` into ``dst``; returns (lines, failed lines)."""
+    from ..perspectives import load_lexicon
+
+    lexicon = load_lexicon(config.lexicon_path)
+    n = failed = 0
+    for line in src:
+        if not line.strip():
+            continue
+        n += 1
+        out = summarize_line(line, config, lexicon)
+        failed += "error" in out
+        dst.write(json.dumps(out, ensure_ascii=False) + "\n")
+        dst.flush()
+    return n, failed
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+
+    @app.command("summarize")
+    def summarize_cmd(
+        ctx: typer.Context,
+        input: Annotated[
+            Path | None, typer.Option("--input", "-i", help="JSONL stories (default stdin).")
+        ] = None,
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="JSONL summaries (default stdout).")
+        ] = None,
+        llm: Annotated[
+            bool, typer.Option("--llm", help="Use the configured OpenAI-compatible endpoint.")
+        ] = False,
+    ) -> None:
+        """Neutral, cited summaries of stories: one {"story", "articles": [...]} per line."""
+        import dataclasses
+
+        from ..errors import UserError
+
+        state: AppState = ctx.obj
+        config = state.config.perspectives
+        if llm:
+            if not config.llm.url:
+                raise UserError("--llm needs perspectives.llm.url in the config file")
+            config = dataclasses.replace(
+                config, llm=dataclasses.replace(config.llm, enabled=True)
+            )
+        if input is not None and not input.is_file():
+            raise UserError(f"input file not found: {input}")
+        src = input.open(encoding="utf-8") if input else sys.stdin
+        try:
+            dst = output.open("w", encoding="utf-8") if output else sys.stdout
+        except OSError as exc:
+            raise UserError(f"cannot write {output}: {exc.strerror}") from None
+        try:
+            n, failed = run_summarize(src, dst, config)
+        finally:
+            if input:
+                src.close()
+            if output:
+                dst.close()
+        if failed:
+            print(f"manysides: {failed} of {n} line(s) failed; see their \"error\"",
+                  file=sys.stderr)
+            raise typer.Exit(1)

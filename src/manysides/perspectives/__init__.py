@@ -1,0 +1,85 @@
+"""Perspectives: coverage, shared facts, framing by side, and a neutral cited summary.
+
+Public API (pure functions over records; no store, no CLI)::
+
+    analyze_story(bundle, config) -> Perspective
+    summarize(articles, config, lexicon=None, notes=None) -> Summary
+    coverage(articles, config) -> Coverage
+    facts(articles, config) -> list[Fact];  discrepancies(articles, config) -> list[Discrepancy]
+    framing(articles, refs, quotes, config) -> dict[side, SideFraming]
+    loaded_language(text, lexicon) -> float;  load_lexicon(path) -> Lexicon
+    classify_section(headline, articles) -> str
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from ..config import PerspectivesConfig
+from ..errors import ManysidesError
+from .coverage import article_refs, coverage
+from .facts import discrepancies, facts
+from .framing import framing
+from .lexicon import Lexicon, load_lexicon, loaded_language
+from .records import (
+    Perspective,
+    StoryArticle,
+    StoryBundle,
+    StoryQuoteRef,
+    Summary,
+)
+from .section import classify_section
+from .similarity import cosine_matrix, sentence_units
+from .summary import extractive_summary
+
+__all__ = [
+    "Lexicon", "Perspective", "StoryArticle", "StoryBundle", "StoryQuoteRef", "Summary",
+    "analyze_story", "classify_section", "coverage", "discrepancies", "facts", "framing",
+    "load_lexicon", "loaded_language", "summarize",
+]
+
+
+def summarize(
+    articles: Sequence[StoryArticle],
+    config: PerspectivesConfig,
+    lexicon: Collection[str] | None = None,
+    notes: list[str] | None = None,
+) -> Summary:
+    """The neutral summary: LLM when ``config.llm.enabled`` (checked, with an extractive
+    fallback on failure), otherwise extractive. ``lexicon`` defaults to the configured one."""
+    if lexicon is None:
+        lexicon = load_lexicon(config.lexicon_path)
+    if config.llm.enabled:
+        from .llm import llm_summary
+
+        try:
+            return llm_summary(articles, config, notes)
+        except ManysidesError as exc:
+            if notes is not None:
+                notes.append(f"LLM summary unavailable, extractive used: {exc.message}")
+    return extractive_summary(articles, config, lexicon)
+
+
+def analyze_story(bundle: StoryBundle, config: PerspectivesConfig) -> Perspective:
+    """Everything the briefing shows about one story."""
+    lexicon = load_lexicon(config.lexicon_path)
+    notes: list[str] = [lexicon.note] if lexicon.note else []
+    articles = [a for a in bundle.articles if (a.text or a.title).strip()]
+    if len(articles) < len(bundle.articles):
+        notes.append(f"{len(bundle.articles) - len(articles)} empty article(s) ignored")
+    refs = article_refs(articles, lexicon)
+    units = sentence_units(articles)
+    sim = cosine_matrix(units)
+    return Perspective(
+        story_id=bundle.story_id,
+        headline=bundle.headline or (articles[0].title if articles else ""),
+        section=classify_section(bundle.headline, articles),
+        coverage=coverage(bundle.articles, config),
+        summary=summarize(articles, config, lexicon, notes),
+        facts=facts(articles, config, units, sim),
+        discrepancies=discrepancies(articles, config, units, sim),
+        framing=framing(articles, refs, bundle.quotes, config),
+        quotes=list(bundle.quotes),
+        articles=refs,
+        notes=notes,
+    )

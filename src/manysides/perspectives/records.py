@@ -8,6 +8,7 @@ Produced by ``manysides.perspectives.analyze_story``; stored as JSON by the pipe
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 SIDES: tuple[str, ...] = ("left", "center", "right")
@@ -75,6 +76,32 @@ class StoryQuoteRef:
 
 
 @dataclass
+class StoryArticle:
+    """One article of a story, as the perspectives stage sees it (input record)."""
+
+    id: int
+    title: str
+    text: str
+    url: str = ""
+    outlet: str = ""  # outlet name
+    source_id: str | None = None
+    leaning: str = "unrated"  # 5-point leaning or "unrated"
+    ownership: str = "unknown"
+    published: datetime | None = None
+    report_id: int | None = None  # syndicated copies share one report id
+
+
+@dataclass
+class StoryBundle:
+    """Everything ``analyze_story`` needs about one story."""
+
+    story_id: int
+    headline: str
+    articles: list[StoryArticle]
+    quotes: list[StoryQuoteRef] = field(default_factory=list)
+
+
+@dataclass
 class SummarySentence:
     text: str
     articles: list[int]
@@ -99,6 +126,7 @@ class Perspective:
     framing: dict[str, SideFraming] = field(default_factory=dict)  # side -> framing
     quotes: list[StoryQuoteRef] = field(default_factory=list)
     articles: list[ArticleRef] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. "bias lexicon not found: ..."
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -132,4 +160,5 @@ class Perspective:
             },
             quotes=[StoryQuoteRef(**q) for q in d.get("quotes", [])],
             articles=refs(d.get("articles", [])),
+            notes=list(d.get("notes", [])),
         )

@@ -1,0 +1,199 @@
+"""Neutral summary benchmark on NeuS (AllSides roundups of three articles).
+
+    .venv/bin/python -m benchmarks.bench_summary [--data DIR] [--split val] [--limit N]
+    .venv/bin/python -m benchmarks.bench_summary --tune [--limit 400]   # on neus/train
+
+Scores ROUGE-1/2/L F1 (rouge-score, stemming) of the default extractive summary against
+the AllSides roundup (its ``TITLE=>``/``ARTICLE=>`` markers removed, title kept), next to
+a LexRank baseline and a lead baseline computed in the same run with the same word budget,
+plus citation coverage and the bias-lexicon rate of summaries vs source articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import re
+import statistics
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.common import Timer, data_dir, peak_rss_mb, save
+from manysides.config import PerspectivesConfig
+from manysides.perspectives import summary as summary_mod
+from manysides.perspectives.lexicon import load_lexicon, loaded_language
+from manysides.perspectives.records import StoryArticle
+from manysides.perspectives.similarity import cosine_matrix, sentence_units
+
+_ITEM = re.compile(r"TITLE=>(.*?)ARTICLE=>(.*)", re.S)
+
+
+def parse_source(line: str) -> list[StoryArticle]:
+    """One ``.source`` line -> its articles (leanings are not given: unrated)."""
+    out = []
+    for i, part in enumerate(line.split("[SEP]")):
+        m = _ITEM.search(part)
+        title, text = (m.group(1), m.group(2)) if m else ("", part)
+        out.append(StoryArticle(id=i + 1, title=title.strip(), text=text.strip()))
+    return out
+
+
+def parse_target(line: str) -> str:
+    return re.sub(r"\s+", " ", line.replace("TITLE=>", " ").replace("ARTICLE=>", " ")).strip()
+
+
+def load_split(root: Path, split: str, limit: int | None) -> list[tuple[list[StoryArticle], str]]:
+    src = (root / "neus" / f"{split}.source").read_text(encoding="utf-8").splitlines()
+    tgt = (root / "neus" / f"{split}.target").read_text(encoding="utf-8").splitlines()
+    pairs = [(parse_source(s), parse_target(t)) for s, t in zip(src, tgt, strict=True)]
+    return pairs[:limit] if limit else pairs
+
+
+def _budgeted(units: Sequence[Any], order: Sequence[int], budget: int) -> str:
+    chosen, total = [], 0
+    for i in order:
+        if total >= budget:
+            break
+        chosen.append(i)
+        total += units[i].n_words
+    chosen.sort(key=lambda i: (units[i].position, units[i].article))
+    return " ".join(units[i].text for i in chosen)
+
+
+def lead_baseline(articles: Sequence[StoryArticle], budget: int) -> str:
+    """Round-robin lead sentences of each article up to the word budget."""
+    units = sentence_units(articles, min_words=1)
+    order = sorted(range(len(units)), key=lambda i: (units[i].position, units[i].article))
+    return _budgeted(units, order, budget)
+
+
+def lexrank_baseline(articles: Sequence[StoryArticle], budget: int) -> str:
+    """LexRank (Erkan & Radev 2004): TF-IDF cosine graph, threshold 0.1, PageRank."""
+    units = sentence_units(articles, min_words=1)
+    if not units:
+        return ""
+    sim = cosine_matrix(units)
+    adj = (sim >= 0.1).astype(float)
+    adj /= adj.sum(axis=1, keepdims=True)
+    n = len(units)
+    p = np.full(n, 1.0 / n)
+    for _ in range(100):
+        nxt = 0.15 / n + 0.85 * adj.T @ p
+        if np.abs(nxt - p).sum() < 1e-8:
+            p = nxt
+            break
+        p = nxt
+    order = [int(i) for i in np.argsort(-p, kind="stable")]
+    # Drop near-duplicates of higher-ranked sentences, as LexRank implementations do.
+    kept: list[int] = []
+    for i in order:
+        if all(sim[i, j] < 0.8 for j in kept):
+            kept.append(i)
+    return _budgeted(units, kept, budget)
+
+
+def evaluate(
+    data: Sequence[tuple[list[StoryArticle], str]],
+    config: PerspectivesConfig,
+    lexicon: Any,
+    baselines: bool = True,
+) -> dict[str, Any]:
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    systems: dict[str, Callable[[list[StoryArticle]], str]] = {}
+    cited = total_sent = 0
+    lengths: list[int] = []
+
+    def ours(arts: list[StoryArticle]) -> str:
+        nonlocal cited, total_sent
+        s = summary_mod.extractive_summary(arts, config, lexicon)
+        ids = {a.id for a in arts}
+        total_sent += len(s.sentences)
+        cited += sum(1 for x in s.sentences if x.articles and set(x.articles) <= ids)
+        lengths.append(len(s.text.split()))
+        return s.text
+
+    systems["manysides extractive"] = ours
+    if baselines:
+        systems["LexRank baseline"] = lambda a: lexrank_baseline(a, config.summary_words)
+        systems["lead baseline"] = lambda a: lead_baseline(a, config.summary_words)
+    scores: dict[str, dict[str, list[float]]] = {k: {} for k in systems}
+    lex_rate: dict[str, list[float]] = {k: [] for k in systems} | {"source articles": []}
+    seconds: dict[str, float] = {}
+    for name, fn in systems.items():
+        with Timer() as t:
+            outputs = [fn(arts) for arts, _ in data]
+        seconds[name] = t.seconds
+        for out, (_arts, ref) in zip(outputs, data, strict=True):
+            for metric, v in scorer.score(ref, out).items():
+                scores[name].setdefault(metric, []).append(v.fmeasure)
+            lex_rate[name].append(loaded_language(out, lexicon))
+    for arts, _ in data:
+        lex_rate["source articles"].append(
+            statistics.mean(loaded_language(f"{a.title}. {a.text}", lexicon) for a in arts)
+        )
+    result: dict[str, Any] = {"n_stories": len(data), "systems": {}}
+    for name, metrics in scores.items():
+        result["systems"][name] = {
+            m: round(100 * statistics.mean(v), 2) for m, v in metrics.items()
+        } | {
+            "lexicon_per_100_tokens": round(statistics.mean(lex_rate[name]), 2),
+            "seconds": round(seconds[name], 2),
+        }
+    result["source_lexicon_per_100_tokens"] = round(statistics.mean(lex_rate["source articles"]), 2)
+    result["citation_coverage"] = round(cited / max(1, total_sent), 4)
+    result["summary_words_median"] = statistics.median(lengths) if lengths else 0
+    return result
+
+
+def tune(data: Sequence[tuple[list[StoryArticle], str]], lexicon: Any) -> None:
+    """Small grid over the word budget and scoring weights (run on neus/train only)."""
+    base = PerspectivesConfig()
+    grid_words = (45, 55, 65, 75)
+    best: tuple[float, str] = (0.0, "")
+    for words in grid_words:
+        for lead in (0.2, 0.35, 0.6):
+            for support in (0.5, 1.0):
+                for red in (0.3, 0.6):
+                    summary_mod.W_LEAD, summary_mod.W_SUPPORT = lead, support
+                    cfg = dataclasses.replace(base, summary_words=words, summary_redundancy=red)
+                    r1 = evaluate(data, cfg, lexicon, baselines=False)["systems"][
+                        "manysides extractive"]["rouge1"]
+                    desc = f"words={words} lead={lead} support={support} redundancy={red}"
+                    print(f"R1 {r1:.2f}  {desc}", flush=True)
+                    best = max(best, (r1, desc))
+    print("best:", best)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", help="shared data folder (default ../shared/data)")
+    ap.add_argument("--split", default="val", choices=("train", "val"))
+    ap.add_argument("--limit", type=int, default=None, help="first N stories only")
+    ap.add_argument("--tune", action="store_true", help="grid search on neus/train")
+    args = ap.parse_args(argv)
+    root = data_dir(args.data)
+    lexicon = load_lexicon(str(root / "neus/lexicons/bias-lexicon/bias-lexicon.txt"))
+    if args.tune:
+        tune(load_split(root, "train", args.limit or 400), lexicon)
+        return
+    data = load_split(root, args.split, args.limit)
+    result = evaluate(data, PerspectivesConfig(), lexicon)
+    result |= {"split": args.split, "peak_rss_mb": round(peak_rss_mb(), 1)}
+    path = save("summary", result)
+    for name, row in result["systems"].items():
+        print(
+            f"{name:22s} R1 {row['rouge1']:.2f}  R2 {row['rouge2']:.2f}  RL {row['rougeL']:.2f}"
+            f"  lexicon/100tok {row['lexicon_per_100_tokens']:.2f}  {row['seconds']:.1f}s"
+        )
+    print(f"source articles lexicon/100tok {result['source_lexicon_per_100_tokens']:.2f}")
+    print(f"citation coverage {100 * result['citation_coverage']:.1f}%  "
+          f"median summary words {result['summary_words_median']}  -> {path}")
+
+
+if __name__ == "__main__":
+    main()

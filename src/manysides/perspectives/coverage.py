@@ -1,0 +1,139 @@
+"""Who covers a story: outlets and articles by leaning, ownership, timing, blindspots.
+
+Sides group the 5-point scale (left = left + lean-left, right = lean-right + right,
+center); unrated outlets are counted by leaning but take no part in the blindspot rule.
+
+Blindspot rule: among the *rated* outlets covering the story (at least
+``blindspot_min_outlets`` of them), if one side supplies a share ≥ ``blindspot_share``,
+that side is ``dominant_side`` and ``blindspot`` names the side that is missing it: the
+opposite side for a left- or right-dominated story, and for a center-dominated story
+whichever of left/right has fewer outlets (none when they tie).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from datetime import UTC, datetime
+
+from ..config import PerspectivesConfig
+from ..records import LEANINGS
+from .lexicon import loaded_language
+from .records import ArticleRef, Coverage, StoryArticle
+
+_SIDE_OF = {
+    "left": "left", "lean-left": "left", "center": "center",
+    "lean-right": "right", "right": "right",
+}
+
+
+def side_of(leaning: str) -> str | None:
+    """The side of a 5-point leaning (also accepts "left"/"center"/"right"); None if unrated."""
+    return _SIDE_OF.get((leaning or "").strip().lower())
+
+
+def normalize_leaning(leaning: str | None) -> str:
+    value = (leaning or "").strip().lower().replace("_", "-").replace(" ", "-")
+    return value if value in LEANINGS else "unrated"
+
+
+def outlet_key(article: StoryArticle) -> str:
+    return article.source_id or article.outlet or f"article-{article.id}"
+
+
+def outlet_name(article: StoryArticle) -> str:
+    return article.outlet or article.source_id or f"article {article.id}"
+
+
+def _iso(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def coverage(articles: Sequence[StoryArticle], config: PerspectivesConfig) -> Coverage:
+    """Coverage of one story; syndicated copies (same ``report_id``) are one report."""
+    by_leaning: dict[str, dict[str, object]] = {}
+    outlets_by_leaning: dict[str, set[str]] = defaultdict(set)
+    articles_by_leaning: dict[str, int] = defaultdict(int)
+    side_outlets: dict[str, set[str]] = defaultdict(set)
+    ownership: dict[str, set[str]] = defaultdict(set)
+    outlets: set[str] = set()
+    reports: set[int] = set()
+    for a in articles:
+        leaning = normalize_leaning(a.leaning)
+        key = outlet_key(a)
+        outlets.add(key)
+        outlets_by_leaning[leaning].add(outlet_name(a))
+        articles_by_leaning[leaning] += 1
+        ownership[a.ownership or "unknown"].add(key)
+        reports.add(a.report_id if a.report_id is not None else -a.id - 1)
+        side = side_of(leaning)
+        if side:
+            side_outlets[side].add(key)
+    for leaning in LEANINGS:
+        by_leaning[leaning] = {
+            "outlets": sorted(outlets_by_leaning[leaning]),
+            "articles": articles_by_leaning[leaning],
+        }
+    by_side = {side: len(side_outlets[side]) for side in ("left", "center", "right")}
+    times = sorted(t for t in (_iso(a.published) for a in articles) if t)
+    blindspot, dominant = find_blindspot(by_side, config)
+    return Coverage(
+        n_articles=len(articles),
+        n_reports=len(reports),
+        n_outlets=len(outlets),
+        by_leaning=by_leaning,  # type: ignore[arg-type]
+        by_side=by_side,
+        ownership={k: len(v) for k, v in sorted(ownership.items())},
+        first_report=times[0] if times else None,
+        latest_report=times[-1] if times else None,
+        blindspot=blindspot,
+        dominant_side=dominant,
+    )
+
+
+def find_blindspot(
+    by_side: dict[str, int], config: PerspectivesConfig
+) -> tuple[str | None, str | None]:
+    """(blindspot side, dominant side) under the rule in the module docstring."""
+    rated = sum(by_side.values())
+    if rated < max(1, config.blindspot_min_outlets):
+        return None, None
+    dominant = max(("left", "center", "right"), key=lambda s: by_side.get(s, 0))
+    if by_side.get(dominant, 0) / rated < config.blindspot_share:
+        return None, None
+    if dominant == "left":
+        return "right", dominant
+    if dominant == "right":
+        return "left", dominant
+    left, right = by_side.get("left", 0), by_side.get("right", 0)
+    if left == right:
+        return None, None
+    return ("left" if left < right else "right"), dominant
+
+
+def article_refs(
+    articles: Sequence[StoryArticle], lexicon: Collection[str] | None
+) -> list[ArticleRef]:
+    """One reference per article, with its loaded-language score and co-carriers."""
+    carriers: dict[int, list[StoryArticle]] = defaultdict(list)
+    for a in articles:
+        if a.report_id is not None:
+            carriers[a.report_id].append(a)
+    refs = []
+    for a in articles:
+        others = [
+            outlet_name(b) for b in carriers.get(a.report_id, []) if b.id != a.id
+        ] if a.report_id is not None else []
+        refs.append(
+            ArticleRef(
+                id=a.id, title=a.title, url=a.url, outlet=outlet_name(a), source_id=a.source_id,
+                leaning=normalize_leaning(a.leaning), published=_iso(a.published),
+                loaded_language=loaded_language(f"{a.title}. {a.text}", lexicon),
+                carriers=sorted(set(others) - {outlet_name(a)}),
+            )
+        )
+    return refs

@@ -1,0 +1,97 @@
+"""The bias lexicon (Recasens et al. 2013) and the loaded-language score.
+
+The lexicon is not shipped: its release carries no licence statement, so we only read
+it from ``perspectives.lexicon_path`` or, when that is empty, from the evaluation data
+folder (``$MANYSIDES_SHARED_DATA`` or ``../shared/data`` next to the repository or the
+working directory) at ``neus/lexicons/bias-lexicon/bias-lexicon.txt``. Without a
+lexicon every score is 0.0 and the perspective carries a note saying why.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .text import tokens
+
+LEXICON_RELPATH = Path("neus") / "lexicons" / "bias-lexicon" / "bias-lexicon.txt"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    words: frozenset[str]
+    path: str | None = None
+    note: str | None = None  # why the lexicon is empty, if it is
+
+    def __bool__(self) -> bool:
+        return bool(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+
+def _candidates() -> list[Path]:
+    roots: list[Path] = []
+    if os.environ.get("MANYSIDES_SHARED_DATA"):
+        roots.append(Path(os.environ["MANYSIDES_SHARED_DATA"]))
+    repo = Path(__file__).resolve().parents[3]
+    roots += [repo.parent / "shared" / "data", Path.cwd().parent / "shared" / "data"]
+    return [r / LEXICON_RELPATH for r in roots]
+
+
+def load_lexicon(path: str = "") -> Lexicon:
+    """The configured lexicon (one lemma per line), or an empty one with a note."""
+    if path:
+        return _read(str(Path(path).expanduser()))
+    for candidate in _candidates():
+        if candidate.is_file():
+            return _read(str(candidate))
+    return Lexicon(
+        frozenset(), None,
+        "bias lexicon not found; set perspectives.lexicon_path to score loaded language",
+    )
+
+
+@lru_cache(maxsize=8)
+def _read(path: str) -> Lexicon:
+    try:
+        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as exc:
+        return Lexicon(frozenset(), None, f"bias lexicon unreadable ({path}: {exc.strerror})")
+    entries = frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+    if not entries:
+        return Lexicon(frozenset(), None, f"bias lexicon {path} is empty")
+    return Lexicon(entries, path)
+
+
+def _lemmas(word: str) -> tuple[str, ...]:
+    """The word and plausible base forms (the lexicon lists lemmas)."""
+    out = [word]
+    for suffix, repl in (
+        ("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"),
+        ("ing", ""), ("ing", "e"), ("ly", ""), ("er", ""), ("est", ""),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: len(word) - len(suffix)] + repl
+            out.append(base)
+            if len(base) >= 2 and base[-1] == base[-2] and not repl:  # "stopped" -> "stop"
+                out.append(base[:-1])
+    return tuple(out)
+
+
+def is_loaded(word: str, lexicon: Collection[str]) -> bool:
+    return any(form in lexicon for form in _lemmas(word.lower()))
+
+
+def loaded_language(text: str, lexicon: Collection[str] | None) -> float:
+    """Bias-lexicon words per 100 tokens of ``text`` (0.0 without a lexicon or text)."""
+    if not lexicon:
+        return 0.0
+    toks = tokens(text)
+    if not toks:
+        return 0.0
+    hits = sum(1 for t in toks if is_loaded(t, lexicon))
+    return round(100.0 * hits / len(toks), 2)

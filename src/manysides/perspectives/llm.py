@@ -1,0 +1,147 @@
+"""Optional abstractive summary from any OpenAI-compatible chat endpoint.
+
+``POST {perspectives.llm.url}/chat/completions`` (llama.cpp server, Ollama, vLLM, hosted
+APIs). The model is asked to end every sentence with the ids of the articles it comes
+from, e.g. ``[1, 3]``. The answer is then checked sentence by sentence:
+
+* it must cite at least one id, and only ids of the story's articles;
+* every quotation in it ("..." or “...”) must occur verbatim in a cited article.
+
+A sentence failing a check is replaced by the most similar article sentence (with that
+article cited), or dropped when nothing is similar. Network or protocol failures raise
+``FetchError``/``ParseError``; the caller falls back to the extractive summary.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ..config import LLMConfig, PerspectivesConfig
+from ..errors import FetchError, ParseError
+from .coverage import outlet_name
+from .records import StoryArticle, Summary, SummarySentence
+from .similarity import sentence_units, tfidf_matrix
+from .text import content_stems, split_sentences
+
+MAX_ARTICLE_CHARS = 3000
+MIN_REPLACEMENT_SIMILARITY = 0.2
+_CITE = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]\s*")
+_QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
+
+SYSTEM_PROMPT = (
+    "You write short, neutral news summaries for readers across the political spectrum. "
+    "Use only facts stated in the articles, avoid loaded or emotional words, and attribute "
+    "claims to whoever made them. End every sentence with the ids of the articles that "
+    "support it in square brackets, e.g. [1] or [2, 3]. Quote only words that appear "
+    "verbatim in a cited article. Write plain prose, no headings, no lists."
+)
+
+
+def _normalize(text: str) -> str:
+    text = text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'")
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def build_messages(articles: Sequence[StoryArticle], config: PerspectivesConfig) -> list[dict]:
+    parts = []
+    for a in articles:
+        body = a.text if len(a.text) <= MAX_ARTICLE_CHARS else a.text[:MAX_ARTICLE_CHARS] + " …"
+        parts.append(f"Article [{a.id}] ({outlet_name(a)}, {a.leaning}): {a.title}\n{body}")
+    user = (
+        f"Summarize the story these {len(articles)} articles report, in at most "
+        f"{config.summary_sentences} sentences and about {config.summary_words} words. "
+        "Cite article ids after every sentence.\n\n" + "\n\n".join(parts)
+    )
+    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+
+
+def _api_key(llm: LLMConfig) -> str:
+    return llm.api_key or os.environ.get(llm.api_key_env or "", "")
+
+
+def chat(messages: list[dict], llm: LLMConfig) -> str:
+    """One chat completion; returns the assistant's text."""
+    import httpx
+
+    if not llm.url:
+        raise FetchError("perspectives.llm.url is not set")
+    headers = {"Content-Type": "application/json"}
+    if key := _api_key(llm):
+        headers["Authorization"] = f"Bearer {key}"
+    payload: dict[str, Any] = {"model": llm.model or "default", "messages": messages,
+                               "temperature": 0}
+    url = llm.url.rstrip("/") + "/chat/completions"
+    try:
+        resp = httpx.post(url, json=payload, headers=headers, timeout=llm.timeout)
+    except httpx.HTTPError as exc:
+        raise FetchError(f"LLM endpoint {url} failed: {type(exc).__name__}: {exc}") from None
+    if resp.status_code != 200:
+        raise FetchError(f"LLM endpoint {url} answered HTTP {resp.status_code}")
+    try:
+        content = resp.json()["choices"][0]["message"]["content"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        raise ParseError(f"LLM endpoint {url} returned no chat completion") from None
+    if not isinstance(content, str) or not content.strip():
+        raise ParseError(f"LLM endpoint {url} returned an empty answer")
+    return content
+
+
+def parse_cited(answer: str) -> list[tuple[str, list[int]]]:
+    """Sentences of the answer with the ids they cite (markers removed from the text)."""
+    out = []
+    for sent in split_sentences(answer.replace("\n", " ")):
+        ids = sorted({int(x) for m in _CITE.finditer(sent) for x in m.group(1).split(",")})
+        text = _CITE.sub(" ", sent).strip()
+        text = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s+", " ", text))
+        if text:
+            out.append((text, ids))
+    return out
+
+
+def check_sentence(text: str, ids: list[int], by_id: dict[int, StoryArticle]) -> str | None:
+    """Why the sentence fails the checks, or None when it passes."""
+    if not ids:
+        return "cites no article"
+    if any(i not in by_id for i in ids):
+        return "cites an unknown article"
+    sources = [_normalize(f"{by_id[i].title} {by_id[i].text}") for i in ids]
+    for quote in _QUOTED.findall(text):
+        q = _normalize(quote).strip(" ,.")
+        if q and not any(q in s for s in sources):
+            return f"quote not found in cited articles: {quote[:60]}"
+    return None
+
+
+def llm_summary(
+    articles: Sequence[StoryArticle], config: PerspectivesConfig, notes: list[str] | None = None
+) -> Summary:
+    """Abstractive, cited and checked summary (see the module docstring)."""
+    answer = chat(build_messages(articles, config), config.llm)
+    by_id = {a.id: a for a in articles}
+    units = sentence_units(articles, min_words=1)
+    used: set[int] = set()
+    sentences: list[SummarySentence] = []
+    for text, ids in parse_cited(answer):
+        problem = check_sentence(text, ids, by_id)
+        if problem is None:
+            sentences.append(SummarySentence(text, ids))
+            continue
+        if notes is not None:
+            notes.append(f"LLM sentence replaced ({problem})")
+        if not units:
+            continue
+        joint = tfidf_matrix([u.stems for u in units] + [content_stems(text)])
+        sims = joint[:-1] @ joint[-1]
+        for j in sorted(range(len(units)), key=lambda j: -sims[j]):
+            if sims[j] < MIN_REPLACEMENT_SIMILARITY:
+                break
+            if j not in used:
+                used.add(j)
+                sentences.append(SummarySentence(units[j].text, [units[j].article_id]))
+                break
+    if not sentences:
+        raise ParseError("LLM summary had no sentence passing the citation checks")
+    return Summary(" ".join(s.text for s in sentences), sentences, method="llm")

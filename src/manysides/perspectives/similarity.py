@@ -1,0 +1,64 @@
+"""Sentence units and TF-IDF similarity within one story (numpy only, no model)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .records import StoryArticle
+from .text import content_stems, split_sentences, words
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One sentence of one article."""
+
+    article: int  # index into the story's article list
+    article_id: int
+    position: int  # sentence index within the article
+    text: str
+    stems: tuple[str, ...]
+    n_words: int
+
+
+def sentence_units(articles: Sequence[StoryArticle], min_words: int = 4) -> list[Unit]:
+    units = []
+    for i, a in enumerate(articles):
+        for pos, sent in enumerate(split_sentences(a.text)):
+            n = len(words(sent))
+            if n < min_words:
+                continue
+            units.append(Unit(i, a.id, pos, sent, tuple(content_stems(sent)), n))
+    return units
+
+
+def tfidf_matrix(docs: Sequence[Sequence[str]], idf_docs: Sequence[Sequence[str]] | None = None):
+    """L2-normalised TF-IDF rows (sublinear tf) for token lists; idf from ``idf_docs``."""
+    basis = idf_docs if idf_docs is not None else docs
+    vocab: dict[str, int] = {}
+    for d in list(basis) + list(docs):
+        for t in d:
+            vocab.setdefault(t, len(vocab))
+    df = np.zeros(len(vocab))
+    for d in basis:
+        for t in set(d):
+            df[vocab[t]] += 1
+    idf = np.log((1 + len(basis)) / (1 + df)) + 1.0
+    mat = np.zeros((len(docs), len(vocab)))
+    for r, d in enumerate(docs):
+        for t in d:
+            mat[r, vocab[t]] += 1
+    np.log1p(mat, out=mat)
+    mat *= idf
+    norms = np.linalg.norm(mat, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return mat / norms
+
+
+def cosine_matrix(units: Sequence[Unit]) -> np.ndarray:
+    if not units:
+        return np.zeros((0, 0))
+    mat = tfidf_matrix([u.stems for u in units])
+    return mat @ mat.T
