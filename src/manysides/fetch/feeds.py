@@ -82,14 +82,11 @@ def parse_feed(content: bytes, url: str) -> list[FeedEntry]:
     import feedparser
 
     data = _gunzip(content, url)
-    parsed = feedparser.parse(data, response_headers={"content-location": url})
-    if not parsed.entries:
-        if parsed.get("bozo"):
-            why = parsed.get("bozo_exception")
-            raise ParseError(f"not a valid feed: {url}: {why}", item=url)
-        if not parsed.get("version"):
-            raise ParseError(f"not an RSS or Atom feed: {url}", item=url)
-        return []
+    parsed = feedparser.parse(
+        data, response_headers={"content-location": url, "content-type": "application/xml"}
+    )
+    if not parsed.entries and not parsed.get("bozo") and not parsed.get("version"):
+        raise ParseError(f"not an RSS or Atom feed: {url}", item=url)
     out: list[FeedEntry] = []
     seen: set[str] = set()
     for entry in parsed.entries:
@@ -123,6 +120,9 @@ def parse_feed(content: bytes, url: str) -> list[FeedEntry]:
                 summary=_clean(str(entry.get("summary") or "")),
             )
         )
+    if not out and parsed.get("bozo"):
+        why = parsed.get("bozo_exception")
+        raise ParseError(f"not a valid feed: {url}: {why}", item=url)
     return out
 
 
