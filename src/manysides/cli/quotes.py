@@ -1,9 +1,105 @@
-"""CLI commands for this area (see manysides.cli)."""
+"""``manysides quotes``: who said what in JSONL articles, without touching the store."""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
 import typer
+
+from ..errors import ConfigError, UserError
+from ._state import AppState
+
+
+def _parse(line: str, number: int) -> tuple[Any, str | None, str | None]:
+    """(id, text, error) of one input line."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, None, f"line {number}: not valid JSON ({exc.msg})"
+    if not isinstance(record, dict):
+        return None, None, f"line {number}: expected an object with \"id\" and \"text\""
+    rid = record.get("id")
+    text = record.get("text")
+    if not isinstance(text, str):
+        return rid, None, f"line {number}: \"text\" must be a string"
+    return rid, text, None
+
+
+def _records(stream: TextIO) -> Iterator[tuple[Any, str | None, str | None]]:
+    for number, line in enumerate(stream, start=1):
+        if line.strip():
+            yield _parse(line, number)
+
+
+def run_quotes(source: TextIO, sink: TextIO, state: AppState) -> int:
+    """Analyze every input line, write one output line each; the number of bad lines."""
+    from ..quotes import QuoteAnalyzer
+
+    cfg = state.config.quotes
+    try:
+        analyzer = QuoteAnalyzer(cfg)
+    except OSError as exc:
+        raise ConfigError(
+            f"spaCy model '{cfg.spacy_model}' cannot be loaded ({exc}); install it"
+            " (requirements/models.txt) or set quotes.spacy_model"
+        ) from None
+    errors = 0
+    batch: list[tuple[Any, str | None, str | None]] = []
+
+    def flush() -> None:
+        nonlocal errors
+        good = [(rid, text) for rid, text, err in batch if err is None]
+        results = iter(analyzer.analyze_many(text or "" for _rid, text in good))
+        for rid, _text, err in batch:
+            if err is not None:
+                errors += 1
+                out: dict[str, Any] = {"id": rid, "error": err}
+            else:
+                out = {"id": rid, "quotes": [q.to_dict() for q in next(results).quotes]}
+            sink.write(json.dumps(out, ensure_ascii=False) + "\n")
+        batch.clear()
+
+    for record in _records(source):
+        batch.append(record)
+        if len(batch) >= cfg.batch_size:
+            flush()
+    flush()
+    return errors
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+
+    @app.command("quotes")
+    def quotes_command(
+        ctx: typer.Context,
+        input_path: Annotated[
+            Path | None,
+            typer.Option("--input", "-i", help='JSONL of {"id", "text"} (default: stdin).'),
+        ] = None,
+        output_path: Annotated[
+            Path | None, typer.Option("--output", "-o", help="JSONL output (default: stdout).")
+        ] = None,
+    ) -> None:
+        """Direct and indirect quotes with speakers and character offsets, per article."""
+        state: AppState = ctx.obj
+        if input_path is not None and not input_path.is_file():
+            raise UserError(f"no such input file: {input_path}")
+        source = (
+            input_path.open(encoding="utf-8", errors="replace") if input_path else sys.stdin
+        )
+        sink = output_path.open("w", encoding="utf-8") if output_path else sys.stdout
+        try:
+            errors = run_quotes(source, sink, state)
+        finally:
+            if input_path:
+                source.close()
+            if output_path:
+                sink.close()
+        if errors:
+            print(f"manysides quotes: {errors} line(s) could not be read", file=sys.stderr)
+            raise typer.Exit(1)

@@ -50,3 +50,43 @@ class QuoteRepo:
             (story_id,),
         )
         return [dict(r) for r in rows]
+
+    def for_article(self, article_id: int) -> list[dict[str, Any]]:
+        rows = self.store.query(
+            "SELECT * FROM quotes WHERE article_id = ? ORDER BY start", (article_id,)
+        )
+        return [dict(r) for r in rows]
+
+    def entities_for_article(self, article_id: int) -> list[dict[str, Any]]:
+        rows = self.store.query(
+            "SELECT * FROM entities WHERE article_id = ? ORDER BY start", (article_id,)
+        )
+        return [dict(r) for r in rows]
+
+    def in_recent_stories(self, article_ids: list[int], since_iso: str) -> list[int]:
+        """Those of ``article_ids`` whose (live) story was updated at or after ``since_iso``."""
+        out: list[int] = []
+        for i in range(0, len(article_ids), 500):
+            chunk = article_ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.store.query(
+                "SELECT a.id FROM articles a JOIN stories s ON s.id = a.story_id"
+                f" WHERE a.id IN ({marks}) AND s.last_updated >= ? ORDER BY a.id",  # noqa: S608
+                (*chunk, since_iso),
+            )
+            out.extend(int(r[0]) for r in rows)
+        return out
+
+    def story_items(self, story_id: int) -> list[dict[str, Any]]:
+        """A story's quotes with each carrier's outlet and leaning, by article then offset."""
+        rows = self.store.query(
+            "SELECT q.*, COALESCE(s.name, a.site, '') AS outlet,"
+            " COALESCE(s.leaning, 'unrated') AS leaning FROM quotes q"
+            " JOIN articles a ON a.id = q.article_id LEFT JOIN sources s ON s.id = a.source_id"
+            " WHERE a.story_id = ? ORDER BY q.article_id, q.start",
+            (story_id,),
+        )
+        return [dict(r) for r in rows]
+
+    def count(self) -> int:
+        return int(self.store.execute("SELECT COUNT(*) FROM quotes").fetchone()[0])

@@ -1,0 +1,239 @@
+"""The who-said-what stage: entities, direct quotes and indirect attributions.
+
+Cost control: spaCy's NER runs on every article (entities are wanted everywhere), but
+the tagger and parser run only on the sentences that need them: those with a cue word
+("said", "according to", ...) outside quotation marks that the cheap quotation-mark
+patterns did not already explain.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from ..config import QuotesConfig
+from .cues import CUE_FORMS
+from .direct import Attribution, attribute_after, attribute_before
+from .entities import doc_entities
+from .indirect import Found, find_attributions
+from .marks import quote_spans
+from .records import ArticleQuotes, Entity, Quote
+from .speakers import SpeakerResolver
+from .text import sentence_spans
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+_NER_ONLY_DISABLE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+_CUE_WORD = re.compile(
+    r"\b(?:" + "|".join(sorted(CUE_FORMS, key=len, reverse=True)) + r"|according to)\b", re.I
+)
+_WORDS = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str) -> Language:
+    """Load a spaCy pipeline once per process (cached by name)."""
+    import spacy
+
+    return spacy.load(model)
+
+
+@dataclass
+class _Pending:
+    """One article between the NER pass and the parse pass."""
+
+    text: str
+    entities: list[Entity]
+    resolver: SpeakerResolver
+    direct: list[Quote]
+    parse_sentences: list[tuple[int, int, set[int]]] = field(default_factory=list)
+    found: list[tuple[int, Found]] = field(default_factory=list)
+
+
+class QuoteAnalyzer:
+    """Holds the loaded pipeline and the config; reusable across many articles."""
+
+    def __init__(self, config: QuotesConfig, nlp: Language | None = None) -> None:
+        self.config = config
+        self.nlp = nlp if nlp is not None else load_nlp(config.spacy_model)
+        names = set(self.nlp.pipe_names)
+        self._ner_disable = [n for n in _NER_ONLY_DISABLE if n in names]
+        self._parse_disable = [n for n in ("ner",) if n in names]
+
+    def analyze(self, text: str) -> ArticleQuotes:
+        return next(self.analyze_many([text]))
+
+    def analyze_many(self, texts: Iterable[str]) -> Iterator[ArticleQuotes]:
+        batch: list[str] = []
+        for text in texts:
+            batch.append(text)
+            if len(batch) >= self.config.batch_size:
+                yield from self._batch(batch)
+                batch = []
+        if batch:
+            yield from self._batch(batch)
+
+    # -- one batch ---------------------------------------------------------------------
+    def _batch(self, texts: list[str]) -> list[ArticleQuotes]:
+        pending: list[_Pending] = []
+        docs = self.nlp.pipe(texts, disable=self._ner_disable, batch_size=self.config.batch_size)
+        for text, doc in zip(texts, docs, strict=True):
+            pending.append(self._first_pass(text, doc))
+        jobs = [
+            (n, start, end, consumed)
+            for n, p in enumerate(pending)
+            for start, end, consumed in p.parse_sentences
+        ]
+        parsed = self.nlp.pipe(
+            (pending[n].text[s:e] for n, s, e, _ in jobs),
+            disable=self._parse_disable,
+            batch_size=max(16, self.config.batch_size * 4),
+        )
+        for (n, start, _end, consumed), sent_doc in zip(jobs, parsed, strict=True):
+            rel = {c - start for c in consumed}
+            for found in find_attributions(sent_doc, rel):
+                pending[n].found.append((start, found))
+        return [self._finish(p) for p in pending]
+
+    def _first_pass(self, text: str, doc: object) -> _Pending:
+        entities = doc_entities(doc)  # type: ignore[arg-type]
+        resolver = SpeakerResolver(text, entities)
+        spans = _outermost(quote_spans(text))
+        direct, consumed = self._direct_quotes(text, spans, resolver)
+        pending = _Pending(text, entities, resolver, direct)
+        for start, end in sentence_spans(text):
+            cues = [
+                m.start() + start
+                for m in _CUE_WORD.finditer(text, start, end)
+                if not _inside(spans, m.start() + start)
+            ]
+            if any(c not in consumed for c in cues):
+                pending.parse_sentences.append((start, end, consumed))
+        return pending
+
+    def _direct_quotes(
+        self, text: str, spans: list[tuple[int, int]], resolver: SpeakerResolver
+    ) -> tuple[list[Quote], set[int]]:
+        quotes: list[Quote] = []
+        consumed: set[int] = set()
+        previous: Quote | None = None
+        for k, (q_start, q_end) in enumerate(spans):
+            para_start = text.rfind("\n", 0, q_start) + 1
+            para_end = text.find("\n", q_end)
+            para_end = len(text) if para_end < 0 else para_end
+            next_q = spans[k + 1][0] if k + 1 < len(spans) else len(text)
+            prev_q = spans[k - 1][1] if k else 0
+            limit = min(para_end, next_q, q_end + 160)
+            att = attribute_after(text, q_end, limit)
+            if att is None:
+                lo = max(para_start, prev_q, q_start - 240)
+                att = attribute_before(text, lo, q_start)
+            quote: Quote | None = None
+            if att is not None:
+                consumed.add(att.cue_start)
+                quote = self._make(text, q_start, q_end, att, resolver, direct=True)
+            elif previous is not None and self._continues(text, previous, q_start):
+                quote = Quote(
+                    text[q_start:q_end], q_start, q_end, previous.speaker,
+                    previous.speaker_start, previous.speaker_end, previous.cue, True,
+                )
+            elif len(_WORDS.findall(text[q_start:q_end])) >= self.config.min_unattributed_words:
+                quote = Quote(text[q_start:q_end], q_start, q_end, None, None, None, None, True)
+            if quote is not None:
+                quotes.append(quote)
+                if quote.speaker is not None:
+                    previous = quote
+        return quotes, consumed
+
+    @staticmethod
+    def _continues(text: str, previous: Quote, q_start: int) -> bool:
+        """A quote follows the previous attributed one with nothing but the attribution
+        between them, or opens the next paragraph."""
+        gap = text[previous.end : q_start]
+        return gap.count("\n\n") + gap.count("\n") <= 2 and len(gap) < 200
+
+    def _make(
+        self, text: str, start: int, end: int, att: Attribution, resolver: SpeakerResolver,
+        *, direct: bool,
+    ) -> Quote:
+        s, e = att.src_start, att.src_end
+        entity = resolver.entity_in(s, e)
+        if entity is not None:
+            s, e = min(s, entity.start), max(e, entity.end) if entity.end <= e + 40 else e
+        mention = resolver.resolve(s, e)
+        pronoun = text[s:e].strip().lower()
+        if pronoun in ("he", "she") and mention.speaker != text[s:e]:
+            resolver.note_pronoun(mention.speaker, pronoun)
+        return Quote(
+            text[start:end], start, end, mention.speaker, s, e, att.cue, direct
+        )
+
+    def _finish(self, p: _Pending) -> ArticleQuotes:
+        text = p.text
+        quotes = list(p.direct)
+        for offset, f in p.found:
+            c_start, c_end = f.content[0] + offset, f.content[1] + offset
+            inside = [q for q in quotes if q.start < c_end and c_start < q.end]
+            covered = sum(min(q.end, c_end) - max(q.start, c_start) for q in inside)
+            if inside and covered >= 0.6 * (c_end - c_start):
+                # the quotation marks already hold this content; fill in a missing speaker
+                if f.source is not None:
+                    for q in inside:
+                        if q.speaker is None:
+                            att = Attribution(f.source[0] + offset, f.source[1] + offset, f.cue, 0)
+                            quotes[quotes.index(q)] = self._make(
+                                text, q.start, q.end, att, p.resolver, direct=True
+                            )
+                continue
+            if any(q.start <= c_start and c_end <= q.end for q in quotes):
+                continue
+            quotes = [q for q in quotes if not (c_start <= q.start and q.end <= c_end)]
+            if f.source is not None:
+                att = Attribution(f.source[0] + offset, f.source[1] + offset, f.cue, 0)
+                quotes.append(self._make(text, c_start, c_end, att, p.resolver, direct=False))
+            else:
+                quotes.append(
+                    Quote(text[c_start:c_end], c_start, c_end, None, None, None, f.cue, False)
+                )
+        quotes.sort(key=lambda q: (q.start, q.end))
+        return ArticleQuotes(entities=p.entities, quotes=_dedupe(quotes))
+
+
+def _outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans, key=lambda x: (x[0], -x[1])):
+        if out and s < out[-1][1]:
+            continue
+        out.append((s, e))
+    return out
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    i = bisect.bisect_right(spans, (pos, 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def _dedupe(quotes: list[Quote]) -> list[Quote]:
+    out: list[Quote] = []
+    for q in quotes:
+        if out and out[-1].start == q.start and out[-1].end == q.end:
+            continue
+        out.append(q)
+    return out
+
+
+def analyze(text: str, config: QuotesConfig, nlp: Language | None = None) -> ArticleQuotes:
+    """Entities and attributed quotes of one article."""
+    return QuoteAnalyzer(config, nlp).analyze(text)
+
+
+def analyze_many(
+    texts: Iterable[str], config: QuotesConfig, nlp: Language | None = None
+) -> Iterator[ArticleQuotes]:
+    """Like ``analyze`` over many articles, batched through spaCy."""
+    return QuoteAnalyzer(config, nlp).analyze_many(texts)

@@ -1,0 +1,63 @@
+"""Cue verbs of reported speech and thought, with their inflected forms."""
+
+from __future__ import annotations
+
+
+def words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a literal word list."""
+    return frozenset(text.split())
+
+
+# Lemmas that introduce a quote or an attribution.
+SPEECH_LEMMAS: frozenset[str] = words(
+    """
+    say tell add argue claim warn insist explain note state declare announce report
+    write tweet post reply respond answer ask acknowledge admit concede confirm deny
+    suggest predict promise vow pledge urge caution complain contend assert maintain
+    stress emphasize emphasise recall remark observe comment mention describe testify
+    allege charge accuse boast joke quip scoff shout yell cry whisper murmur continue
+    agree disagree counter retort concede conclude estimate reveal disclose indicate
+    signal announce declare proclaim recount explain reason lament muse wonder
+    believe think feel hope fear worry expect know find show suggest estimate
+    """
+)
+
+# Cues that appear as "X said" right after a quote; surface forms (lower case).
+_IRREGULAR: dict[str, tuple[str, ...]] = {
+    "say": ("say", "says", "said", "saying"),
+    "tell": ("tell", "tells", "told", "telling"),
+    "write": ("write", "writes", "wrote", "writing", "written"),
+    "think": ("think", "thinks", "thought"),
+    "feel": ("feel", "feels", "felt"),
+    "know": ("know", "knows", "knew", "known"),
+    "find": ("find", "finds", "found"),
+    "cry": ("cry", "cries", "cried"),
+    "reply": ("reply", "replies", "replied"),
+    "deny": ("deny", "denies", "denied"),
+    "testify": ("testify", "testifies", "testified"),
+    "show": ("show", "shows", "showed", "shown"),
+    "quip": ("quip", "quips", "quipped"),
+}
+
+
+def _forms(lemma: str) -> tuple[str, ...]:
+    if lemma in _IRREGULAR:
+        return _IRREGULAR[lemma]
+    if lemma.endswith("e"):
+        return (lemma, lemma + "s", lemma + "d")
+    if lemma.endswith(("sh", "ch", "ss", "x")):
+        return (lemma, lemma + "es", lemma + "ed")
+    return (lemma, lemma + "s", lemma + "ed")
+
+
+CUE_FORMS: dict[str, str] = {f: lemma for lemma in SPEECH_LEMMAS for f in _forms(lemma)}
+
+# Verbs strong enough to attribute a quotation standing next to them.
+DIRECT_CUES: frozenset[str] = frozenset(
+    f
+    for lemma in SPEECH_LEMMAS - {"believe", "think", "feel", "hope", "fear", "know", "find", "show"}
+    for f in _forms(lemma)
+)
+
+PRONOUNS: frozenset[str] = frozenset({"he", "she", "they", "i", "we", "it", "you"})
+PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she", "i", "we", "they"})

@@ -1,0 +1,107 @@
+"""Attribute quotation-mark spans to a source and cue from their immediate context.
+
+Patterns, applied to the text of the sentence around a quote:
+``"...," she said`` / ``"...," said Jane Doe`` / ``"..." Doe told reporters`` after it;
+``Doe said: "..."`` / ``Doe told CNN, "..."`` / ``According to Doe, "..."`` before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .cues import DIRECT_CUES
+
+_CUE = "|".join(sorted(DIRECT_CUES, key=len, reverse=True))
+_WORD = r"[\w.'’&-]+"
+_NP = rf"(?:{_WORD}\s+){{0,6}}?{_WORD}"
+_ADV = r"(?:(?:also|then|later|once|again|has|had|have|had|would|will|previously|recently|" \
+    r"simply|further|only|just|quickly|flatly|repeatedly|reportedly|later|earlier)\s+)*"
+# after the quote: , she said | , said Jane Doe | — Doe told reporters
+_AFTER_SRC_CUE = re.compile(rf"^[\s,—–-]*(?P<src>{_NP})\s+{_ADV}(?P<cue>{_CUE})\b", re.I)
+_AFTER_CUE_SRC = re.compile(
+    rf"^[\s,—–-]*(?P<cue>{_CUE})\s+(?P<src>{_WORD}(?:\s+(?!of\b|in\b|on\b|at\b|to\b|when\b|"
+    rf"during\b|after\b|before\b|about\b|as\b|while\b|that\b|with\b|from\b|last\b|this\b)"
+    rf"{_WORD}){{0,6}})",
+    re.I,
+)
+# before the quote: Doe said: | Doe told CNN, | Doe said in a statement:
+_BEFORE = re.compile(
+    rf"(?P<src>{_NP})\s+{_ADV}(?P<cue>{_CUE})\b(?P<rest>[^.!?\"“”]{{0,80}}?)\s*[:,—]\s*$", re.I
+)
+_ACCORDING = re.compile(rf"\baccording to\s+(?P<src>{_NP})\s*[:,]\s*$", re.I)
+_SRC_STOP = re.compile(r"[,;:()\"“”]")
+_BAD_SRC = frozenset({"that", "which", "what", "who", "it", "this", "there", "as", "and", "but"})
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    src_start: int
+    src_end: int
+    cue: str
+    cue_start: int
+
+
+def _trim_src(text: str, start: int, end: int) -> tuple[int, int] | None:
+    seg = text[start:end]
+    stop = _SRC_STOP.search(seg)
+    if stop:
+        seg = seg[: stop.start()]
+    stripped = seg.strip()
+    if not stripped or stripped.lower() in _BAD_SRC:
+        return None
+    lead = len(seg) - len(seg.lstrip())
+    return start + lead, start + lead + len(stripped)
+
+
+def _valid_after_source(src: str) -> bool:
+    words = src.split()
+    if not words:
+        return False
+    first = words[0].lower()
+    if first in _BAD_SRC:
+        return False
+    # the source before a cue should be a name, a pronoun or a determiner phrase
+    return (
+        words[0][0].isupper()
+        or first in {"he", "she", "they", "i", "we", "the", "a", "an", "his", "her", "their", "one",
+                     "another", "some", "many", "officials", "police", "experts", "sources"}
+    )
+
+
+def attribute_after(text: str, q_end: int, limit: int) -> Attribution | None:
+    """Source and cue right after a quote (``"...," she said``)."""
+    window = text[q_end:limit]
+    m = _AFTER_SRC_CUE.match(window)
+    if m and _valid_after_source(m.group("src")):
+        span = _trim_src(text, q_end + m.start("src"), q_end + m.end("src"))
+        if span:
+            return Attribution(*span, m.group("cue"), q_end + m.start("cue"))
+    m = _AFTER_CUE_SRC.match(window)
+    if m and _valid_after_source(m.group("src")):
+        span = _trim_src(text, q_end + m.start("src"), q_end + m.end("src"))
+        if span:
+            return Attribution(*span, m.group("cue"), q_end + m.start("cue"))
+    return None
+
+
+def attribute_before(text: str, lo: int, q_start: int) -> Attribution | None:
+    """Source and cue right before a quote (``Doe said: "..."``)."""
+    window = text[lo:q_start]
+    m = _ACCORDING.search(window)
+    if m:
+        span = _trim_src(text, lo + m.start("src"), lo + m.end("src"))
+        if span:
+            return Attribution(*span, "according to", lo + m.start())
+    m = _BEFORE.search(window)
+    if m and _valid_after_source(m.group("src")):
+        # the nearest phrase before the cue: keep the last words up to a clause break
+        src_start, src_end = lo + m.start("src"), lo + m.end("src")
+        seg = text[src_start:src_end]
+        cut = max(seg.rfind(","), seg.rfind(" and "), seg.rfind(" but "))
+        if cut >= 0:
+            src_start += cut + 1
+        span = _trim_src(text, src_start, src_end)
+        if span:
+            return Attribution(*span, m.group("cue"), lo + m.start("cue"))
+    return None

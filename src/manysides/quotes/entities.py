@@ -1,0 +1,78 @@
+"""Named entities from spaCy NER, with name variants merged within an article or story."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from .records import ENTITY_LABELS, Entity
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+_TRIM = re.compile(r"^(?:the\s+)|(?:'s|’s)$", re.IGNORECASE)
+
+
+def clean_name(text: str) -> str:
+    """Mention text without a leading "the", a trailing possessive or stray whitespace."""
+    return " ".join(_TRIM.sub("", text.strip()).split())
+
+
+def _tokens(name: str) -> list[str]:
+    return name.lower().replace(".", "").split()
+
+
+def is_variant(short: str, full: str) -> bool:
+    """Whether ``short`` names the same thing as ``full`` ("Putin" of "Vladimir Putin")."""
+    s, f = _tokens(short), _tokens(full)
+    if not s or len(s) >= len(f):
+        return s == f
+    return f[-len(s) :] == s or f[: len(s)] == s
+
+
+def canonical_names(names: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Map each (label, name) to the fullest variant with the same label.
+
+    The fullest variant is the longest name that contains the short one as a leading or
+    trailing run of words; ties go to the most frequent (then first seen) variant.
+    """
+    counts: dict[tuple[str, str], int] = {}
+    for key in names:
+        counts[key] = counts.get(key, 0) + 1
+    order = list(counts)
+    out: dict[tuple[str, str], str] = {}
+    for label, name in order:
+        best = name
+        best_key = (len(_tokens(name)), counts[(label, name)])
+        for other_label, other in order:
+            if other_label != label or other == name or not is_variant(name, other):
+                continue
+            key = (len(_tokens(other)), counts[(other_label, other)])
+            if key > best_key:
+                best, best_key = other, key
+        out[(label, name)] = best
+    return out
+
+
+def doc_entities(doc: Doc, offset: int = 0) -> list[Entity]:
+    """Entities of a NER-annotated doc, canonicalised within it."""
+    raw = [
+        (e.label_, clean_name(e.text), e.start_char + offset, e.end_char + offset, e.text)
+        for e in doc.ents
+        if e.label_ in ENTITY_LABELS and clean_name(e.text)
+    ]
+    canon = canonical_names([(label, name) for label, name, *_ in raw])
+    return [
+        Entity(label=label, text=text, canonical=canon[(label, name)], start=start, end=end)
+        for label, name, start, end, text in raw
+    ]
+
+
+def merge_entities(groups: Iterable[Sequence[Entity]]) -> list[Entity]:
+    """Entities of several articles (a story) re-canonicalised across all of them."""
+    entities = [e for group in groups for e in group]
+    canon = canonical_names([(e.label, e.canonical) for e in entities])
+    return [
+        Entity(e.label, e.text, canon[(e.label, e.canonical)], e.start, e.end) for e in entities
+    ]

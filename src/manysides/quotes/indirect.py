@@ -1,0 +1,130 @@
+"""Attributions found in dependency parses: "X said (that) ...", "according to X, ..."."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .cues import CUE_FORMS, SPEECH_LEMMAS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_SUBJ = frozenset({"nsubj", "nsubjpass"})
+_CONTENT = frozenset({"ccomp"})
+_EDGE_PUNCT = frozenset(",.;:—–-")
+_NOT_SOURCE = frozenset({"it", "that", "which", "there", "this", "what"})
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One attribution in a parsed sentence, as character offsets into that sentence."""
+
+    content: tuple[int, int]
+    source: tuple[int, int] | None
+    cue: str
+    cue_start: int
+
+
+def _trimmed(tokens: list[Token]) -> tuple[int, int] | None:
+    while tokens and (tokens[0].is_punct and tokens[0].text in _EDGE_PUNCT or tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and (
+        tokens[-1].is_punct and tokens[-1].text in _EDGE_PUNCT or tokens[-1].is_space
+    ):
+        tokens = tokens[:-1]
+    if not tokens:
+        return None
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _span_tokens(doc: Doc | Span, left: int, right: int, skip: set[int]) -> list[Token]:
+    return [t for t in doc if left <= t.i <= right and t.i not in skip]
+
+
+def _subject(verb: Token) -> Token | None:
+    seen = 0
+    tok = verb
+    while seen < 4:
+        for child in tok.children:
+            if child.dep_ in _SUBJ:
+                if child.lower_ in ("who", "that") and tok.dep_ == "relcl":
+                    return tok.head
+                return child
+        if tok.dep_ in ("xcomp", "advcl", "conj", "acl") and tok.head is not tok:
+            tok = tok.head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def _source_span(subj: Token) -> tuple[int, int] | None:
+    if subj.lower_ in _NOT_SOURCE:
+        return None
+    toks = [t for t in subj.subtree if t.dep_ not in ("relcl", "punct") or t is subj]
+    # stop at a relative clause or an apposition introduced by a comma
+    left = subj.left_edge.i
+    right = subj.i
+    for t in subj.subtree:
+        if t.i > subj.i and t.dep_ in ("prep", "compound", "poss", "amod", "pobj", "flat"):
+            right = max(right, t.i)
+        if t.i > subj.i and t.text in (",", "(", "—", "who", "which"):
+            break
+    toks = [t for t in subj.doc[left : right + 1]]
+    return _trimmed(toks)
+
+
+def find_attributions(doc: Doc, consumed: set[int]) -> Iterator[Found]:
+    """Attributions in one parsed sentence; cue tokens at ``consumed`` offsets are skipped."""
+    for tok in doc:
+        if tok.idx in consumed:
+            continue
+        low = tok.lower_
+        if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            found = _according(doc, tok)
+            if found:
+                yield found
+            continue
+        if tok.pos_ not in ("VERB", "AUX") or (
+            tok.lemma_ not in SPEECH_LEMMAS and low not in CUE_FORMS
+        ):
+            continue
+        comps = [c for c in tok.children if c.dep_ in _CONTENT]
+        content: tuple[int, int] | None = None
+        if comps:
+            comp = comps[0]
+            toks = list(comp.subtree)
+            content = _trimmed(toks)
+        elif tok.dep_ in ("parataxis", "advcl", "ccomp") and tok.head.i < tok.i:
+            head = tok.head
+            own = {t.i for t in tok.subtree}
+            toks = _span_tokens(doc, head.left_edge.i, head.right_edge.i, own)
+            toks = [t for t in toks if t.i < tok.left_edge.i]
+            content = _trimmed(toks)
+        if content is None or content[1] - content[0] < 8:
+            continue
+        subj = _subject(tok)
+        source = _source_span(subj) if subj is not None else None
+        if source is None and tok.lemma_ not in ("say", "tell", "add", "write", "report"):
+            continue
+        yield Found(content, source, tok.text, tok.idx)
+
+
+def _according(doc: Doc, tok: Token) -> Found | None:
+    to = doc[tok.i + 1]
+    objs = [c for c in to.children if c.dep_ == "pobj"]
+    if not objs:
+        return None
+    src = _trimmed(list(objs[0].subtree))
+    phrase = {t.i for t in tok.subtree} | {t.i for t in to.subtree} | {tok.i, to.i}
+    rest = [t for t in doc if t.i not in phrase]
+    # the content is the clause on one side of the "according to" phrase
+    before = [t for t in rest if t.i < tok.i]
+    after = [t for t in rest if t.i > to.i]
+    side = after if len(after) >= len(before) else before
+    content = _trimmed(side)
+    if content is None or src is None:
+        return None
+    return Found(content, src, "according to", tok.idx)

@@ -1,0 +1,130 @@
+"""The same quote reported by several outlets of one story becomes one ``StoryQuote``."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .records import Quote, StoryQuote
+
+_NON_WORD = re.compile(r"[^\w\s]+")
+_TOKEN = re.compile(r"\w+")
+
+MIN_OVERLAP = 0.8  # share of the shorter quote's words found in the longer one
+MIN_UNION = 0.5  # share of all words the two quotes have in common
+
+
+def quote_key(text: str) -> str:
+    """Normalised text: case, punctuation and quotation marks removed, whitespace folded."""
+    return " ".join(_NON_WORD.sub(" ", text.lower().replace("’", "'")).split())
+
+
+def _tokens(text: str) -> set[str]:
+    return set(_TOKEN.findall(text.lower()))
+
+
+def same_quote(a: str, b: str) -> bool:
+    """Whether two wordings report the same quote (same key or high word overlap)."""
+    if quote_key(a) == quote_key(b):
+        return True
+    ta, tb = _tokens(a), _tokens(b)
+    if min(len(ta), len(tb)) < 4:
+        return False
+    common = len(ta & tb)
+    return common / min(len(ta), len(tb)) >= MIN_OVERLAP and common / len(ta | tb) >= MIN_UNION
+
+
+@dataclass
+class _Group:
+    wordings: list[str] = field(default_factory=list)
+    speakers: Counter[str] = field(default_factory=Counter)
+    cues: Counter[str] = field(default_factory=Counter)
+    direct: bool = False
+    carriers: list[dict[str, object]] = field(default_factory=list)
+    article_ids: set[int] = field(default_factory=set)
+
+
+StoryItem = tuple[int, str, str, Sequence[Quote]]
+
+
+def items_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[StoryItem]:
+    """(article_id, outlet, leaning, quotes) from quote rows of the store
+    (``store.quotes.story_items`` or ``for_story``), keeping article order."""
+    by_article: dict[int, tuple[str, str, list[Quote]]] = {}
+    for r in rows:
+        outlet = str(r.get("outlet") or r.get("source_id") or r.get("site") or "")
+        entry = by_article.setdefault(
+            int(r["article_id"]), (outlet, str(r.get("leaning") or "unrated"), [])
+        )
+        entry[2].append(
+            Quote(
+                r["text"], int(r["start"]), int(r["end"]), r.get("speaker"),
+                r.get("speaker_start"), r.get("speaker_end"), r.get("cue"), bool(r["direct"]),
+            )
+        )
+    return [(a, outlet, leaning, qs) for a, (outlet, leaning, qs) in by_article.items()]
+
+
+def merge_story_quotes(
+    items: Sequence[StoryItem] | Sequence[Mapping[str, Any]],
+) -> list[StoryQuote]:
+    """Group the quotes of a story's articles; ``items`` are (article_id, outlet, leaning,
+    quotes) or, equivalently, the store's quote rows of the story. Groups come out in
+    order of how many outlets carried them, then first seen."""
+    if items and isinstance(items[0], Mapping):
+        items = items_from_rows(items)  # type: ignore[arg-type]
+    groups: list[_Group] = []
+    by_key: dict[str, _Group] = {}
+    for article_id, outlet, leaning, quotes in items:  # type: ignore[misc]
+        for q in quotes:
+            key = quote_key(q.text)
+            if not key:
+                continue
+            group = by_key.get(key) or next(
+                (g for g in groups if any(same_quote(q.text, w) for w in g.wordings[:3])), None
+            )
+            if group is None:
+                group = _Group()
+                groups.append(group)
+            by_key.setdefault(key, group)
+            group.wordings.append(q.text)
+            if q.speaker:
+                group.speakers[q.speaker] += 1
+            if q.cue:
+                group.cues[q.cue.lower()] += 1
+            group.direct = group.direct or q.direct
+            if article_id not in group.article_ids:
+                group.article_ids.add(article_id)
+                group.carriers.append(
+                    {"article_id": article_id, "outlet": outlet, "leaning": leaning}
+                )
+    order = sorted(range(len(groups)), key=lambda i: (-len(groups[i].carriers), i))
+    return [_story_quote(groups[i]) for i in order]
+
+
+def _story_quote(g: _Group) -> StoryQuote:
+    wordings = Counter(g.wordings)
+    text = max(wordings, key=lambda w: (wordings[w], len(w)))
+    variants: list[str] = []
+    seen_keys: set[str] = set()
+    for w in g.wordings:
+        k = quote_key(w)
+        if k not in seen_keys:
+            seen_keys.add(k)
+            variants.append(w)
+    speaker = None
+    if g.speakers:
+        speaker = max(g.speakers, key=lambda s: (g.speakers[s], len(s)))
+    cue = g.cues.most_common(1)[0][0] if g.cues else None
+    return StoryQuote(
+        text=text,
+        speaker=speaker,
+        cue=cue,
+        direct=g.direct,
+        carriers=g.carriers,
+        wording_differs=len(seen_keys) > 1,
+        variants=variants,
+    )
