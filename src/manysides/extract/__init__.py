@@ -35,7 +35,10 @@ __all__ = [
     "extract",
 ]
 
-# trafilatura output shorter than this share of readability's is treated as partial.
+# readability-lxml is consulted when trafilatura's text is short or covers less than this
+# share of the page's paragraph text (it may have kept only part of the article) ...
+_COVERAGE = 0.45
+# ... and its result is kept when trafilatura's is shorter than this share of it.
 _PARTIAL_SHARE = 0.5
 
 
@@ -53,7 +56,7 @@ def clean_text(text: str, template: frozenset[str] = frozenset()) -> str:
 
 
 def _cleaned(extracted: Extracted, template: frozenset[str]) -> _Result:
-    kept, removed = clean_lines(extracted.text.splitlines(), template)
+    kept, removed = clean_lines(extracted.text.splitlines(), template, extracted.title)
     return _Result(extracted, "\n".join(kept), removed)
 
 
@@ -64,7 +67,8 @@ def _run(doc: RawDocument, config: ExtractConfig, template: frozenset[str]) -> _
     html = decode_html(doc.content, doc.charset)
     url = doc.final_url or doc.url
     primary = _cleaned(extract_html(html, url), template)
-    if not config.fallback or len(primary.text) >= 4 * config.min_text_chars:
+    covered = len(primary.extracted.text) >= _COVERAGE * primary.extracted.page_chars
+    if not config.fallback or (len(primary.text) >= 4 * config.min_text_chars and covered):
         return primary
     second = readability_text(html)
     if not second:
@@ -76,7 +80,7 @@ def _run(doc: RawDocument, config: ExtractConfig, template: frozenset[str]) -> _
         meta = primary.extracted
         backup.extracted = Extracted(
             backup.extracted.text, meta.title, meta.authors, meta.date, meta.site,
-            meta.language, meta.canonical, "readability",
+            meta.language, meta.canonical, "readability", meta.page_chars,
         )
         return backup
     return primary

@@ -35,6 +35,7 @@ class Extracted:
     language: str = ""
     canonical: str = ""
     extractor: str = "trafilatura"
+    page_chars: int = 0  # characters of paragraph text on the whole page
 
 
 def decode_html(content: bytes, charset: str | None) -> str:
@@ -103,6 +104,7 @@ def extract_html(html: str, url: str = "", *, favor: str = "precision") -> Extra
 
     tree = _parse(html)
     language, canonical = _page_metadata(tree)
+    page_chars = sum(len(t.strip()) for t in tree.xpath("//p//text()"))
     options: dict[str, Any] = {"favor_precision": favor == "precision", "favor_recall": favor == "recall"}
     try:
         result = trafilatura.bare_extraction(
@@ -117,7 +119,7 @@ def extract_html(html: str, url: str = "", *, favor: str = "precision") -> Extra
     except Exception as exc:  # trafilatura raises assorted errors on odd markup
         raise ExtractionError(f"trafilatura failed: {type(exc).__name__}: {exc}") from None
     if result is None:
-        return Extracted("", language=language, canonical=canonical)
+        return Extracted("", language=language, canonical=canonical, page_chars=page_chars)
     data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
     return Extracted(
         text=_clean_text(data.get("text") or ""),
@@ -127,6 +129,7 @@ def extract_html(html: str, url: str = "", *, favor: str = "precision") -> Extra
         site=(data.get("sitename") or "").strip(),
         language=language or (data.get("language") or ""),
         canonical=canonical,
+        page_chars=page_chars,
     )
 
 

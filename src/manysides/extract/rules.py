@@ -98,7 +98,8 @@ RULES: tuple[Rule, ...] = (
             r"\bsubscribe to (continue|read|unlock)\b|\bbecome a (member|subscriber)\b|"
             r"\bsupport (our|independent|quality) journalism\b|\bthis (article|content) is "
             r"(for|available to) (subscribers|members)\b|\bsubscription (required|offer)\b|"
-            r"\byou have reached (your|the) (limit|maximum)\b)"
+            r"\byou have reached (your|the) (limit|maximum)\b|\bif you (enjoyed|liked|value|"
+            r"appreciate) (this|our) (article|story|journalism|reporting)\b|\bget access to\b)"
         ),
         max_words=50,
     ),
@@ -125,7 +126,8 @@ RULES: tuple[Rule, ...] = (
             r"^[\W_]*share (this|on|via|the)\b|\bclick (here )?to (share|email|print|tweet)\b|"
             r"\bfollow (us|me|him|her|them|\w+ \w+) on (twitter|x|facebook|instagram|"
             r"linkedin|threads|bluesky|tiktok|youtube)\b|\blike us on facebook\b|"
-            r"\bjoin the (conversation|discussion)\b|\bwe (want to hear|'d love to hear) "
+            r"\bjoin the (conversation|discussion)\b|\bshare (it|this) with (a|your) friends?\b|"
+            r"\btell us what you think\b|\bfollow \S+('s)? (full )?coverage\b|\bwe (want to hear|'d love to hear) "
             r"from you\b|\bhave a (news )?tip\b|\bsend us a tip\b|\bwhat do you think\?$)"
         ),
         max_words=25,
@@ -134,7 +136,7 @@ RULES: tuple[Rule, ...] = (
         "photo-credit",
         "photo captions and credits",
         _re(
-            r"(^[\W_]*(photo|image|picture|video|illustration|graphic|photograph|file photo|"
+            r"(^[\W_]*(photo|image|picture|video|illustration|photograph|file photo|"
             r"caption|credit|source|pictured|above|top|main image|header image)s?( credit)?"
             r"\s*[:|/]|[(\[]\s*(photo|image|picture|credit|ap photo|file)[^)\]]*[)\]]\s*$|"
             r"\b(getty images|ap photo|reuters/|afp via getty|afp/getty|shutterstock|istock"
@@ -158,10 +160,52 @@ RULES: tuple[Rule, ...] = (
         "'read more' and 'click here' links",
         _re(
             r"^[\W_]*(read more|click here|continue reading|read the (full|rest|original|"
-            r"whole)|full (story|coverage)|read (the )?full (story|article)|more:|related:|"
-            r"read:|see:|watch:|listen:|also:)\b"
+            r"whole)|full (story|coverage)|read (the )?full (story|article))\b"
         ),
         max_words=25,
+    ),
+    Rule(
+        "related-link",
+        "a single related-story link ('Related: ...', 'Also on example.com ...', 'SEE MORE: ...')",
+        _re(
+            r"^[\W_]*(related( post| article| story| stories| content| coverage| video)?|see "
+            r"(more|also)|read (more|next|also)|also (read|see|watch)|watch|listen|more|"
+            r"recommended|must read|don'?t miss|trending|more from \S+( \S+)?|more \S+( "
+            r"\S+)?)\s*[:|»]|^[\W_]*also on \S+\.\w+\b"
+        ),
+        max_words=30,
+        starts_list=True,
+    ),
+    Rule(
+        "credit-line",
+        "reporting, writing and editing credits ('Reporting by ...; Editing by ...')",
+        _re(
+            r"(^[\W_]*((additional|with|further) )?(reporting|writing|editing|research|"
+            r"compiled|produced|translated|fact-?checked) by\b|\bcontributed (reporting|"
+            r"to (this|the) (report|story|article))\b|^[\W_]*(\S+ ){0,2}(staff|wire) "
+            r"reports?[\W_]*$)"
+        ),
+        max_words=60,
+    ),
+    Rule(
+        "dateline",
+        "a standalone date, time, update stamp or reading time",
+        _re(
+            r"(^[\W_]*(updated|published|posted|last (updated|modified)|first published|"
+            r"created|modified)( on| at)?\b.{0,40}(\d{1,2}:\d{2}|\d{4}|\d{1,2}/\d{1,2}|"
+            r"ago|\b(am|pm|a\.m\.|p\.m\.)(?!\w))|^[\W_]*[\w.,-]*\s*\d{1,2}:\d{2}\s*("
+            r"am|pm|a\.m\.|p\.m\.)?\s*\w{0,4}\s*[\W_]*[\d/.-]*(\s+by\s+[\w .'-]+)?$|"
+            r"^[\W_]*(\w+,? )?(\w+ \d{1,2},? \d{4}|\d{1,2} \w+,? \d{4}|\d{4}-\d{2}-\d{2})"
+            r"([\W_]+\d{1,2}:\d{2}.*)?[\W_]*$|\b\d+ min(ute)?s? read\b|\b(reading time|"
+            r"tempo de leitura|lesezeit|temps de lecture)\b)"
+        ),
+        max_words=12,
+    ),
+    Rule(
+        "contact",
+        "a bare e-mail address or social handle (author contact)",
+        _re(r"^[\W_]*(\S+@\S+\.\w+|@\w+)([\s,;|]+(\S+@\S+\.\w+|@\w+))*[\W_]*$"),
+        max_words=12,
     ),
     Rule(
         "tag-list",
@@ -175,14 +219,15 @@ RULES: tuple[Rule, ...] = (
         "author-bio",
         "author biographies and contact lines after the article",
         _re(
-            r"(\b(is|was) an? (\w+[ -]){0,4}(writer|reporter|editor|correspondent|journalist|"
-            r"columnist|contributor|producer|fellow|intern|critic|analyst|author|"
-            r"photographer|anchor|host)\b|\bhas (worked|written|reported|covered|been "
-            r"(writing|reporting|covering))\b|\bjoined \w+( \w+){0,4} in \d{4}\b|\b(his|her|"
-            r"their) (journalism )?(career|work) (began|has appeared)\b|\b(contact|reach|"
-            r"email) (him|her|them|the (author|writer|reporter))( at| on| via)?\b|"
-            r"^[\W_]*about the (author|writer|reporter)\b|\bfollow (him|her|them) on\b|"
-            r"\bwrites about\b|\bcovers (politics|business|technology|sports|the)\b)"
+            r"(^(\S+ ){1,4}(is|was|has been) an? (\S+[ -]){0,5}(writer|reporter|editor|"
+            r"correspondent|journalist|columnist|contributor|producer|fellow|intern|critic|"
+            r"analyst|author|photographer|anchor|host|blogger)\b|^(\S+ ){1,4}(has (worked|"
+            r"written|reported|covered)|joined|covers|writes)\b.{0,80}\b(news|journalism|"
+            r"newspaper|magazine|writer|reporter|editor|correspondent|newsroom|covers|"
+            r"reporting|desk|staff)\b|\b(his|her|their) (journalism )?(career|work) (began|has "
+            r"appeared)\b|\b(contact|reach|email) (him|her|them|the (authors?|writers?|"
+            r"reporters?))( at| on| via)?\b|^[\W_]*about the (author|writer|reporter)\b|"
+            r"\bfollow (him|her|them) on\b)"
         ),
         max_words=90,
         where="tail",
@@ -202,11 +247,11 @@ RULES: tuple[Rule, ...] = (
 )
 
 STRUCTURAL: dict[str, str] = {
+    "title": "the headline repeated at the top of the text",
     "template": "a line recurring across many pages of the same site (learned template)",
     "related-list": "an item of a list of links after a related-stories heading",
     "tail-list": "a headline-like line in the trailing block after the article",
     "promo-context": "a short line directly above or below a promotional block",
-    "duplicate-line": "an exact repeat of a short line already kept (promo shown twice)",
 }
 
 RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES) + tuple(STRUCTURAL)

@@ -78,13 +78,19 @@ def _match(rules: tuple[Rule, ...], line: _Line) -> str | None:
     return None
 
 
-def classify_lines(lines: list[str], template: frozenset[str] = frozenset()) -> list[str | None]:
+def classify_lines(
+    lines: list[str], template: frozenset[str] = frozenset(), title: str = ""
+) -> list[str | None]:
     """The rule that removes each line, or None for lines that are kept.
 
     Blank lines get ``no-words`` (they are layout, never reported by ``explain``).
+    ``title``, when known, is dropped where the text repeats it at the top.
     """
     items = [_Line(t, len(_WORD.findall(t))) for t in (_SPACE.sub(" ", x).strip() for x in lines)]
+    _title(items, title)
     for item in items:
+        if item.rule is not None:
+            continue
         if item.blank:
             item.rule = "no-words"
         elif template and normalize_line(item.text) in template:
@@ -96,6 +102,29 @@ def classify_lines(lines: list[str], template: frozenset[str] = frozenset()) -> 
     return [item.rule for item in items]
 
 
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _title(items: list[_Line], title: str) -> None:
+    """The headline repeated at the top of the text (the first few lines only)."""
+    key = _words(title)
+    if not key:
+        return
+    seen = 0
+    for item in items:
+        if item.blank:
+            continue
+        line = _words(item.text)
+        if line and (line == key or (len(line) >= 0.6 * len(key) and line in key)
+                     or (key in line and len(key) >= 0.8 * len(line))):
+            item.rule = "title"
+            return
+        seen += 1
+        if seen >= 3:
+            return
+
+
 def _related_lists(items: list[_Line]) -> None:
     """Drop the headline list that follows a related/most-read heading."""
     in_list = False
@@ -105,19 +134,10 @@ def _related_lists(items: list[_Line]) -> None:
             continue
         if not in_list or item.blank or item.rule is not None:
             continue
-        if item.headline_like or (item.words <= TEASER_MAX_WORDS and _prev_is_list(items, item)):
+        if item.headline_like:
             item.rule = "related-list"
         else:
             in_list = False
-
-
-def _prev_is_list(items: list[_Line], item: _Line) -> bool:
-    idx = items.index(item)
-    for prev in reversed(items[:idx]):
-        if prev.blank or prev.rule == "no-words":
-            continue
-        return prev.rule in ("related-list", "tail-list") and prev.headline_like
-    return False
 
 
 def _tail_start(items: list[_Line]) -> int:
@@ -146,7 +166,7 @@ def _tail(items: list[_Line]) -> None:
             item.rule = _match(_TAIL_RULES, item)
         if item.rule is None and seen_promo and _is_list_item(item, prev):
             item.rule = "tail-list"
-        if item.rule in PROMO_RULES or item.rule in ("author-bio", "tag-list"):
+        if item.rule in PROMO_RULES or item.rule in _LIST_STARTERS:
             seen_promo = True
             _brand_above(items, start, i)
         prev = item
@@ -176,10 +196,10 @@ def _brand_above(items: list[_Line], start: int, i: int) -> None:
 
 
 def clean_lines(
-    lines: list[str], template: frozenset[str] = frozenset()
+    lines: list[str], template: frozenset[str] = frozenset(), title: str = ""
 ) -> tuple[list[str], list[RemovedLine]]:
     """Kept non-blank lines and the removed non-blank lines with their rule."""
-    rules = classify_lines(lines, template)
+    rules = classify_lines(lines, template, title)
     kept: list[str] = []
     removed: list[RemovedLine] = []
     for raw, rule in zip(lines, rules, strict=True):
