@@ -332,9 +332,16 @@ def render_atom(
 
 
 def render_files(
-    briefing: Briefing, history: Sequence[Briefing], opts: RenderOptions
+    briefing: Briefing,
+    history: Sequence[Briefing],
+    opts: RenderOptions,
+    archive: Sequence[ArchiveEntry] | None = None,
 ) -> dict[str, str]:
-    """Every file of the output folder, by relative path (``history`` includes older days)."""
+    """Every file of the output folder, by relative path.
+
+    ``history`` holds recent briefings for the feed; ``archive`` lists every briefing for
+    the root ``index.html`` (default: built from ``history``).
+    """
     day = briefing.date
     others = [b for b in history if b.date != day]
     everything = sorted([briefing, *others], key=lambda b: b.date, reverse=True)
@@ -349,7 +356,9 @@ def render_files(
         f"{day}/briefing.md": render_markdown(briefing, opts),
         f"{day}/briefing.json": render_json(briefing),
         "index.html": render_archive(
-            [ArchiveEntry.of(b) for b in everything], briefing.title, root_links
+            list(archive) if archive is not None else [ArchiveEntry.of(b) for b in everything],
+            briefing.title,
+            root_links,
         ),
         "feed.atom": render_atom(
             everything[:30], opts, f"{opts.base_url}/feed.atom" if opts.base_url else "", feed_links

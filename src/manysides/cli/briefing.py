@@ -1,9 +1,112 @@
-"""CLI commands for this area (see manysides.cli)."""
+"""``send``, ``serve`` and ``run``: deliver the briefing by email, on the web, on a schedule."""
 
 from __future__ import annotations
 
+import sys
+from typing import Annotated
+
 import typer
+
+from ..errors import UserError
+from ._state import AppState
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+
+    @app.command()
+    def send(
+        ctx: typer.Context,
+        date: Annotated[
+            str | None, typer.Option("--date", help="Briefing date YYYY-MM-DD (default: latest).")
+        ] = None,
+        to: Annotated[
+            list[str] | None,
+            typer.Option("--to", help="Recipient (repeatable; default: email.recipients)."),
+        ] = None,
+    ) -> None:
+        """Email a briefing (HTML with a plain-text alternative) over SMTP."""
+        from ..pipeline.briefing import send_briefing
+        from ..web.data import valid_date
+
+        state: AppState = ctx.obj
+        if date is not None and not valid_date(date):
+            raise UserError(f"bad --date {date!r}: use YYYY-MM-DD")
+        with state.open_store() as store:
+            sent_date, accepted = send_briefing(store, state.config, date, to or ())
+        state.emit(
+            {"date": sent_date, "recipients": accepted},
+            f"sent the {sent_date} briefing to {len(accepted)} recipient(s)",
+        )
+
+    @app.command()
+    def serve(
+        ctx: typer.Context,
+        host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+        port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    ) -> None:
+        """Serve the briefing, story, outlet, search and archive pages and the JSON API."""
+        from ..config import db_path
+
+        state: AppState = ctx.obj
+        cfg = state.config
+        db = db_path(cfg)
+        if not db.exists():
+            raise UserError(f"no database at {db}; run `manysides brief` first")
+        import uvicorn
+
+        from ..web import create_app
+
+        listen_host = host or cfg.serve.host
+        listen_port = port if port is not None else cfg.serve.port
+        if not 0 < listen_port < 65536:
+            raise UserError(f"bad port {listen_port}")
+        if not state.quiet:
+            print(f"manysides: serving http://{listen_host}:{listen_port}/", file=sys.stderr)
+        uvicorn.run(
+            create_app(cfg, db),
+            host=listen_host,
+            port=listen_port,
+            log_level="warning" if not state.verbose else "info",
+            access_log=bool(state.verbose),
+        )
+
+    @app.command()
+    def run(
+        ctx: typer.Context,
+        every: Annotated[str, typer.Option(help="Ingest interval: 1h, 30m, 1h30m, 90s.")] = "1h",
+        at: Annotated[
+            str | None, typer.Option("--at", help="Daily briefing time HH:MM (default: briefing.build_time).")
+        ] = None,
+        iterations: Annotated[int, typer.Option(hidden=True, help="Stop after N cycles.")] = 0,
+    ) -> None:
+        """Keep fetching and clustering; build the briefing once a day. Ctrl-C stops."""
+        from ..briefing.schedule import parse_clock, parse_interval
+        from ..pipeline import Report
+        from ..pipeline.briefing import Schedule, local_zone, run_schedule
+
+        state: AppState = ctx.obj
+        cfg = state.config
+        schedule = Schedule(
+            every=parse_interval(every),
+            build_at=parse_clock(at or cfg.briefing.build_time),
+            iterations=max(0, iterations),
+        )
+        local_zone(cfg.briefing)  # validate the time zone before looping
+
+        def log(line: str) -> None:
+            if not state.quiet:
+                print(line, file=sys.stderr, flush=True)
+
+        def make_report() -> Report:
+            return Report(show_progress=False, verbose=state.verbose)
+
+        log(
+            f"manysides run: every {every}, briefing at {schedule.build_at:%H:%M}; Ctrl-C to stop"
+        )
+        try:
+            cycles = run_schedule(state.open_store, cfg, schedule, make_report, log)
+        except KeyboardInterrupt:
+            log("manysides run: stopped")
+            return
+        state.emit({"cycles": cycles}, None)

@@ -72,3 +72,67 @@ class BriefingRepo:
             (story_id, before),
         ).fetchone()
         return dict(row) if row else None
+
+    # -- reads for the archive and the web app -------------------------------------------
+    def index(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Every briefing, newest first: date, created_at, n_stories, top headlines."""
+        rows = self.store.query(
+            "SELECT b.date, b.created_at, COUNT(bs.story_id) AS n_stories FROM briefings b"
+            " LEFT JOIN briefing_stories bs ON bs.date = b.date GROUP BY b.date"
+            " ORDER BY b.date DESC LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
+        out = [dict(r) | {"headlines": []} for r in rows]
+        by_date = {d["date"]: d for d in out}
+        if by_date:
+            marks = ",".join("?" * len(by_date))
+            for r in self.store.query(
+                "SELECT bs.date, s.headline FROM briefing_stories bs"  # noqa: S608 - placeholders
+                " JOIN stories s ON s.id = bs.story_id"
+                f" WHERE bs.date IN ({marks}) AND bs.rank <= 5 ORDER BY bs.date, bs.rank",
+                tuple(by_date),
+            ):
+                by_date[r["date"]]["headlines"].append(r["headline"])
+        return out
+
+    def briefing_stamp(self, date: str) -> str | None:
+        """When the briefing of ``date`` was (re)built; None if there is none."""
+        row = self.store.execute(
+            "SELECT created_at FROM briefings WHERE date = ?", (date,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def perspective_stamp(self, story_id: int) -> str | None:
+        """When the story's perspective was last computed; None if never."""
+        row = self.store.execute(
+            "SELECT computed_at FROM perspectives WHERE story_id = ?", (story_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def appearances(self, story_id: int) -> list[dict[str, Any]]:
+        """Every briefing the story appeared in, newest first."""
+        rows = self.store.query(
+            "SELECT date, rank, section, n_articles, max_article_id FROM briefing_stories"
+            " WHERE story_id = ? ORDER BY date DESC",
+            (story_id,),
+        )
+        return [dict(r) for r in rows]
+
+    def outlet_stories(self, source_id: str, limit: int = 30) -> list[dict[str, Any]]:
+        """Live stories the outlet covered, most recently updated first."""
+        rows = self.store.query(
+            "SELECT s.* FROM stories s WHERE s.merged_into IS NULL AND s.id IN"
+            " (SELECT DISTINCT story_id FROM articles WHERE source_id = ? AND story_id IS NOT NULL)"
+            " ORDER BY s.last_updated DESC LIMIT ?",
+            (source_id, limit),
+        )
+        return [dict(r) for r in rows]
+
+    def outlet_articles(self, source_id: str, limit: int = 30) -> list[dict[str, Any]]:
+        """The outlet's latest articles (id, title, url, published, story_id)."""
+        rows = self.store.query(
+            "SELECT id, title, url, published, story_id FROM articles WHERE source_id = ?"
+            " ORDER BY COALESCE(published, created_at) DESC LIMIT ?",
+            (source_id, limit),
+        )
+        return [dict(r) for r in rows]

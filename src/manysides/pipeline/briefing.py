@@ -1,0 +1,228 @@
+"""Pipeline step ``briefing``: rank stored perspectives into today's briefing and render it.
+
+Loads candidate stories and their stored perspectives from the store, calls the pure
+``manysides.briefing.build_briefing``, saves the result with
+``store.briefings.save_briefing`` and writes every output file atomically under
+``briefing.output_dir``::
+
+    YYYY-MM-DD/{index.html,email.html,briefing.txt,briefing.md,briefing.json}
+    index.html   (archive)     feed.atom     manysides.css
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+from ..briefing import Briefing, Candidate, PreviousAppearance, RankOptions, briefing_rows
+from ..briefing import build_briefing as build
+from ..briefing.render import ArchiveEntry, render_files
+from ..briefing.view import RenderOptions
+from ..config import BriefingConfig, Config, data_dir
+from ..errors import ConfigError, ManysidesError, UserError
+from ..perspectives.records import Perspective
+from ..store import Store
+from . import Report, RunContext
+
+FEED_ENTRIES = 30
+
+
+def output_dir(config: Config) -> Path:
+    if config.briefing.output_dir:
+        return Path(config.briefing.output_dir).expanduser()
+    return data_dir() / "briefings"
+
+
+def local_zone(cfg: BriefingConfig):  # noqa: ANN201 - tzinfo or None
+    """The configured time zone, or None for UTC dates / the machine's local time."""
+    if not cfg.timezone:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(cfg.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"briefing.timezone: unknown time zone {cfg.timezone!r}") from None
+
+
+def briefing_date(now: datetime, cfg: BriefingConfig) -> str:
+    """The briefing's date: the UTC date of ``now``, or its date in ``briefing.timezone``."""
+    zone = local_zone(cfg)
+    return now.astimezone(zone or UTC).date().isoformat()
+
+
+def candidates(ctx: RunContext) -> list[Candidate]:
+    """Stories updated within ``briefing.hours`` that have a stored perspective."""
+    cfg = ctx.config.briefing
+    store = ctx.store
+    since = (ctx.now - timedelta(hours=cfg.hours)).isoformat(timespec="seconds")
+    date = briefing_date(ctx.now, cfg)
+    rows = store.stories.list(
+        since=since, min_outlets=cfg.min_outlets, limit=max(200, cfg.max_stories * 10)
+    )
+    out: list[Candidate] = []
+    for row in rows:
+        story_id = int(row["id"])
+        data = store.briefings.perspective(story_id)
+        if data is None:
+            ctx.report.count("briefing_without_perspective")
+            continue
+        try:
+            p = Perspective.from_dict(data)
+        except (KeyError, TypeError, ValueError) as exc:
+            ctx.record_error("briefing", f"story {story_id}", exc)
+            continue
+        prev = store.briefings.previous_appearance(story_id, date)
+        previous = (
+            PreviousAppearance(prev["date"], int(prev["n_articles"]), int(prev["max_article_id"]))
+            if prev
+            else None
+        )
+        out.append(Candidate(p, previous))
+    return out
+
+
+def history(store: Store, limit: int = FEED_ENTRIES) -> list[Briefing]:
+    """The latest stored briefings (for the feed and the archive)."""
+    out: list[Briefing] = []
+    for date in store.briefings.dates()[:limit]:
+        data = store.briefings.briefing(date)
+        if data is None:
+            continue
+        try:
+            out.append(Briefing.from_dict(data))
+        except (KeyError, TypeError, ValueError):
+            continue  # an old or damaged briefing is skipped, not fatal
+    return out
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        write_atomic(root / rel, text)
+
+
+def briefing_step(ctx: RunContext) -> None:
+    """Build, store and render today's briefing (zero stories still renders)."""
+    cfg = ctx.config.briefing
+    date = briefing_date(ctx.now, cfg)
+    pool = candidates(ctx)
+    briefing = build(date, cfg.title, pool, ctx.now, RankOptions.from_config(cfg))
+    ctx.store.briefings.save_briefing(date, briefing.to_dict(), briefing_rows(briefing))
+    ctx.report.count("briefing_stories", len(briefing.items))
+    archive = [
+        ArchiveEntry(r["date"], int(r["n_stories"]), tuple(r["headlines"]))
+        for r in ctx.store.briefings.index()
+    ]
+    files = render_files(briefing, history(ctx.store), RenderOptions.from_config(cfg), archive)
+    root = output_dir(ctx.config)
+    write_files(root, files)
+    ctx.report.note(str(root / date / "index.html"))
+
+
+# -- delivery and scheduling (used by `manysides send` and `manysides run`) --------------
+def send_briefing(
+    store: Store, config: Config, date: str | None, recipients: Sequence[str]
+) -> tuple[str, list[str]]:
+    """Mail the stored briefing of ``date`` (default: latest); returns (date, accepted)."""
+    from ..briefing.render import render_email_html, render_text
+    from ..mail import briefing_subject, build_message, send_message
+
+    date = date or store.briefings.latest_date()
+    data = store.briefings.briefing(date) if date else None
+    if date is None or data is None:
+        raise UserError(
+            f"no briefing for {date}; run `manysides brief` first" if date
+            else "no briefing yet; run `manysides brief` first"
+        )
+    email = config.email
+    if not email.sender:
+        raise UserError("set email.sender in the config to send the briefing")
+    briefing = Briefing.from_dict(data)
+    opts = RenderOptions.from_config(config.briefing)
+    msg = build_message(
+        subject=briefing_subject(email, briefing.title, briefing.date),
+        sender=email.sender,
+        recipients=list(recipients or email.recipients),
+        text=render_text(briefing, opts),
+        html=render_email_html(briefing, opts),
+    )
+    return date, send_message(email, msg)
+
+
+@dataclass
+class Schedule:
+    """What ``manysides run`` does: ingest every ``every`` seconds, brief at ``build_at``."""
+
+    every: float
+    build_at: time
+    iterations: int = 0  # 0: forever (tests pass a small number)
+
+
+def _local_now(cfg: BriefingConfig) -> datetime:
+    zone = local_zone(cfg)
+    return datetime.now(zone) if zone else datetime.now().astimezone()
+
+
+def run_schedule(
+    open_store: Callable[[], Store],
+    config: Config,
+    schedule: Schedule,
+    make_report: Callable[[], Report],
+    log: Callable[[str], None],
+    stop: threading.Event | None = None,
+) -> int:
+    """Loop until interrupted (or ``schedule.iterations`` cycles); returns cycles run."""
+    from ..briefing.schedule import briefing_due, next_sleep
+    from ..registrations import BRIEF_STEPS
+    from . import run_steps
+
+    stop = stop or threading.Event()
+    cycles = 0
+    with open_store() as store:
+        today = briefing_date(datetime.now(UTC), config.briefing)
+        last_built = _local_now(config.briefing).date() if store.briefings.briefing_stamp(today) else None
+        while not stop.is_set():
+            local = _local_now(config.briefing)
+            build = briefing_due(local, schedule.build_at, last_built)
+            steps = BRIEF_STEPS if build else ("fetch", "stories")
+            ctx = RunContext(store=store, config=config, report=make_report())
+            try:
+                report = run_steps(ctx, steps, "run")
+                counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items()))
+                log(f"{local:%Y-%m-%d %H:%M} {'+'.join(steps)}: {counts or 'nothing new'}")
+                if build:
+                    last_built = local.date()
+                    if config.email.send_on_build and config.email.recipients:
+                        date, accepted = send_briefing(store, config, None, ())
+                        log(f"sent the {date} briefing to {len(accepted)} recipient(s)")
+            except UserError:
+                raise
+            except ManysidesError as exc:  # e.g. SMTP down or store locked: retry next cycle
+                log(f"{local:%Y-%m-%d %H:%M} run failed: {exc}")
+            finally:
+                closer = getattr(ctx, "close", None)
+                if callable(closer):
+                    closer()
+            cycles += 1
+            if schedule.iterations and cycles >= schedule.iterations:
+                break
+            stop.wait(next_sleep(_local_now(config.briefing), schedule.every, schedule.build_at))
+    return cycles

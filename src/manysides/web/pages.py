@@ -1,0 +1,168 @@
+"""HTML pages: today's briefing, archive, story, outlet, search, feed, API docs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ..briefing.records import Briefing
+from ..briefing.render import CSS_NAME, ArchiveEntry, render_atom, render_html, static_text
+from ..briefing.view import story_view
+from ..perspectives.records import Perspective
+from . import data
+from .data import WebState
+
+router = APIRouter(include_in_schema=False)
+HTML_CACHE = "public, max-age=60"
+
+
+def _state(request: Request) -> WebState:
+    return request.app.state.web
+
+
+def _html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status, headers={"cache-control": HTML_CACHE})
+
+
+def not_found(state: WebState, message: str) -> HTMLResponse:
+    return HTMLResponse(
+        state.page("error.html", title="Not found", message=message), status_code=404
+    )
+
+
+def _briefing_page(state: WebState, date: str | None) -> HTMLResponse:
+    store = state.reader.store()
+    date = date or store.briefings.latest_date()
+    if date is None:
+        return _html(
+            state.page(
+                "error.html",
+                title="No briefing yet",
+                message="No briefing has been built yet. Run `manysides brief`.",
+            )
+        )
+    stamp = store.briefings.briefing_stamp(date)
+    if stamp is None:
+        return not_found(state, f"There is no briefing for {date}.")
+
+    def render() -> str:
+        raw = store.briefings.briefing(date) or {}
+        return render_html(Briefing.from_dict(raw), state.opts, state.links)
+
+    return _html(state.cache.get_or_render(("briefing", date, stamp), render))
+
+
+@router.get("/", response_class=HTMLResponse)
+def today(request: Request) -> HTMLResponse:
+    return _briefing_page(_state(request), None)
+
+
+@router.get("/briefing/{date}", response_class=HTMLResponse)
+def briefing_on(request: Request, date: str) -> HTMLResponse:
+    state = _state(request)
+    if not data.valid_date(date):
+        return not_found(state, "Dates look like 2026-03-10.")
+    return _briefing_page(state, date)
+
+
+@router.get("/archive", response_class=HTMLResponse)
+def archive(request: Request) -> HTMLResponse:
+    state = _state(request)
+    entries = [
+        ArchiveEntry(r["date"], int(r["n_stories"]), tuple(r["headlines"]))
+        for r in state.reader.store().briefings.index()
+    ]
+    return _html(state.page("archive.html", entries=entries, title=state.config.briefing.title))
+
+
+@router.get("/story/{story_id}", response_class=HTMLResponse)
+def story(request: Request, story_id: int) -> Response:
+    state = _state(request)
+    store = state.reader.store()
+    stamp = store.briefings.perspective_stamp(story_id)
+    if stamp is None:
+        row = store.stories.get(story_id)
+        if row is not None and int(row["id"]) != story_id:
+            return RedirectResponse(f"/story/{int(row['id'])}", status_code=301)
+        return not_found(state, "No analysed story with this number.")
+
+    def render() -> str:
+        raw = store.briefings.perspective(story_id) or {}
+        view = story_view(Perspective.from_dict(raw), state.opts, full=True)
+        return state.page(
+            "story.html", v=view, appearances=store.briefings.appearances(story_id)
+        )
+
+    return _html(state.cache.get_or_render(("story", story_id, stamp), render))
+
+
+@router.get("/outlet/{source_id}", response_class=HTMLResponse)
+def outlet(request: Request, source_id: str) -> HTMLResponse:
+    state = _state(request)
+    found = data.outlet(state, source_id)
+    if found is None:
+        return not_found(state, "No outlet with this id in the catalog.")
+    return _html(
+        state.page("outlet.html", outlet=found, stories=found["stories"], articles=found["articles"])
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, q: str = Query("", max_length=data.MAX_QUERY)) -> HTMLResponse:
+    state = _state(request)
+    found = data.search(state, q)
+    return HTMLResponse(
+        state.page(
+            "search.html", query=q, stories=found["stories"], articles=found["articles"]
+        )
+    )
+
+
+@router.get("/feed.atom")
+def feed(request: Request) -> Response:
+    state = _state(request)
+    store = state.reader.store()
+    briefings = []
+    for date in store.briefings.dates()[:30]:
+        raw = store.briefings.briefing(date)
+        if raw:
+            briefings.append(Briefing.from_dict(raw))
+    base = str(request.base_url).rstrip("/")
+    opts = state.opts if state.opts.base_url else type(state.opts)(base_url=base)
+    body = render_atom(briefings, opts, f"{opts.base_url}/feed.atom")
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+@router.get(f"/static/{CSS_NAME}")
+def stylesheet() -> Response:
+    return Response(
+        static_text(CSS_NAME),
+        media_type="text/css; charset=utf-8",
+        headers={"cache-control": "public, max-age=3600"},
+    )
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """Server-rendered API reference (no JavaScript, so it works under the strict CSP)."""
+    state = _state(request)
+    spec = request.app.openapi()
+    endpoints = []
+    for path, methods in sorted(spec.get("paths", {}).items()):
+        for method, op in methods.items():
+            params = [
+                (p.get("name", ""), p.get("in", ""), p.get("required", False))
+                for p in op.get("parameters", [])
+            ]
+            endpoints.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "params": params,
+                }
+            )
+    return HTMLResponse(
+        state.page("api_docs.html", title="manysides API", endpoints=endpoints)
+    )
