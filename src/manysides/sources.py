@@ -1,0 +1,311 @@
+"""The sources catalog: outlets, their domains, feeds and political leaning.
+
+The catalog shipped in the package (``manysides/data/sources.toml``) is extended or
+overridden, source by source, by the user's catalog file (``sources.catalog``, default
+``$XDG_CONFIG_HOME/manysides/sources.toml``). Both files use one table per source::
+
+    [sources.bbc-news]
+    name = "BBC News"
+    domains = ["bbc.co.uk", "bbc.com"]
+    feeds = ["https://feeds.bbci.co.uk/news/rss.xml"]
+    country = "GB"
+    ownership = "public-broadcaster"
+    leaning = "center"
+    leaning_provenance = "manysides editors' estimate"
+
+A user table for a shipped id overrides only the keys it sets; ``enabled = false``
+switches a shipped source off (that is what ``manysides sources remove`` writes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .config import SourcesConfig
+from .errors import ConfigError, UnknownSourceError
+from .records import LEANINGS, Source
+
+OWNERSHIPS = ("private", "public-broadcaster", "state-funded", "nonprofit", "unknown")
+KINDS = ("wire", "public-broadcaster", "newspaper", "magazine", "digital", "tv", "")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_MOBILE_PREFIXES = ("www.", "amp.", "m.", "mobile.", "www1.", "www2.")
+_FIELDS = {f.name: f for f in dataclasses.fields(Source)}
+_LIST_FIELDS = ("domains", "feeds", "sitemaps")
+
+
+def builtin_catalog_text() -> str:
+    return resources.files("manysides").joinpath("data/sources.toml").read_text(encoding="utf-8")
+
+
+def user_catalog_path(config: SourcesConfig) -> Path:
+    if config.catalog:
+        return Path(config.catalog).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("manysides", appauthor=False)) / "sources.toml"
+
+
+def normalize_domain(value: str) -> str:
+    """Host of a URL or domain, lower-case, without port, trailing dot or www./m./amp."""
+    value = value.strip().lower()
+    host = urlsplit(value).hostname or "" if "://" in value else value.split("/", 1)[0]
+    host = host.split(":", 1)[0].rstrip(".") if not host.startswith("[") else host
+    changed = True
+    while changed:
+        changed = False
+        for prefix in _MOBILE_PREFIXES:
+            if host.startswith(prefix) and host.count(".") >= 2:
+                host = host[len(prefix) :]
+                changed = True
+    return host
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All known sources (enabled or not), indexed by id and by domain."""
+
+    sources: tuple[Source, ...]
+    _by_id: dict[str, Source] = field(init=False, repr=False, compare=False)
+    _by_domain: dict[str, Source] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_id = {s.id: s for s in self.sources}
+        by_domain: dict[str, Source] = {}
+        for s in self.sources:
+            for d in s.domains:
+                by_domain.setdefault(normalize_domain(d), s)
+        object.__setattr__(self, "_by_id", by_id)
+        object.__setattr__(self, "_by_domain", by_domain)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def __contains__(self, source_id: object) -> bool:
+        return source_id in self._by_id
+
+    def get(self, source_id: str) -> Source:
+        try:
+            return self._by_id[source_id]
+        except KeyError:
+            close = difflib.get_close_matches(source_id, list(self._by_id), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; see 'manysides sources list'"
+            raise UnknownSourceError(f"unknown source '{source_id}'{hint}", item=source_id) from None
+
+    def match(self, url_or_domain: str) -> Source | None:
+        """The source a URL or domain belongs to (subdomains and www./m./amp. included)."""
+        host = normalize_domain(url_or_domain)
+        while host:
+            found = self._by_domain.get(host)
+            if found is not None:
+                return found
+            if host.count(".") < 2:
+                return None
+            host = host.split(".", 1)[1]
+        return None
+
+    def enabled(self, config: SourcesConfig) -> list[Source]:
+        """Sources a run fetches: ``sources.only`` if set (ids checked), else enabled ones."""
+        if config.only:
+            return [self.get(i) for i in dict.fromkeys(config.only)]
+        return [s for s in self.sources if s.enabled]
+
+
+# -- parsing ------------------------------------------------------------------------------
+
+
+def _source_from_table(source_id: str, table: Mapping[str, Any], where: str, base: Source | None) -> Source:
+    if not _ID.match(source_id):
+        raise ConfigError(f"{where}: source id '{source_id}' must be a lower-case slug (a-z, 0-9, -)")
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: 'sources.{source_id}' must be a table")
+    values: dict[str, Any] = (
+        dataclasses.asdict(base) if base is not None else {"id": source_id, "name": "", "domains": ()}
+    )
+    for key, value in table.items():
+        if key not in _FIELDS or key == "id":
+            known = ", ".join(k for k in _FIELDS if k != "id")
+            raise ConfigError(f"{where}: unknown key '{key}' in source '{source_id}' (known: {known})")
+        if key in _LIST_FIELDS:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: '{source_id}.{key}' must be a list of strings")
+            value = tuple(v.strip() for v in value if v.strip())
+        elif key == "enabled":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: '{source_id}.enabled' must be true or false")
+        elif not isinstance(value, str):
+            raise ConfigError(f"{where}: '{source_id}.{key}' must be a string")
+        values[key] = value
+    values["domains"] = tuple(dict.fromkeys(normalize_domain(d) for d in values.get("domains", ())))
+    source = Source(**values)
+    validate_source(source, where)
+    return source
+
+
+def validate_source(source: Source, where: str = "catalog") -> None:
+    """Raise ``ConfigError`` naming the first invalid field of a source."""
+    sid = source.id
+    if not _ID.match(sid):
+        raise ConfigError(f"{where}: source id '{sid}' must be a lower-case slug (a-z, 0-9, -)")
+    if not source.name.strip():
+        raise ConfigError(f"{where}: source '{sid}' needs a name")
+    if not source.domains:
+        raise ConfigError(f"{where}: source '{sid}' needs at least one domain")
+    for d in source.domains:
+        if not _DOMAIN.match(d):
+            raise ConfigError(f"{where}: source '{sid}' has an invalid domain '{d}'")
+    for url in (*source.feeds, *source.sitemaps):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(f"{where}: source '{sid}' has a feed that is not an http(s) URL: {url}")
+    if source.leaning not in LEANINGS:
+        raise ConfigError(
+            f"{where}: source '{sid}' has leaning '{source.leaning}'; use one of {', '.join(LEANINGS)}"
+        )
+    if source.ownership not in OWNERSHIPS:
+        raise ConfigError(
+            f"{where}: source '{sid}' has ownership '{source.ownership}';"
+            f" use one of {', '.join(OWNERSHIPS)}"
+        )
+    if source.kind not in KINDS:
+        raise ConfigError(f"{where}: source '{sid}' has kind '{source.kind}'; use one of {', '.join(KINDS[:-1])}")
+
+
+def _read_toml(text: str, where: str) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where} is not valid TOML: {exc}") from None
+    extra = set(data) - {"sources"}
+    if extra:
+        raise ConfigError(f"{where}: unknown top-level key(s) {', '.join(sorted(extra))}; expected [sources.ID] tables")
+    tables = data.get("sources", {})
+    if not isinstance(tables, dict):
+        raise ConfigError(f"{where}: 'sources' must be a table of [sources.ID] tables")
+    return tables
+
+
+def parse_catalog(text: str, where: str, base: Iterable[Source] = ()) -> list[Source]:
+    """Sources of one catalog file, applied on top of ``base`` (override by id)."""
+    merged = {s.id: s for s in base}
+    for source_id, table in _read_toml(text, where).items():
+        merged[source_id] = _source_from_table(source_id, table, where, merged.get(source_id))
+    return list(merged.values())
+
+
+def load_catalog(config: SourcesConfig) -> Catalog:
+    """Shipped catalog (unless ``use_builtin`` is off) extended by the user's file."""
+    sources: list[Source] = []
+    if config.use_builtin:
+        sources = parse_catalog(builtin_catalog_text(), "built-in catalog")
+    path = user_catalog_path(config)
+    if path.exists():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read sources catalog {path}: {exc}") from None
+        sources = parse_catalog(text, str(path), sources)
+    elif config.catalog:
+        raise ConfigError(f"sources catalog not found: {path}")
+    seen: dict[str, str] = {}
+    for s in sources:
+        for d in s.domains:
+            if d in seen and seen[d] != s.id:
+                raise ConfigError(f"domain '{d}' belongs to both '{seen[d]}' and '{s.id}'")
+            seen[d] = s.id
+    return Catalog(tuple(sources))
+
+
+# -- writing the user file ---------------------------------------------------------------------
+
+
+def _toml_value(value: Any) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def dump_tables(tables: Mapping[str, Mapping[str, Any]], header: str = "") -> str:
+    """TOML text of ``[sources.ID]`` tables (strings, booleans, lists of strings)."""
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    for source_id, table in tables.items():
+        if lines:
+            lines.append("")
+        lines.append(f"[sources.{source_id}]")
+        lines.extend(f"{k} = {_toml_value(v)}" for k, v in table.items())
+    return "\n".join(lines) + "\n"
+
+
+def source_table(source: Source) -> dict[str, Any]:
+    data = dataclasses.asdict(source)
+    data.pop("id")
+    if data.get("enabled", True):
+        data.pop("enabled")
+    return {k: v for k, v in data.items() if v not in ("", ())}
+
+
+_USER_HEADER = "manysides user sources catalog: extends or overrides the shipped catalog by id.\nWritten by 'manysides sources add/remove'; comments are not preserved."
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".sources-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _user_tables(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    return dict(_read_toml(path.read_text(encoding="utf-8"), str(path)))
+
+
+def add_source(path: Path, source: Source) -> None:
+    """Add or replace a source in the user catalog file (written atomically)."""
+    validate_source(source, str(path))
+    tables = _user_tables(path)
+    tables[source.id] = source_table(source)
+    _write_atomic(path, dump_tables(tables, _USER_HEADER))
+
+
+def remove_source(path: Path, source_id: str) -> str:
+    """Remove a source: drop a user-added one, or disable a shipped one. Returns what it did."""
+    builtin = {s.id for s in parse_catalog(builtin_catalog_text(), "built-in catalog")}
+    tables = _user_tables(path)
+    if source_id in builtin:
+        tables[source_id] = {"enabled": False}
+        action = "disabled"
+    elif source_id in tables:
+        del tables[source_id]
+        action = "removed"
+    else:
+        known = sorted(builtin | set(tables))
+        close = difflib.get_close_matches(source_id, known, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UnknownSourceError(f"unknown source '{source_id}'{hint}", item=source_id)
+    _write_atomic(path, dump_tables(tables, _USER_HEADER))
+    return action
