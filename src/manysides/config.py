@@ -78,6 +78,16 @@ class DedupeConfig:
 class StoriesConfig:
     window_days: float = 3.0
     threshold: float = 0.5
+    merge_threshold: float = 0.7
+    title_weight: float = 1.0
+    body_weight: float = 1.0
+    entity_weight: float = 1.0
+    max_body_tokens: int = 300
+    centroid_terms: int = 120
+    index_terms: int = 15
+    max_candidates: int = 40
+    max_open: int = 20000
+    max_vocabulary: int = 500000
     embeddings: bool = False
 
 

@@ -1,9 +1,161 @@
-"""CLI commands for this area (see manysides.cli)."""
+"""``manysides cluster`` (JSONL in, story ids out) and ``manysides stories`` (list them)."""
 
 from __future__ import annotations
 
+import json
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import IO, Annotated, Any
+
 import typer
+
+from ..errors import ParseError, UserError
+from ._state import AppState
+
+
+def _open_in(path: Path | None) -> IO[str]:
+    if path is None or str(path) == "-":
+        return sys.stdin
+    if not path.exists():
+        raise UserError(f"no such file: {path}")
+    return path.open(encoding="utf-8", errors="replace")
+
+
+def _open_out(path: Path | None) -> IO[str]:
+    if path is None or str(path) == "-":
+        return sys.stdout
+    return path.open("w", encoding="utf-8")
+
+
+def _cluster(state: AppState, src: IO[str], dst: IO[str], timings: Path | None) -> int:
+    """Cluster every line of ``src``; returns how many lines failed."""
+    from ..stories import StoryClusterer
+    from ..stories.jsonl import parse_line
+
+    clusterer = StoryClusterer(state.config.stories)
+    failed = 0
+    per_1000: list[float] = []
+    started = chunk_start = time.perf_counter()
+    done = 0
+    for number, line in enumerate(src, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = parse_line(line)
+        except ParseError as exc:
+            failed += 1
+            print(f"manysides cluster: line {number}: {exc}", file=sys.stderr)
+            dst.write(json.dumps({"id": exc.item, "story": None, "error": str(exc)}) + "\n")
+            continue
+        got = clusterer.add(item)
+        dst.write(json.dumps({"id": item.id, "story": got.story_id}) + "\n")
+        done += 1
+        if done % 1000 == 0:
+            now = time.perf_counter()
+            per_1000.append(round(now - chunk_start, 4))
+            chunk_start = now
+    dst.flush()
+    if timings is not None:
+        data = {
+            "articles": done,
+            "failed": failed,
+            "seconds": round(time.perf_counter() - started, 3),
+            "per_1000": per_1000,
+            "open_stories": clusterer.open_stories,
+        }
+        timings.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    return failed
+
+
+def _story_rows(state: AppState, day: date | None, min_outlets: int, limit: int) -> list[dict[str, Any]]:
+    since = until = None
+    if day is not None:
+        since, until = day.isoformat(), (day + timedelta(days=1)).isoformat()
+    with state.open_store() as store:
+        rows = store.stories.list(since=since, until=until, min_outlets=min_outlets, limit=limit)
+        return [
+            {
+                "id": r["id"], "headline": r["headline"], "first_seen": r["first_seen"],
+                "last_updated": r["last_updated"], "articles": r["n_articles"],
+                "outlets": store.stories.outlets(int(r["id"])),
+            }
+            for r in rows
+        ]
+
+
+def _when(value: object) -> str:
+    return str(value or "")[:16].replace("T", " ")
+
+
+def _table(rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} stories")
+    for name in ("id", "headline", "first seen", "last updated", "articles", "outlets"):
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        outlets = ", ".join(f"{o['name']} ({o['leaning']})" for o in r["outlets"])
+        table.add_row(
+            str(r["id"]), r["headline"], _when(r["first_seen"]), _when(r["last_updated"]),
+            str(r["articles"]), outlets,
+        )
+    Console().print(table)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+
+    @app.command()
+    def cluster(
+        ctx: typer.Context,
+        input: Annotated[
+            Path | None, typer.Option("--input", "-i", help="JSONL input (default: stdin).")
+        ] = None,
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="JSONL output (default: stdout).")
+        ] = None,
+        timings: Annotated[
+            Path | None,
+            typer.Option("--timings", help="Write seconds per 1,000 articles to this JSON file."),
+        ] = None,
+    ) -> None:
+        """Cluster JSONL articles {"id","title","text","date"?,...} into stories {"id","story"}."""
+        state: AppState = ctx.obj
+        src = _open_in(input)
+        dst = _open_out(output)
+        try:
+            failed = _cluster(state, src, dst, timings)
+        finally:
+            if src is not sys.stdin:
+                src.close()
+            if dst is not sys.stdout:
+                dst.close()
+        if failed:
+            print(f"manysides cluster: {failed} line(s) failed", file=sys.stderr)
+            raise typer.Exit(1)
+
+    @app.command()
+    def stories(
+        ctx: typer.Context,
+        day: Annotated[
+            str | None, typer.Option("--date", help="Stories active on this day (YYYY-MM-DD).")
+        ] = None,
+        min_outlets: Annotated[int, typer.Option("--min-outlets", min=1, help="At least N outlets.")] = 1,
+        limit: Annotated[int, typer.Option("--limit", min=1, help="At most N stories.")] = 50,
+    ) -> None:
+        """List stories with their outlets and leanings, busiest first."""
+        state: AppState = ctx.obj
+        chosen: date | None = None
+        if day is not None:
+            try:
+                chosen = date.fromisoformat(day)
+            except ValueError:
+                raise UserError(f"--date must be YYYY-MM-DD, not {day!r}") from None
+        rows = _story_rows(state, chosen, min_outlets, limit)
+        if state.json:
+            state.emit(rows)
+        elif not state.quiet:
+            _table(rows)

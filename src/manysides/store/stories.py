@@ -63,6 +63,47 @@ class StoryRepo:
             )
         ]
 
+    # -- clustering inputs -------------------------------------------------------------
+    def clustering_order(self, article_ids: list[int]) -> list[int]:
+        """These articles in arrival order: publication time (else storage time), then id."""
+        rows: list[tuple[str, int]] = []
+        for i in range(0, len(article_ids), 500):
+            chunk = article_ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows.extend(
+                (r[0] or "", int(r[1]))
+                for r in self.store.query(
+                    "SELECT COALESCE(published, created_at), id FROM articles"  # noqa: S608
+                    f" WHERE id IN ({marks})",
+                    tuple(chunk),
+                )
+            )
+        rows.sort()
+        return [i for _, i in rows]
+
+    def clustering_inputs(self, article_ids: list[int]) -> list[dict[str, Any]]:
+        """What the clusterer needs of these articles, in the order of ``article_ids``."""
+        found: dict[int, dict[str, Any]] = {}
+        for i in range(0, len(article_ids), 500):
+            chunk = article_ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.store.query(
+                "SELECT id, title, text, published, created_at, source_id, site, url,"  # noqa: S608
+                f" report_id FROM articles WHERE id IN ({marks})",
+                tuple(chunk),
+            ):
+                found[int(r["id"])] = dict(r)
+        return [found[i] for i in article_ids if i in found]
+
+    def story_of_report(self, report_id: int) -> int | None:
+        """The story already holding a copy of this syndicated report, if any."""
+        row = self.store.execute(
+            "SELECT story_id FROM articles WHERE report_id = ? AND story_id IS NOT NULL"
+            " ORDER BY id LIMIT 1",
+            (report_id,),
+        ).fetchone()
+        return int(row[0]) if row else None
+
     def max_id(self) -> int:
         return int(self.store.execute("SELECT COALESCE(MAX(id), 0) FROM stories").fetchone()[0])
 

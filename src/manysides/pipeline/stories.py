@@ -1,0 +1,124 @@
+"""Pipeline step ``stories``: assign pending articles to stories with the online clusterer.
+
+Articles are taken in arrival order (publication time, else storage time, then id) in
+batches; each batch is one transaction holding its stories, assignments, merges, the
+``stage_done`` marks and the clusterer state, so a killed run loses at most one batch and
+the rerun redoes it with identical results. Syndicated copies (same ``report_id``) are
+not clustered again: they join the story of their report's first clustered copy.
+
+A story's headline is the title of its most central article: the member most similar to
+the story as it stood when that member arrived (the first article's title until a later
+member beats it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ..stories import StoryClusterer, StoryInput
+
+if TYPE_CHECKING:
+    from . import RunContext
+
+STAGE = "stories"
+VERSION = 1
+BATCH = 500
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def load_clusterer(ctx: RunContext) -> StoryClusterer:
+    """The saved clusterer, or a fresh one numbering stories after the stored ones."""
+    config = ctx.config.stories
+    data = ctx.store.runs.load_state(STAGE, VERSION)
+    if data is not None:
+        try:
+            return StoryClusterer.loads(data, config)
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            ctx.report.note(f"stories: saved clusterer state unusable ({exc}); starting afresh")
+    return StoryClusterer(config, next_id=ctx.store.stories.max_id() + 1)
+
+
+class _Batch:
+    """Applies one batch of articles to the clusterer and the store."""
+
+    def __init__(self, ctx: RunContext, clusterer: StoryClusterer) -> None:
+        self.ctx = ctx
+        self.clusterer = clusterer
+        self.report_story: dict[int, int] = {}
+        self.redirect: dict[int, int] = {}
+
+    def resolve(self, story_id: int) -> int:
+        while story_id in self.redirect:
+            story_id = self.redirect[story_id]
+        return story_id
+
+    def run(self, rows: list[dict[str, Any]]) -> None:
+        store, report = self.ctx.store, self.ctx.report
+        touched: dict[int, None] = {}
+        created: set[int] = set()
+        with store.transaction():
+            for row in rows:
+                art_id = int(row["id"])
+                report_id = int(row["report_id"] or art_id)
+                story_id = self.report_story.get(report_id)
+                if story_id is None:
+                    story_id = store.stories.story_of_report(report_id)
+                if story_id is not None:
+                    story_id = self.resolve(story_id)
+                    report.count("stories_copies")
+                else:
+                    story_id = self._cluster(row, created, touched)
+                self.report_story[report_id] = story_id
+                store.stories.assign(art_id, story_id)
+                touched[story_id] = None
+                report.count("stories_articles")
+            for sid in touched:
+                if sid in self.redirect:
+                    continue
+                store.stories.refresh(sid, self.clusterer.headline(sid))
+            report.count("stories_updated", len([s for s in touched if s not in created]))
+            store.runs.mark_done(STAGE, VERSION, [int(r["id"]) for r in rows])
+            store.runs.save_state(STAGE, VERSION, self.clusterer.dumps())
+
+    def _cluster(self, row: dict[str, Any], created: set[int], touched: dict[int, None]) -> int:
+        store, report = self.ctx.store, self.ctx.report
+        published = _parse_time(row["published"])
+        item = StoryInput(
+            id=int(row["id"]), title=row["title"] or "", text=row["text"] or "",
+            published=published, source=row["source_id"] or row["site"] or None, url=row["url"],
+        )
+        got = self.clusterer.add(item)
+        if got.is_new:
+            seen = row["published"] or row["created_at"]
+            store.stories.create(got.story_id, item.title, seen)
+            created.add(got.story_id)
+            report.count("stories_new")
+        for absorbed in got.merged:
+            store.stories.merge(absorbed, got.story_id)
+            self.redirect[absorbed] = got.story_id
+            touched.pop(absorbed, None)
+            report.count("stories_merged")
+        return got.story_id
+
+
+def stories_step(ctx: RunContext) -> None:
+    """Assign every pending article to a story (see the module docstring)."""
+    store = ctx.store
+    pending = store.runs.pending(STAGE, VERSION)
+    if not pending:
+        return
+    order = store.stories.clustering_order(pending)
+    batch = _Batch(ctx, load_clusterer(ctx))
+    starts = range(0, len(order), BATCH)
+    for start in ctx.report.progress(starts, "stories", total=len(starts)):
+        rows = store.stories.clustering_inputs(order[start : start + BATCH])
+        batch.run(rows)

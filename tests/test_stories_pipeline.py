@@ -1,0 +1,135 @@
+"""The ``stories`` pipeline step and the ``cluster``/``stories`` commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from stories_data import stream
+from typer.testing import CliRunner
+
+from manysides.cli import app
+from manysides.config import Config
+from manysides.pipeline import RunContext
+from manysides.pipeline import stories as step
+from manysides.records import Article
+from manysides.store import Store
+
+SYNDICATED = ("Wire copy about the quake", "A wire report carried by several outlets.")
+
+
+def _fill(store: Store) -> dict[str, int]:
+    """Store the test stream (in shuffled storage order) plus two copies of one report."""
+    ids: dict[str, int] = {}
+    items = stream()
+    for item, _ in reversed(items):
+        art = Article(
+            url=f"https://{item.source}.example/{item.id}", title=item.title, text=item.text,
+            canonical_url=f"https://{item.source}.example/{item.id}", published=item.published,
+            site=str(item.source),
+        )
+        ids[str(item.id)] = store.articles.save_article(art).id
+    first = ids["quake-0"]
+    for n in range(2):
+        url = f"https://copy{n}.example/wire"
+        copy = Article(url=url, canonical_url=url, title=SYNDICATED[0], text=SYNDICATED[1],
+                       site=f"copy{n}")
+        ids[f"copy{n}"] = store.articles.save_article(copy, report_id=first).id
+    return ids
+
+
+def _stories(store: Store, ids: dict[str, int]) -> dict[str, int]:
+    return {k: store.articles.get(v)["story_id"] for k, v in ids.items()}  # type: ignore[index]
+
+
+def test_step_assigns_stories_counts_and_copies(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        ids = _fill(store)
+        ctx = RunContext(store=store, config=Config())
+        step.stories_step(ctx)
+        got = _stories(store, ids)
+        assert got["quake-0"] == got["quake-1"] == got["quake-2"] == got["copy0"] == got["copy1"]
+        assert len({got["fed-0"], got["fed-1"], got["fed-2"], got["quake-0"]}) == 2
+        assert ctx.report.counts["stories_new"] == 3
+        assert ctx.report.counts["stories_copies"] == 2
+        story = store.stories.get(got["fed-0"])
+        assert story is not None and story["n_articles"] == 3 and story["n_outlets"] == 3
+        assert story["first_seen"].startswith("2024-03-01T09")
+        assert "federal reserve" in story["headline"].lower()
+        assert store.runs.pending(step.STAGE, step.VERSION) == []
+        # Nothing pending: a second run changes nothing.
+        again = RunContext(store=store, config=Config())
+        step.stories_step(again)
+        assert _stories(store, ids) == got and not again.report.counts
+
+
+def test_killed_run_resumes_with_identical_stories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store(tmp_path / "whole.db") as store:
+        ids = _fill(store)
+        step.stories_step(RunContext(store=store, config=Config()))
+        whole = _stories(store, ids)
+    monkeypatch.setattr(step, "BATCH", 4)
+    calls = {"n": 0}
+    real = step._Batch.run
+
+    def dying(self: step._Batch, rows: list) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        real(self, rows)
+
+    with Store(tmp_path / "killed.db") as store:
+        ids = _fill(store)
+        monkeypatch.setattr(step._Batch, "run", dying)
+        with pytest.raises(KeyboardInterrupt):
+            step.stories_step(RunContext(store=store, config=Config()))
+        assert len(store.runs.pending(step.STAGE, step.VERSION)) == len(ids) - 4
+        monkeypatch.setattr(step._Batch, "run", real)
+        step.stories_step(RunContext(store=store, config=Config()))
+        assert _stories(store, ids) == whole
+
+
+def test_cluster_command(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": item.id, "title": item.title, "text": item.text,
+                    "date": item.published.isoformat() if item.published else None})
+        for item, _ in stream()
+    ]
+    lines.insert(2, "{not json")
+    lines.insert(4, json.dumps({"id": "bad-date", "title": "x", "text": "y", "date": "soon"}))
+    src, out, timings = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "t.json"
+    src.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(
+        app, ["cluster", "--input", str(src), "--output", str(out), "--timings", str(timings)]
+    )
+    assert result.exit_code == 1
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert len(rows) == len(lines)
+    assert rows[2]["story"] is None and "error" in rows[2]
+    assert rows[4] == rows[4] | {"id": "bad-date", "story": None}
+    good = {r["id"]: r["story"] for r in rows if r["story"] is not None}
+    assert good["fed-0"] == good["fed-1"] == good["fed-2"] != good["quake-0"]
+    assert json.loads(timings.read_text())["articles"] == len(lines) - 2
+
+
+def test_stories_command_lists_stories(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    with Store(db) as store:
+        _fill(store)
+        step.stories_step(RunContext(store=store, config=Config()))
+    runner = CliRunner()
+    result = runner.invoke(app, ["--db", str(db), "--json", "stories", "--min-outlets", "3"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert len(data) == 3 and all(len(s["outlets"]) >= 3 for s in data)
+    assert {"id", "headline", "first_seen", "last_updated", "articles"} <= data[0].keys()
+    assert data[0]["outlets"][0]["leaning"] == "unrated"
+    none = runner.invoke(app, ["--db", str(db), "--json", "stories", "--date", "2020-01-01"])
+    assert json.loads(none.output) == []
+    table = runner.invoke(app, ["--db", str(db), "stories", "--date", "2024-03-01"])
+    assert table.exit_code == 0 and "federal" in table.output.lower()
+    bad = runner.invoke(app, ["--db", str(db), "stories", "--date", "yesterday"])
+    assert bad.exit_code != 0
