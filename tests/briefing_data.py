@@ -153,3 +153,72 @@ def perspective(
 
 
 ALL_SOURCES = ["left-news", "leanleft-daily", "center-wire", "leanright-post", "right-times"]
+
+
+def source_records():  # noqa: ANN201 - list[Source]
+    from manysides.records import Source
+
+    return [
+        Source(
+            id=sid,
+            name=sid.replace("-", " ").title(),
+            domains=(f"{sid}.example",),
+            leaning=leaning,  # type: ignore[arg-type]
+            ownership="private",
+            leaning_provenance="test fixture",
+            kind="newspaper",
+            country="US",
+        )
+        for sid, leaning in LEANING_OF.items()
+    ]
+
+
+def fill_store(store, perspectives: list[Perspective]) -> None:  # noqa: ANN001
+    """Save sources, the perspectives' articles (ids must come in insertion order),
+    their stories and the perspectives themselves, through store methods only."""
+    from manysides.records import Article
+
+    store.catalog.sync_sources(source_records())
+    for p in perspectives:
+        first_seen = min(a.published for a in p.articles)
+        store.stories.create(p.story_id, p.headline, first_seen)
+        for ref in p.articles:
+            saved = store.articles.save_article(
+                Article(
+                    url=ref.url or f"https://x.example/{ref.id}",
+                    canonical_url=ref.url or f"https://x.example/{ref.id}",
+                    title=ref.title,
+                    text=f"Body of article {ref.id}. {p.summary.text} Unique words here.",
+                    published=datetime.fromisoformat(ref.published),
+                    source_id=ref.source_id,
+                    site=ref.outlet,
+                )
+            )
+            assert saved.id == ref.id, (saved.id, ref.id)
+            store.stories.assign(saved.id, p.story_id)
+        store.stories.refresh(p.story_id)
+        store.briefings.save_perspective(p.story_id, p.coverage.n_articles, p.to_dict())
+
+
+def assert_safe_html(html: str) -> None:
+    """No script/iframe/object tags, no event-handler attributes, only http(s)/local links."""
+    from html.parser import HTMLParser
+
+    problems: list[str] = []
+
+    class Checker(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("script", "iframe", "object", "embed", "img", "svg", "base", "meta") and tag != "meta":
+                problems.append(f"tag <{tag}>")
+            for name, value in attrs:
+                if name.startswith("on"):
+                    problems.append(f"attribute {name} on <{tag}>")
+                if name in ("href", "src", "action", "formaction") and value is not None:
+                    v = value.strip().lower()
+                    if not (v.startswith(("http://", "https://", "/", "#", "../")) or v.endswith(".html")
+                            or v.endswith(".css") or v == ""):
+                        problems.append(f"{name}={value!r} on <{tag}>")
+
+    Checker().feed(html)
+    assert not problems, problems
+    assert "<script" not in html.lower()

@@ -1,0 +1,126 @@
+"""Every output format renders the story and neutralises hostile article content."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from briefing_data import (
+    ALL_SOURCES,
+    NOW,
+    XSS,
+    assert_safe_html,
+    perspective,
+)
+
+from manysides.briefing import Briefing, Candidate, RankOptions, build_briefing
+from manysides.briefing.render import (
+    Links,
+    render_atom,
+    render_email_html,
+    render_files,
+    render_html,
+    render_json,
+    render_markdown,
+    render_text,
+)
+from manysides.briefing.view import RenderOptions, md_escape, one_line, safe_url
+
+OPTS = RenderOptions(base_url="https://news.example.org")
+
+
+@pytest.fixture(scope="module")
+def briefing() -> Briefing:
+    cands = [
+        Candidate(perspective(1, ALL_SOURCES, headline="Budget deal passes Senate")),
+        Candidate(perspective(2, ALL_SOURCES[:3], section="World", hostile=True)),
+        Candidate(perspective(3, ALL_SOURCES[:3], blindspot="right", headline="Quiet story")),
+    ]
+    return build_briefing("2026-03-10", "Morning <b>brief</b>", cands, NOW, RankOptions())
+
+
+def test_safe_url_and_escapers() -> None:
+    assert safe_url("https://a.example/x?y=1") == "https://a.example/x?y=1"
+    for bad in ("javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,x", "//a.example",
+                "https://a.example/\r\nx", " vbscript:x", "ftp://a", "", None, 5):
+        assert safe_url(bad) == ""
+    assert one_line("a\r\nb\u2028c\x00d\u202ee") == "a b c de"
+    assert md_escape("[x](javascript:y)") == "\\[x\\]\\(javascript\\:y\\)"
+
+
+def test_html_has_story_parts(briefing: Briefing) -> None:
+    html = render_html(briefing, OPTS)
+    assert_safe_html(html)
+    assert "Budget deal passes Senate" in html
+    assert 'class="bar"' in html and "lean-left" in html and "lean-right" in html
+    assert "Blindspot" in html and "Key facts" in html and "Who said what" in html
+    assert "How each side frames it" in html and "https://right-times.example/104" in html
+    assert 'href="../manysides.css"' in html
+    assert 'name="viewport"' in html
+    assert "Morning &lt;b&gt;brief&lt;/b&gt;" in html
+
+
+def test_hostile_content_is_escaped_everywhere(briefing: Briefing) -> None:
+    for html in (render_html(briefing, OPTS), render_html(briefing, OPTS, Links(mode="web")),
+                 render_email_html(briefing, OPTS)):
+        assert_safe_html(html)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # Jinja escapes quotes too; premailer's serializer leaves '"' in text nodes (harmless,
+    # and assert_safe_html above proves no attribute was injected).
+    assert 'onmouseover="alert' not in render_html(briefing, OPTS)
+    text = render_text(briefing, OPTS)
+    assert "\r" not in text and "\nBcc:" not in text and "Title Bcc: victim" in text
+    md = render_markdown(briefing, OPTS)
+    assert "javascript:" not in md.replace("javascript\\:", "")
+    assert not re.search(r"(?<![\\(])<", md)  # every '<' escaped, or opens a link target
+    assert re.search(r"\\<script\\>", md)
+    assert "](javascript" not in md and "\\[click\\]" in md
+    data = json.loads(render_json(briefing))
+    raw = render_json(briefing)
+    assert "<" not in raw and data["schema_version"] == 1
+    assert data["sections"][1]["items"][0]["perspective"]["headline"].startswith(XSS)
+
+
+def test_email_html_is_inlined_and_links_absolute(briefing: Briefing) -> None:
+    html = render_email_html(briefing, OPTS)
+    assert "<style" not in html  # premailer moved the rules inline
+    assert 'style="' in html
+    assert "https://news.example.org/story/1" in html
+    assert 'href="/' not in html and 'href="#' not in html
+
+
+def test_atom_feed_one_entry_per_day(briefing: Briefing) -> None:
+    older = Briefing.from_dict(briefing.to_dict() | {"date": "2026-03-09"})
+    xml = render_atom([older, briefing], OPTS, "https://news.example.org/feed.atom")
+    root = ET.fromstring(xml)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = root.findall("a:entry", ns)
+    assert [e.find("a:id", ns).text for e in entries] == [
+        "tag:manysides,2026-03-10:briefing/2026-03-10",
+        "tag:manysides,2026-03-09:briefing/2026-03-09",
+    ]
+    content = entries[0].find("a:content", ns).text or ""
+    assert "Budget deal passes Senate" in content
+    assert_safe_html(content)  # the HTML inside the entry is itself safe
+    assert "<script" not in xml
+
+
+def test_json_roundtrip(briefing: Briefing) -> None:
+    again = Briefing.from_dict(json.loads(render_json(briefing)))
+    assert again == briefing
+
+
+def test_render_files_layout_and_empty_briefing() -> None:
+    empty = build_briefing("2026-03-11", "T", [], NOW, RankOptions())
+    files = render_files(empty, [], OPTS)
+    assert set(files) == {
+        "2026-03-11/index.html", "2026-03-11/email.html", "2026-03-11/briefing.txt",
+        "2026-03-11/briefing.md", "2026-03-11/briefing.json", "index.html", "feed.atom",
+        "manysides.css",
+    }
+    for name in ("2026-03-11/index.html", "2026-03-11/email.html", "2026-03-11/briefing.txt",
+                 "2026-03-11/briefing.md"):
+        assert "No stories yet" in files[name]
+    assert "2026-03-11/index.html" in files["index.html"]
