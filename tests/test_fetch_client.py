@@ -14,7 +14,8 @@ from httpserver import LocalServer, Reply
 from manysides.config import FetchConfig
 from manysides.errors import BlockedURLError, FetchError
 from manysides.fetch import Fetcher, HTTPStatusError
-from manysides.fetch.client import detect_charset, retry_after_seconds
+from manysides.fetch.charset import detect_charset
+from manysides.fetch.client import retry_after_seconds
 from manysides.fetch.safety import is_public
 from manysides.records import FetchResult
 
