@@ -1,9 +1,96 @@
-"""CLI commands for this area (see manysides.cli)."""
+"""``manysides extract``: clean article text out of HTML or plain text, JSON Lines in and out."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated, TextIO
+
 import typer
+
+from ..errors import UserError
+from ._state import AppState
+
+
+def _open_in(path: Path | None) -> TextIO:
+    if path is None or str(path) == "-":
+        return sys.stdin
+    try:
+        return path.open(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _open_out(path: Path | None) -> TextIO:
+    if path is None or str(path) == "-":
+        return sys.stdout
+    try:
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def extract_command(
+    ctx: typer.Context,
+    input_path: Annotated[
+        Path | None, typer.Option("--input", "-i", help="JSON Lines input (default: stdin).")
+    ] = None,
+    output_path: Annotated[
+        Path | None, typer.Option("--output", "-o", help="JSON Lines output (default: stdout).")
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="List every removed line and its rule (stderr).")
+    ] = False,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-w", help="Processes (default: extract.workers).")
+    ] = None,
+) -> int:
+    """Extract articles: IN lines {"id","url"?,"html"} or {"id","text"}; one OUT line each.
+
+    OUT lines are {"id","title","authors","date","site","language","text"} in input
+    order, with "error" when nothing usable came out. Exit code 1 if any line failed.
+    """
+    import json
+
+    from ..extract.batch import BatchOptions, run_lines
+
+    state: AppState = ctx.obj
+    config = state.config.extract
+    if workers is not None:
+        if workers < 0:
+            raise UserError("--workers must be 0 (all cores) or more")
+        config = state.config.replace("extract", workers=workers).extract
+    source, sink = _open_in(input_path), _open_out(output_path)
+    failed = total = 0
+    try:
+        for out in run_lines(source, BatchOptions(config, explain)):
+            total += 1
+            if explain or '"error"' in out:
+                record = json.loads(out)
+                failed += "error" in record
+                if explain and not state.quiet:
+                    _print_removed(record)
+            sink.write(out + "\n")
+    finally:
+        if source is not sys.stdin:
+            source.close()
+        if sink is not sys.stdout:
+            sink.close()
+        else:
+            sink.flush()
+    if failed and not state.quiet:
+        print(f"manysides extract: {failed} of {total} inputs yielded no article", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _print_removed(record: dict[str, object]) -> None:
+    removed = record.get("removed") or []
+    ident = record.get("id")
+    if isinstance(removed, list):
+        for item in removed:
+            print(f"{ident}\t{item['rule']}\t{item['text']}", file=sys.stderr)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    app.command("extract")(extract_command)
