@@ -44,7 +44,7 @@ def extract_command(
     workers: Annotated[
         int | None, typer.Option("--workers", "-w", help="Processes (default: extract.workers).")
     ] = None,
-) -> int:
+) -> None:
     """Extract articles: IN lines {"id","url"?,"html"} or {"id","text"}; one OUT line each.
 
     OUT lines are {"id","title","authors","date","site","language","text"} in input
@@ -80,7 +80,8 @@ def extract_command(
             sink.flush()
     if failed and not state.quiet:
         print(f"manysides extract: {failed} of {total} inputs yielded no article", file=sys.stderr)
-    return 1 if failed else 0
+    if failed:
+        raise typer.Exit(1)
 
 
 def _print_removed(record: dict[str, object]) -> None:
