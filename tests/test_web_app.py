@@ -1,0 +1,130 @@
+"""The web app over a filled store: pages, JSON API, search safety, security headers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from briefing_data import ALL_SOURCES, NOW, assert_safe_html, fill_store, perspective
+from fastapi.testclient import TestClient
+
+from manysides.config import Config
+from manysides.pipeline import RunContext
+from manysides.pipeline.briefing import briefing_step
+from manysides.store import Store
+from manysides.web import create_app
+from manysides.web.data import fts_query
+from manysides.web.security import CSP
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    tmp = tmp_path_factory.mktemp("web")
+    db = tmp / "db.sqlite"
+    cfg = Config().replace("briefing", output_dir=str(tmp / "out"))
+    with Store(db) as store:
+        fill_store(
+            store,
+            [
+                perspective(1, ALL_SOURCES, first_id=1, headline="Budget deal passes Senate"),
+                perspective(2, ALL_SOURCES[:3], first_id=6, section="World", hostile=True),
+            ],
+        )
+        briefing_step(RunContext(store=store, config=cfg, now=NOW))
+    with TestClient(create_app(cfg, db)) as c:
+        yield c
+
+
+def test_today_and_security_headers(client: TestClient) -> None:
+    r = client.get("/")
+    assert r.status_code == 200
+    assert r.headers["content-security-policy"] == CSP
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"
+    assert "Budget deal passes Senate" in r.text
+    assert 'href="/story/1"' in r.text and 'href="/static/manysides.css"' in r.text
+    assert_safe_html(r.text)
+    assert 'style="' not in r.text  # the CSP forbids inline styles
+    css = client.get("/static/manysides.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+
+
+def test_story_outlet_archive_pages(client: TestClient) -> None:
+    story = client.get("/story/1")
+    assert story.status_code == 200
+    assert "Budget deal passes Senate" in story.text and "2026-03-10" in story.text
+    assert 'href="/outlet/right-times"' in story.text
+    hostile = client.get("/story/2")
+    assert hostile.status_code == 200 and "&lt;script&gt;" in hostile.text
+    assert_safe_html(hostile.text)
+    assert client.get("/story/999").status_code == 404
+    assert client.get("/story/abc").status_code == 422
+    outlet = client.get("/outlet/right-times")
+    assert outlet.status_code == 200 and "Right" in outlet.text and "private" in outlet.text
+    assert "Budget deal passes Senate" in outlet.text
+    assert client.get("/outlet/nope").status_code == 404
+    assert "2026-03-10" in client.get("/archive").text
+    assert client.get("/briefing/2026-03-10").status_code == 200
+    assert client.get("/briefing/2026-03-09").status_code == 404
+    assert client.get("/briefing/2026-13-99").status_code == 404
+    feed = client.get("/feed.atom")
+    assert feed.status_code == 200 and "<entry>" in feed.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', "budget AND", "NEAR(", "a*b OR -", "title:budget", "'); DROP TABLE articles; --",
+     "^budget", "{x}", XSS := "<script>alert(1)</script>"],
+)
+def test_search_survives_hostile_queries(client: TestClient, query: str) -> None:
+    r = client.get("/search", params={"q": query})
+    assert r.status_code == 200
+    assert_safe_html(r.text)
+    api = client.get("/api/search", params={"q": query})
+    assert api.status_code == 200 and set(api.json()) == {"query", "stories", "articles"}
+    if query == XSS:
+        assert "&lt;script&gt;" in r.text
+
+
+def test_search_finds_stories_and_articles(client: TestClient) -> None:
+    r = client.get("/search", params={"q": "budget senate"})
+    assert 'href="/story/1"' in r.text
+    data = client.get("/api/search", params={"q": "Budget"}).json()
+    assert [s["id"] for s in data["stories"]] == [1]
+    data = client.get("/api/search", params={"q": "officials confirmed"}).json()
+    assert {a["story_id"] for a in data["articles"]} == {1}
+    assert len(data["articles"]) == 5 and "[Officials]" in data["articles"][0]["snippet"]
+
+
+def test_fts_query_quotes_every_term() -> None:
+    assert fts_query('budget" OR NEAR(x') == '"budget" "OR" "NEAR" "x"'
+    assert fts_query("  ") == ""
+
+
+def test_json_api(client: TestClient) -> None:
+    assert [b["date"] for b in client.get("/api/briefings").json()] == ["2026-03-10"]
+    latest = client.get("/api/briefings/latest").json()
+    assert latest["schema_version"] == 1 and latest["date"] == "2026-03-10"
+    assert client.get("/api/briefings/2026-03-10").json() == latest
+    assert client.get("/api/briefings/yesterday").status_code == 422
+    assert client.get("/api/briefings/2020-01-01").status_code == 404
+    story = client.get("/api/stories/1").json()
+    assert story["story_id"] == 1 and story["appearances"][0]["date"] == "2026-03-10"
+    assert client.get("/api/stories/999").status_code == 404
+    outlet = client.get("/api/outlets/left-news").json()
+    assert outlet["leaning"] == "left" and outlet["stories"]
+    api = client.get("/api/stories/2")
+    assert api.headers["content-type"] == "application/json"
+    assert api.headers["content-security-policy"] == CSP
+    spec = client.get("/openapi.json").json()
+    assert {"/api/briefings", "/api/stories/{story_id}", "/api/search"} <= set(spec["paths"])
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/api/search" in docs.text
+
+
+def test_missing_database_is_a_clear_error(tmp_path: Path) -> None:
+    with TestClient(create_app(Config(), tmp_path / "missing.db")) as c:
+        r = c.get("/")
+        assert r.status_code == 503 and "manysides brief" in r.text
+        assert c.get("/api/briefings").status_code == 503
