@@ -1,0 +1,91 @@
+"""`manysides run`: interval parsing, daily build time, and the loop's step choice."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from pathlib import Path
+
+import pytest
+
+from manysides.briefing.schedule import (
+    briefing_due,
+    next_sleep,
+    parse_clock,
+    parse_interval,
+    seconds_until,
+)
+from manysides.config import Config
+from manysides.errors import UserError
+from manysides.pipeline import Report
+from manysides.pipeline.briefing import Schedule, run_schedule
+from manysides.registrations import BRIEF_STEPS
+from manysides.store import Store
+
+
+def test_parse_interval() -> None:
+    assert parse_interval("1h") == 3600
+    assert parse_interval("30m") == 1800
+    assert parse_interval("1h30m") == 5400
+    assert parse_interval("90s") == 90
+    assert parse_interval("120") == 120
+    for bad in ("", "1x", "h", "5s", "1h and more", "-1h"):
+        with pytest.raises(UserError):
+            parse_interval(bad)
+
+
+def test_parse_clock() -> None:
+    assert parse_clock("06:00") == time(6, 0)
+    assert parse_clock("7:05") == time(7, 5)
+    for bad in ("24:00", "6", "06:60", "six"):
+        with pytest.raises(UserError):
+            parse_clock(bad)
+
+
+def test_due_and_sleep() -> None:
+    morning = datetime(2026, 3, 10, 5, 30)
+    assert not briefing_due(morning, time(6, 0), None)
+    assert briefing_due(morning.replace(hour=6), time(6, 0), None)
+    assert not briefing_due(morning.replace(hour=7), time(6, 0), morning.date())
+    assert seconds_until(morning, time(6, 0)) == 1800
+    assert seconds_until(morning.replace(hour=7), time(6, 0)) == 22.5 * 3600
+    assert next_sleep(morning, 3600, time(6, 0)) == 1800  # wake up for the build
+    assert next_sleep(morning.replace(hour=7), 3600, time(6, 0)) == 3600
+
+
+class InstantStop:
+    """A stop event whose waits return at once (and record how long they would sleep)."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    def is_set(self) -> bool:
+        return False
+
+    def wait(self, timeout: float) -> bool:
+        self.waits.append(timeout)
+        return False
+
+
+def test_loop_builds_once_then_only_ingests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, ...]] = []
+
+    def fake_run_steps(ctx, steps, command):  # noqa: ANN001, ANN202
+        calls.append(tuple(steps))
+        ctx.report.count("articles_new", 1)
+        return ctx.report
+
+    monkeypatch.setattr("manysides.pipeline.run_steps", fake_run_steps)
+    lines: list[str] = []
+    stop = InstantStop()
+    cycles = run_schedule(
+        lambda: Store(tmp_path / "db.sqlite"),
+        Config(),
+        Schedule(every=600, build_at=time(0, 0), iterations=3),
+        Report,
+        lines.append,
+        stop,  # type: ignore[arg-type]
+    )
+    assert cycles == 3
+    assert calls == [BRIEF_STEPS, ("fetch", "stories"), ("fetch", "stories")]
+    assert len(stop.waits) == 2 and all(0 < w <= 600 for w in stop.waits)
+    assert "articles_new 1" in lines[0]
