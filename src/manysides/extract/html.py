@@ -68,22 +68,32 @@ def _parse(html: str) -> HtmlElement:
     return tree
 
 
-def _page_metadata(tree: HtmlElement) -> tuple[str, str]:
-    """(language, canonical link) as the page declares them."""
+_PUBLISHED_META = (
+    "article:published_time", "og:published_time", "datepublished", "date", "pubdate",
+    "publishdate", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date",
+)
+
+
+def _page_metadata(tree: HtmlElement) -> tuple[str, str, str]:
+    """(language, canonical link, published timestamp) as the page's head declares them."""
     lang = tree.get("lang") or tree.get("xml:lang") or ""
-    if not lang:
-        for meta in tree.iterfind(".//meta"):
-            key = (meta.get("http-equiv") or meta.get("property") or meta.get("name") or "").lower()
-            if key in ("content-language", "og:locale", "language", "dc.language"):
-                lang = meta.get("content") or ""
-                break
+    published = ""
+    for meta in tree.iterfind(".//meta"):
+        key = (
+            meta.get("http-equiv") or meta.get("property") or meta.get("name")
+            or meta.get("itemprop") or ""
+        ).lower()
+        if not lang and key in ("content-language", "og:locale", "language", "dc.language"):
+            lang = meta.get("content") or ""
+        if not published and key in _PUBLISHED_META and "T" in (meta.get("content") or ""):
+            published = (meta.get("content") or "").strip()
     lang = lang.strip().lower().replace("_", "-").split("-")[0]
     canonical = ""
     for link in tree.iterfind(".//link"):
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
             canonical = link.get("href", "").strip()
             break
-    return (lang if _LANG.match(lang) else ""), canonical
+    return (lang if _LANG.match(lang) else ""), canonical, published
 
 
 def _authors(value: str | None) -> tuple[str, ...]:
@@ -103,7 +113,7 @@ def extract_html(html: str, url: str = "", *, favor: str = "precision") -> Extra
     import trafilatura
 
     tree = _parse(html)
-    language, canonical = _page_metadata(tree)
+    language, canonical, published = _page_metadata(tree)
     page_chars = sum(len(t.strip()) for t in tree.xpath("//p//text()"))
     options: dict[str, Any] = {"favor_precision": favor == "precision", "favor_recall": favor == "recall"}
     try:
@@ -125,12 +135,19 @@ def extract_html(html: str, url: str = "", *, favor: str = "precision") -> Extra
         text=_clean_text(data.get("text") or ""),
         title=(data.get("title") or "").strip(),
         authors=_authors(data.get("author")),
-        date=data.get("date") or "",
+        date=_best_date(data.get("date") or "", published),
         site=(data.get("sitename") or "").strip(),
         language=language or (data.get("language") or ""),
         canonical=canonical,
         page_chars=page_chars,
     )
+
+
+def _best_date(found: str, published: str) -> str:
+    """trafilatura's date, with the time of day from the page's meta tag when they agree."""
+    if published and (not found or published.startswith(found[:10])):
+        return published
+    return found
 
 
 def readability_text(html: str) -> str:

@@ -80,7 +80,8 @@ RULES: tuple[Rule, ...] = (
             r"(\bsign(ing)? up\b.{0,60}\b(newsletter|e-?mails?|alerts?|briefing|inbox|digest"
             r")|\bnewsletters?\b|\bin(to)? your inbox\b|\bdelivered (directly |straight |"
             r"right )?to your (inbox|e-?mail)|\b(free|daily|weekly) (e-?mail|briefing|"
-            r"digest)\b|\bsubscribe (to|for|now|today|here)\b|^[\W_]*subscribe[\W_]*$|"
+            r"digest)\b|\bsubscribe (now|today|here)\b|\bsubscribe to (our|the|this) \w+( \w+)? "
+            r"(newsletter|channel|podcast|e-?mails?|mailing list)|^[\W_]*subscribe[\W_]*$|"
             r"\benter your e-?mail\b|\byour e-?mail address\b|\bthanks? (you )?for "
             r"(signing up|subscribing)\b|\bget (the|our) \w+( \w+)? (email|newsletter|"
             r"app)\b|\bdownload (the|our) (free )?\w*\s?app\b)"
@@ -238,8 +239,9 @@ RULES: tuple[Rule, ...] = (
         _re(
             r"^[\W_]*(get|escape|discover|join|stay|never miss|don'?t miss|download|listen|"
             r"watch|try|support|unlock|explore|sign|become|follow|enjoy|want|like this|"
-            r"love this|thanks for reading)\b.{0,40}\b(your|our|us|the news|today|free|"
-            r"now|more)\b"
+            r"love this|thanks for reading|read|go|look|see)\b.{0,40}\b(your|our|us|the "
+            r"news|today|free|now|more|headlines|the (whole|full|real) story|the facts|"
+            r"analysis|perspectives?)\b"
         ),
         max_words=20,
         where="tail",

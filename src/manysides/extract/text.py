@@ -24,7 +24,7 @@ __all__ = ["RemovedLine", "classify_lines", "clean_lines", "normalize_line"]
 
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_SENTENCE_END = re.compile(r"[.!…][\"'”’)\]]*$")  # headlines may end with "?"
 _BLANK = ""
 
 # A trailing block starts after the last paragraph longer than this (in words).
