@@ -22,8 +22,14 @@ from manysides.records import FetchResult
 pytest_plugins = ["httpserver"]
 
 LOCAL = FetchConfig(
-    allowed_hosts=("127.0.0.1",), per_host_delay=0.0, backoff=0.01, retries=2,
-    total_timeout=2.0, read_timeout=2.0, connect_timeout=2.0, max_bytes=100_000,
+    allowed_hosts=("127.0.0.1",),
+    per_host_delay=0.0,
+    backoff=0.01,
+    retries=2,
+    total_timeout=2.0,
+    read_timeout=2.0,
+    connect_timeout=2.0,
+    max_bytes=100_000,
 )
 
 
@@ -53,17 +59,30 @@ def test_loopback_blocked_without_allowed_hosts(http_server: LocalServer) -> Non
     with pytest.raises(BlockedURLError):
         fetch(f"http://localhost:{http_server.port}/a", strict)
     assert http_server.requests == []
-    assert fetch(http_server.url("/a"), FetchConfig(allow_private=True, per_host_delay=0)).status == 200
+    assert (
+        fetch(http_server.url("/a"), FetchConfig(allow_private=True, per_host_delay=0)).status
+        == 200
+    )
 
 
-@pytest.mark.parametrize("url", ["ftp://example.com/x", "file:///etc/passwd", "javascript:alert(1)", "http:///x"])
+@pytest.mark.parametrize(
+    "url", ["ftp://example.com/x", "file:///etc/passwd", "javascript:alert(1)", "http:///x"]
+)
 def test_non_http_schemes_blocked(url: str) -> None:
     with pytest.raises(BlockedURLError):
         fetch(url)
 
 
 def test_address_classes() -> None:
-    for private in ("10.1.2.3", "192.168.0.1", "169.254.169.254", "::1", "fe80::1", "::ffff:127.0.0.1", "0.0.0.0"):
+    for private in (
+        "10.1.2.3",
+        "192.168.0.1",
+        "169.254.169.254",
+        "::1",
+        "fe80::1",
+        "::ffff:127.0.0.1",
+        "0.0.0.0",
+    ):
         assert not is_public(ipaddress.ip_address(private)), private
     assert is_public(ipaddress.ip_address("8.8.8.8"))
     assert is_public(ipaddress.ip_address("2606:4700:4700::1111"))
@@ -106,7 +125,9 @@ def test_retries_on_5xx_and_429_honour_retry_after(http_server: LocalServer) -> 
     with pytest.raises(HTTPStatusError, match="HTTP 500 .* after 3 attempt") as info:
         fetch(http_server.url("/down"))
     assert info.value.status == 500 and http_server.hits("/down") == 3
-    http_server.route("/slowdown", [Reply(status=429, headers={"Retry-After": "3600"}), Reply(body="ok")])
+    http_server.route(
+        "/slowdown", [Reply(status=429, headers={"Retry-After": "3600"}), Reply(body="ok")]
+    )
     started = time.monotonic()
     capped = FetchConfig(**{**LOCAL.__dict__, "max_retry_after": 0.2})
     assert fetch(http_server.url("/slowdown"), capped).content == b"ok"
@@ -146,15 +167,22 @@ def test_gzip_encoding_decoded(http_server: LocalServer) -> None:
 
 
 def test_charsets(http_server: LocalServer) -> None:
-    latin = "<html><head><meta charset='iso-8859-1'></head><body>café</body></html>".encode("latin-1")
+    latin = "<html><head><meta charset='iso-8859-1'></head><body>café</body></html>".encode(
+        "latin-1"
+    )
     http_server.route("/meta", Reply(body=latin, content_type="text/html"))
     assert fetch(http_server.url("/meta")).text().endswith("café</body></html>")
-    http_server.route("/lies", Reply(body="naïve café façade".encode("cp1252"), content_type="text/html; charset=utf-8"))
+    http_server.route(
+        "/lies",
+        Reply(body="naïve café façade".encode("cp1252"), content_type="text/html; charset=utf-8"),
+    )
     assert "naïve café façade" in fetch(http_server.url("/lies")).text()
     xml = '<?xml version="1.0" encoding="windows-1252"?><rss>“quoted”</rss>'.encode("cp1252")
     http_server.route("/xml", Reply(body=xml, content_type="application/xml"))
     assert "“quoted”" in fetch(http_server.url("/xml")).text()
-    http_server.route("/bogus", Reply(body="plain ascii", content_type="text/html; charset=no-such-codec"))
+    http_server.route(
+        "/bogus", Reply(body="plain ascii", content_type="text/html; charset=no-such-codec")
+    )
     assert fetch(http_server.url("/bogus")).charset == "utf-8"
 
 
@@ -177,7 +205,10 @@ def test_binary_rejected_for_pages_allowed_for_feeds(http_server: LocalServer) -
 
 def test_conditional_get(http_server: LocalServer) -> None:
     lm = "Wed, 21 Oct 2026 07:28:00 GMT"
-    http_server.route("/feed", Reply(body="<rss/>", content_type="application/rss+xml", etag='"v1"', last_modified=lm))
+    http_server.route(
+        "/feed",
+        Reply(body="<rss/>", content_type="application/rss+xml", etag='"v1"', last_modified=lm),
+    )
     first = fetch(http_server.url("/feed"), kind="feed")
     assert first.headers["etag"] == '"v1"' and not first.not_modified
     again = fetch(http_server.url("/feed"), etag='"v1"', kind="feed")
@@ -189,7 +220,9 @@ def test_conditional_get(http_server: LocalServer) -> None:
 
 
 def test_robots_respected_and_cached(http_server: LocalServer) -> None:
-    http_server.route("/robots.txt", Reply(body="User-agent: *\nDisallow: /private\n", content_type="text/plain"))
+    http_server.route(
+        "/robots.txt", Reply(body="User-agent: *\nDisallow: /private\n", content_type="text/plain")
+    )
     http_server.route("/private/x", Reply(body="secret"))
     http_server.route("/public", Reply(body="hi"))
 
@@ -219,7 +252,13 @@ def test_robots_server_error_disallows_host(http_server: LocalServer) -> None:
 
 
 def test_agent_specific_robots(http_server: LocalServer) -> None:
-    http_server.route("/robots.txt", Reply(body="User-agent: manysides\nDisallow: /\n\nUser-agent: *\nAllow: /\n", content_type="text/plain"))
+    http_server.route(
+        "/robots.txt",
+        Reply(
+            body="User-agent: manysides\nDisallow: /\n\nUser-agent: *\nAllow: /\n",
+            content_type="text/plain",
+        ),
+    )
     http_server.route("/page", Reply(body="x"))
     with pytest.raises(BlockedURLError):
         fetch(http_server.url("/page"))

@@ -47,7 +47,12 @@ def test_bozo_feed_with_entries_tolerated() -> None:
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"<rss><channel><item><title>x", b"\x89PNG\r\n\x1a\n\x00\x00binary", b"<html><body>Hello</body></html>"],
+    [
+        b"",
+        b"<rss><channel><item><title>x",
+        b"\x89PNG\r\n\x1a\n\x00\x00binary",
+        b"<html><body>Hello</body></html>",
+    ],
 )
 def test_garbage_feeds_raise_parse_error(content: bytes) -> None:
     with pytest.raises(ParseError, match="feed"):
@@ -63,7 +68,9 @@ def test_gzipped_feed() -> None:
 
 
 def test_news_sitemap() -> None:
-    entries, children = parse_sitemap((FIX / "news-sitemap.xml").read_bytes(), "https://news.example.com/sm.xml")
+    entries, children = parse_sitemap(
+        (FIX / "news-sitemap.xml").read_bytes(), "https://news.example.com/sm.xml"
+    )
     assert children == []
     assert [e.url for e in entries] == [
         "https://news.example.com/business/markets-rally",

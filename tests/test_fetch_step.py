@@ -49,17 +49,23 @@ def _setup(server: LocalServer, tmp_path: Path) -> Config:
     server.route(
         "/feed.xml",
         Reply(
-            body=rss(base, [
-                ("River plan approved", "/news/river", "Wed, 25 Nov 2026 09:00:00 GMT"),
-                ("Bridge reopens", "/news/bridge", "Wed, 25 Nov 2026 08:00:00 GMT"),
-                ("Broken page", "/news/broken", "Wed, 25 Nov 2026 07:00:00 GMT"),
-                ("Ancient news", "/news/old", "Mon, 02 Nov 2026 07:00:00 GMT"),
-                ("A picture", "/news/photo.jpg", "Wed, 25 Nov 2026 06:00:00 GMT"),
-            ]),
-            content_type="application/rss+xml", etag='"feed-v1"',
+            body=rss(
+                base,
+                [
+                    ("River plan approved", "/news/river", "Wed, 25 Nov 2026 09:00:00 GMT"),
+                    ("Bridge reopens", "/news/bridge", "Wed, 25 Nov 2026 08:00:00 GMT"),
+                    ("Broken page", "/news/broken", "Wed, 25 Nov 2026 07:00:00 GMT"),
+                    ("Ancient news", "/news/old", "Mon, 02 Nov 2026 07:00:00 GMT"),
+                    ("A picture", "/news/photo.jpg", "Wed, 25 Nov 2026 06:00:00 GMT"),
+                ],
+            ),
+            content_type="application/rss+xml",
+            etag='"feed-v1"',
         ),
     )
-    server.route("/broken-feed.xml", Reply(body="<rss><channel><item><title>oops", content_type="text/xml"))
+    server.route(
+        "/broken-feed.xml", Reply(body="<rss><channel><item><title>oops", content_type="text/xml")
+    )
     server.route(
         "/news-sitemap.xml",
         Reply(
@@ -79,7 +85,9 @@ def _setup(server: LocalServer, tmp_path: Path) -> Config:
     server.route("/news/council", Reply(body=page("Council split on flood costs", 3)))
     server.route("/news/broken", Reply(status=500))
     server.route("/news/photo.jpg", Reply(body=b"\xff\xd8\xff\xe0JFIF", content_type="image/jpeg"))
-    server.route("/robots.txt", Reply(body="User-agent: *\nDisallow: /private/\n", content_type="text/plain"))
+    server.route(
+        "/robots.txt", Reply(body="User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    )
     catalog = tmp_path / "sources.toml"
     catalog.write_text(
         "[sources.local-news]\n"
@@ -92,15 +100,24 @@ def _setup(server: LocalServer, tmp_path: Path) -> Config:
     )
     return (
         Config()
-        .replace("fetch", allowed_hosts=("127.0.0.1",), per_host_delay=0.0, retries=1, backoff=0.01,
-                 total_timeout=5.0, per_host_concurrency=4)
+        .replace(
+            "fetch",
+            allowed_hosts=("127.0.0.1",),
+            per_host_delay=0.0,
+            retries=1,
+            backoff=0.01,
+            total_timeout=5.0,
+            per_host_concurrency=4,
+        )
         .replace("sources", catalog=str(catalog), use_builtin=False)
     )
 
 
 def _run(db: Path, config: Config, **options: object) -> Report:
     with Store(db) as store:
-        ctx = RunContext(store=store, config=config, report=Report(False), now=NOW, options=dict(options))
+        ctx = RunContext(
+            store=store, config=config, report=Report(False), now=NOW, options=dict(options)
+        )
         return run_steps(ctx, ("fetch",), "brief")
 
 
@@ -115,7 +132,11 @@ def test_fetch_step_end_to_end_and_idempotent(http_server: LocalServer, tmp_path
     assert first.errors["fetch"] == 2 and first.errors["parse"] == 1  # 500, jpeg; broken feed
     with Store(db) as store:
         titles = {a["title"] for a in store.articles.get_many([1, 2, 3])}
-        assert titles == {"River plan approved", "Bridge reopens after repairs", "Council split on flood costs"}
+        assert titles == {
+            "River plan approved",
+            "Bridge reopens after repairs",
+            "Council split on flood costs",
+        }
         feeds = {f["url"]: f for f in store.catalog.feeds()}
         ok = feeds[http_server.url("/feed.xml")]
         assert ok["etag"] == '"feed-v1"' and ok["last_error"] is None and ok["entries"] == 5

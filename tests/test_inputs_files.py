@@ -56,14 +56,27 @@ def test_synthetic_urls_are_stable(tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text("same words")
     first = _docs(list(iter_inputs([tmp_path / "x.txt"])))[0].url
     second = _docs(list(iter_inputs([tmp_path / "x.txt"])))[0].url
-    assert first == second == "urn:manysides:sha1:" + __import__("hashlib").sha1(b"same words").hexdigest()
+    assert (
+        first
+        == second
+        == "urn:manysides:sha1:" + __import__("hashlib").sha1(b"same words").hexdigest()
+    )
 
 
 def test_jsonl_records_hints_and_bad_lines(tmp_path: Path) -> None:
     path = tmp_path / "recs.jsonl.gz"
     lines = [
-        json.dumps({"url": "https://a.example/1", "text": "Body one", "title": "One", "date": "2024-05-01",
-                    "source": "A", "authors": ["X Y", "Z W"], "topic": "ignored"}),
+        json.dumps(
+            {
+                "url": "https://a.example/1",
+                "text": "Body one",
+                "title": "One",
+                "date": "2024-05-01",
+                "source": "A",
+                "authors": ["X Y", "Z W"],
+                "topic": "ignored",
+            }
+        ),
         "{broken json",
         json.dumps({"url": "https://a.example/2", "html": "<p>Two</p>"}),
         json.dumps({"url": "https://a.example/3"}),
@@ -75,15 +88,28 @@ def test_jsonl_records_hints_and_bad_lines(tmp_path: Path) -> None:
         fh.write("\n".join(lines) + "\n")
     items = list(iter_inputs([path]))
     docs, errors = _docs(items), _errors(items)
-    assert [d.url for d in docs] == ["https://a.example/1", "https://a.example/2", synthetic_url(b"No url at all")]
+    assert [d.url for d in docs] == [
+        "https://a.example/1",
+        "https://a.example/2",
+        synthetic_url(b"No url at all"),
+    ]
     assert docs[0].kind == "text" and docs[1].kind == "html"
-    assert docs[0].hints == {"title": "One", "date": "2024-05-01", "source": "A", "authors": "X Y, Z W"}
+    assert docs[0].hints == {
+        "title": "One",
+        "date": "2024-05-01",
+        "source": "A",
+        "authors": "X Y, Z W",
+    }
     assert [e.message.split(": ")[0] for e in errors] == [f"{path}:2", f"{path}:4", f"{path}:5"]
     assert "neither 'html' nor 'text'" in errors[1].message
 
 
 def test_truncated_gzip_reports_and_keeps_earlier_records(tmp_path: Path) -> None:
-    data = gzip.compress(b"".join(json.dumps({"url": f"u{i}", "text": "t" * 50}).encode() + b"\n" for i in range(200)))
+    data = gzip.compress(
+        b"".join(
+            json.dumps({"url": f"u{i}", "text": "t" * 50}).encode() + b"\n" for i in range(200)
+        )
+    )
     path = tmp_path / "cut.jsonl.gz"
     path.write_bytes(data[: len(data) // 2])
     items = list(iter_inputs([path]))
@@ -115,19 +141,36 @@ def _warc_bytes(gz: bool) -> bytes:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=gz)
     records = [
-        ("https://news.example.com/a", "200 OK", "text/html; charset=windows-1252", "<html><body>Caf\xe9</body></html>".encode("cp1252")),
+        (
+            "https://news.example.com/a",
+            "200 OK",
+            "text/html; charset=windows-1252",
+            "<html><body>Caf\xe9</body></html>".encode("cp1252"),
+        ),
         ("https://news.example.com/logo.png", "200 OK", "image/png", b"\x89PNG\r\n"),
         ("https://news.example.com/gone", "404 Not Found", "text/html", b"<html>missing</html>"),
-        ("https://news.example.com/b", "200 OK", "application/xhtml+xml", b"<html><body>B</body></html>"),
+        (
+            "https://news.example.com/b",
+            "200 OK",
+            "application/xhtml+xml",
+            b"<html><body>B</body></html>",
+        ),
     ]
     for url, status, ctype, body in records:
         headers = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
         rec = writer.create_warc_record(
-            url, "response", payload=io.BytesIO(body), http_headers=headers,
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            http_headers=headers,
             warc_headers_dict={"WARC-Date": "2026-11-24T12:30:00Z"},
         )
         writer.write_record(rec)
-    writer.write_record(writer.create_warc_record("https://news.example.com/a", "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")))
+    writer.write_record(
+        writer.create_warc_record(
+            "https://news.example.com/a", "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")
+        )
+    )
     return buf.getvalue()
 
 

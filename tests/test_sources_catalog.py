@@ -34,7 +34,9 @@ def test_builtin_catalog_is_large_valid_and_balanced() -> None:
     assert all(n >= 8 for n in leanings.values()), leanings
     assert {s.ownership for s in sources} == set(OWNERSHIPS) - {"unknown"}
     assert {"US", "GB"} <= {s.country for s in sources} and len({s.country for s in sources}) >= 10
-    assert {"wire", "public-broadcaster", "newspaper", "magazine", "digital", "tv"} <= {s.kind for s in sources}
+    assert {"wire", "public-broadcaster", "newspaper", "magazine", "digital", "tv"} <= {
+        s.kind for s in sources
+    }
     for s in sources:
         assert s.name and s.domains and (s.feeds or s.sitemaps), s.id
         assert s.leaning_provenance.startswith("manysides editors' estimate"), s.id
@@ -92,14 +94,23 @@ def test_user_catalog_extends_and_overrides(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('[sources.x]\nname = "X"\ndomains = ["x.example"]\nleaning = "far-left"\n', "leaning 'far-left'"),
-        ('[sources.x]\nname = "X"\ndomains = ["x.example"]\ncolour = "red"\n', "unknown key 'colour'"),
+        (
+            '[sources.x]\nname = "X"\ndomains = ["x.example"]\nleaning = "far-left"\n',
+            "leaning 'far-left'",
+        ),
+        (
+            '[sources.x]\nname = "X"\ndomains = ["x.example"]\ncolour = "red"\n',
+            "unknown key 'colour'",
+        ),
         ('[sources.X_Y]\nname = "X"\ndomains = ["x.example"]\n', "lower-case slug"),
         ('[sources.x]\nname = "X"\ndomains = ["not a domain"]\n', "invalid domain"),
-        ('[sources.x]\nname = "X"\ndomains = ["x.example"]\nfeeds = ["ftp://x.example/f"]\n', "not an http"),
+        (
+            '[sources.x]\nname = "X"\ndomains = ["x.example"]\nfeeds = ["ftp://x.example/f"]\n',
+            "not an http",
+        ),
         ('[sources.x]\nname = "X"\ndomains = ["bbc.co.uk"]\n', "belongs to both"),
         ("[sources.x\n", "not valid TOML"),
-        ('[other]\na = 1\n', "unknown top-level"),
+        ("[other]\na = 1\n", "unknown top-level"),
     ],
 )
 def test_bad_user_catalogs(tmp_path: Path, text: str, message: str) -> None:
@@ -114,7 +125,9 @@ def test_missing_explicit_catalog(tmp_path: Path) -> None:
         load_catalog(SourcesConfig(catalog=str(tmp_path / "nope.toml")))
 
 
-def test_default_user_path_uses_xdg_config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_user_path_uses_xdg_config_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert user_catalog_path(SourcesConfig()) == tmp_path / "manysides" / "sources.toml"
 
@@ -123,8 +136,14 @@ def test_add_and_remove_sources(tmp_path: Path) -> None:
     path = tmp_path / "cfg" / "sources.toml"
     config = SourcesConfig(catalog=str(path))
     new = Source(
-        id="my-blog", name='My "Blog"', domains=("blog.example",), feeds=("https://blog.example/feed",),
-        country="US", ownership="private", leaning="lean-right", leaning_provenance="self-described",
+        id="my-blog",
+        name='My "Blog"',
+        domains=("blog.example",),
+        feeds=("https://blog.example/feed",),
+        country="US",
+        ownership="private",
+        leaning="lean-right",
+        leaning_provenance="self-described",
     )
     add_source(path, new)
     catalog = load_catalog(config)

@@ -79,7 +79,12 @@ def _kind_of(path: Path) -> tuple[str, bool]:
     name = path.name.lower()
     gz = name.endswith(".gz")
     stem = name[:-3] if gz else name
-    for kind, exts in (("html", _HTML_EXT), ("text", _TEXT_EXT), ("jsonl", _JSONL_EXT), ("archive", _ARCHIVE_EXT)):
+    for kind, exts in (
+        ("html", _HTML_EXT),
+        ("text", _TEXT_EXT),
+        ("jsonl", _JSONL_EXT),
+        ("archive", _ARCHIVE_EXT),
+    ):
         if stem.endswith(exts):
             return kind, gz
     return "", gz
@@ -244,7 +249,9 @@ def _iter_archive(path: Path) -> Iterator[Item]:
                     yield ParseError(f"{where}: unreadable record body: {exc}", item=url or where)
                     continue
                 if len(content) > MAX_RECORD_BYTES:
-                    yield ParseError(f"{where}: record larger than {MAX_RECORD_BYTES} bytes", item=url)
+                    yield ParseError(
+                        f"{where}: record larger than {MAX_RECORD_BYTES} bytes", item=url
+                    )
                     continue
                 if not content.strip():
                     continue

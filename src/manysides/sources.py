@@ -100,8 +100,12 @@ class Catalog:
             return self._by_id[source_id]
         except KeyError:
             close = difflib.get_close_matches(source_id, list(self._by_id), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else "; see 'manysides sources list'"
-            raise UnknownSourceError(f"unknown source '{source_id}'{hint}", item=source_id) from None
+            hint = (
+                f"; did you mean {', '.join(close)}?" if close else "; see 'manysides sources list'"
+            )
+            raise UnknownSourceError(
+                f"unknown source '{source_id}'{hint}", item=source_id
+            ) from None
 
     def match(self, url_or_domain: str) -> Source | None:
         """The source a URL or domain belongs to (subdomains and www./m./amp. included)."""
@@ -125,18 +129,26 @@ class Catalog:
 # -- parsing ------------------------------------------------------------------------------
 
 
-def _source_from_table(source_id: str, table: Mapping[str, Any], where: str, base: Source | None) -> Source:
+def _source_from_table(
+    source_id: str, table: Mapping[str, Any], where: str, base: Source | None
+) -> Source:
     if not _ID.match(source_id):
-        raise ConfigError(f"{where}: source id '{source_id}' must be a lower-case slug (a-z, 0-9, -)")
+        raise ConfigError(
+            f"{where}: source id '{source_id}' must be a lower-case slug (a-z, 0-9, -)"
+        )
     if not isinstance(table, Mapping):
         raise ConfigError(f"{where}: 'sources.{source_id}' must be a table")
     values: dict[str, Any] = (
-        dataclasses.asdict(base) if base is not None else {"id": source_id, "name": "", "domains": ()}
+        dataclasses.asdict(base)
+        if base is not None
+        else {"id": source_id, "name": "", "domains": ()}
     )
     for key, value in table.items():
         if key not in _FIELDS or key == "id":
             known = ", ".join(k for k in _FIELDS if k != "id")
-            raise ConfigError(f"{where}: unknown key '{key}' in source '{source_id}' (known: {known})")
+            raise ConfigError(
+                f"{where}: unknown key '{key}' in source '{source_id}' (known: {known})"
+            )
         if key in _LIST_FIELDS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where}: '{source_id}.{key}' must be a list of strings")
@@ -168,7 +180,9 @@ def validate_source(source: Source, where: str = "catalog") -> None:
     for url in (*source.feeds, *source.sitemaps):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ConfigError(f"{where}: source '{sid}' has a feed that is not an http(s) URL: {url}")
+            raise ConfigError(
+                f"{where}: source '{sid}' has a feed that is not an http(s) URL: {url}"
+            )
     if source.leaning not in LEANINGS:
         raise ConfigError(
             f"{where}: source '{sid}' has leaning '{source.leaning}'; use one of {', '.join(LEANINGS)}"
@@ -179,7 +193,9 @@ def validate_source(source: Source, where: str = "catalog") -> None:
             f" use one of {', '.join(OWNERSHIPS)}"
         )
     if source.kind not in KINDS:
-        raise ConfigError(f"{where}: source '{sid}' has kind '{source.kind}'; use one of {', '.join(KINDS[:-1])}")
+        raise ConfigError(
+            f"{where}: source '{sid}' has kind '{source.kind}'; use one of {', '.join(KINDS[:-1])}"
+        )
 
 
 def _read_toml(text: str, where: str) -> dict[str, Any]:
@@ -189,7 +205,9 @@ def _read_toml(text: str, where: str) -> dict[str, Any]:
         raise ConfigError(f"{where} is not valid TOML: {exc}") from None
     extra = set(data) - {"sources"}
     if extra:
-        raise ConfigError(f"{where}: unknown top-level key(s) {', '.join(sorted(extra))}; expected [sources.ID] tables")
+        raise ConfigError(
+            f"{where}: unknown top-level key(s) {', '.join(sorted(extra))}; expected [sources.ID] tables"
+        )
     tables = data.get("sources", {})
     if not isinstance(tables, dict):
         raise ConfigError(f"{where}: 'sources' must be a table of [sources.ID] tables")
@@ -204,8 +222,12 @@ def parse_catalog(text: str, where: str, base: Iterable[Source] = ()) -> list[So
     return list(merged.values())
 
 
-def load_catalog(config: SourcesConfig) -> Catalog:
-    """Shipped catalog (unless ``use_builtin`` is off) extended by the user's file."""
+def load_catalog(config: SourcesConfig, *, missing_ok: bool = False) -> Catalog:
+    """Shipped catalog (unless ``use_builtin`` is off) extended by the user's file.
+
+    An explicitly configured ``sources.catalog`` that does not exist is an error unless
+    ``missing_ok`` (``sources add`` is about to create it).
+    """
     sources: list[Source] = []
     if config.use_builtin:
         sources = parse_catalog(builtin_catalog_text(), "built-in catalog")
@@ -216,7 +238,7 @@ def load_catalog(config: SourcesConfig) -> Catalog:
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"cannot read sources catalog {path}: {exc}") from None
         sources = parse_catalog(text, str(path), sources)
-    elif config.catalog:
+    elif config.catalog and not missing_ok:
         raise ConfigError(f"sources catalog not found: {path}")
     seen: dict[str, str] = {}
     for s in sources:

@@ -100,7 +100,9 @@ class Fetcher:
     async def __aenter__(self) -> Fetcher:
         cfg = self.config
         timeout = httpx.Timeout(
-            connect=cfg.connect_timeout, read=cfg.read_timeout, write=cfg.read_timeout,
+            connect=cfg.connect_timeout,
+            read=cfg.read_timeout,
+            write=cfg.read_timeout,
             pool=cfg.total_timeout,
         )
         self._client = httpx.AsyncClient(
@@ -108,13 +110,18 @@ class Fetcher:
             timeout=timeout,
             follow_redirects=False,
             headers={"User-Agent": cfg.user_agent, "Accept-Language": "en;q=1.0, *;q=0.5"},
-            limits=httpx.Limits(max_connections=max(1, cfg.concurrency), max_keepalive_connections=8),
+            limits=httpx.Limits(
+                max_connections=max(1, cfg.concurrency), max_keepalive_connections=8
+            ),
             trust_env=False,
         )
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.aclose()
 
@@ -149,8 +156,15 @@ class Fetcher:
         content_type, declared = parse_content_type(flat.get("content-type", ""))
         if raw.status == 304:
             return FetchResult(
-                url=start_url, final_url=final_url, status=304, headers=flat, content=b"",
-                content_type=content_type, charset=None, fetched_at=fetched_at, not_modified=True,
+                url=start_url,
+                final_url=final_url,
+                status=304,
+                headers=flat,
+                content=b"",
+                content_type=content_type,
+                charset=None,
+                fetched_at=fetched_at,
+                not_modified=True,
             )
         if not 200 <= raw.status < 300:
             raise HTTPStatusError(
@@ -160,8 +174,14 @@ class Fetcher:
             check_page_type(content_type, raw.content, final_url)
         charset = detect_charset(raw.content, declared) if kind != "any" else declared
         return FetchResult(
-            url=start_url, final_url=final_url, status=raw.status, headers=flat,
-            content=raw.content, content_type=content_type, charset=charset, fetched_at=fetched_at,
+            url=start_url,
+            final_url=final_url,
+            status=raw.status,
+            headers=flat,
+            content=raw.content,
+            content_type=content_type,
+            charset=charset,
+            fetched_at=fetched_at,
         )
 
     # -- redirects, guard, robots ------------------------------------------------------
@@ -221,7 +241,8 @@ class Fetcher:
             if raw.status in RETRY_CODES:
                 raise HTTPStatusError(
                     f"HTTP {raw.status} for {url} after {attempts} attempt(s)",
-                    status=raw.status, item=url,
+                    status=raw.status,
+                    item=url,
                 )
             return raw
         raise AssertionError("unreachable")  # pragma: no cover

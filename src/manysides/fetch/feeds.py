@@ -33,7 +33,7 @@ def _gunzip(content: bytes, url: str) -> bytes:
 
 
 def sniff_kind(content: bytes) -> str:
-    """"sitemap" for ``<urlset>``/``<sitemapindex>`` documents, otherwise "feed"."""
+    """ "sitemap" for ``<urlset>``/``<sitemapindex>`` documents, otherwise "feed"."""
     head = content[:200_000]
     if head.startswith(b"\x1f\x8b"):
         try:
@@ -161,8 +161,14 @@ def parse_sitemap(content: bytes, url: str) -> tuple[list[FeedEntry], list[str]]
     if b"<!ENTITY" in data[:100_000].upper():
         raise ParseError(f"refusing sitemap with entity declarations: {url}", item=url)
     parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, recover=True, remove_comments=True, remove_pis=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        recover=True,
+        remove_comments=True,
+        remove_pis=True,
     )
     try:
         root = etree.fromstring(data, parser=parser)

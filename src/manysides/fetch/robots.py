@@ -83,7 +83,9 @@ class RobotsCache:
         except BlockedURLError:
             raise
         except FetchError as exc:
-            return RobotsRules(None, allow_all=False, reason=f"robots.txt unreachable: {exc.message}")
+            return RobotsRules(
+                None, allow_all=False, reason=f"robots.txt unreachable: {exc.message}"
+            )
         if 200 <= status < 300:
             return parse_robots(body)
         if 400 <= status < 500:

@@ -200,7 +200,9 @@ async def _fetch_feeds(
         row = known_feeds.get(job.url) or {}
         tasks.append(
             asyncio.create_task(
-                fetch_feed(fetcher, job, etag=row.get("etag"), last_modified=row.get("last_modified"))
+                fetch_feed(
+                    fetcher, job, etag=row.get("etag"), last_modified=row.get("last_modified")
+                )
             )
         )
     outcomes: list[FeedOutcome] = []
@@ -224,8 +226,11 @@ async def _fetch_feeds(
     chosen: list[tuple[FeedJob, FeedEntry]] = []
     for outcome in sorted(outcomes, key=lambda o: o.job.url):
         for entry in select_entries(
-            outcome.entries, now=ctx.now, max_age_days=cfg.max_article_age_days,
-            limit=cfg.max_articles_per_feed, skip=skip,
+            outcome.entries,
+            now=ctx.now,
+            max_age_days=cfg.max_article_age_days,
+            limit=cfg.max_articles_per_feed,
+            skip=skip,
         ):
             skip.add(entry.url)  # the same article listed in two feeds is fetched once
             chosen.append((outcome.job, entry))
@@ -258,7 +263,9 @@ async def _fetch_pages(
     tasks = [asyncio.create_task(one(job, entry)) for job, entry in chosen]
     batch: list[RawDocument] = []
     try:
-        for next_done in ctx.report.progress(asyncio.as_completed(tasks), "pages", total=len(tasks)):
+        for next_done in ctx.report.progress(
+            asyncio.as_completed(tasks), "pages", total=len(tasks)
+        ):
             url, result = await next_done
             if isinstance(result, BaseException):
                 ctx.record_error("fetch", url, result)
