@@ -108,6 +108,13 @@ def _canonical_for(doc: RawDocument, link: str) -> str:
     return _canonical(page)
 
 
+def _site_name(found: str, hint: str) -> str:
+    """The page's outlet name; a bare host name (trafilatura's last resort) yields to a hint."""
+    if found and not (hint and "." in found and " " not in found):
+        return found
+    return hint or found
+
+
 def _hint_authors(value: str) -> tuple[str, ...]:
     return tuple(a.strip() for a in value.replace(";", ",").split(",") if a.strip())
 
@@ -133,7 +140,7 @@ def extract(
         canonical_url=_canonical_for(doc, meta.canonical),
         authors=meta.authors or _hint_authors(hints.get("authors", "")),
         published=_parse_date(meta.date) or _parse_date(hints.get("date", "")),
-        site=meta.site or hints.get("source", "").strip(),
+        site=_site_name(meta.site, hints.get("source", "").strip()),
         language=meta.language or hints.get("language", ""),
     )
 
