@@ -27,6 +27,7 @@ from manysides.perspectives import summary as summary_mod
 from manysides.perspectives.lexicon import load_lexicon, loaded_language
 from manysides.perspectives.records import StoryArticle
 from manysides.perspectives.similarity import cosine_matrix, sentence_units
+from manysides.perspectives.summary import word_budget
 
 _ITEM = re.compile(r"TITLE=>(.*?)ARTICLE=>(.*)", re.S)
 
@@ -77,6 +78,7 @@ def lexrank_baseline(articles: Sequence[StoryArticle], budget: int) -> str:
         return ""
     sim = cosine_matrix(units)
     adj = (sim >= 0.1).astype(float)
+    np.fill_diagonal(adj, 1.0)
     adj /= adj.sum(axis=1, keepdims=True)
     n = len(units)
     p = np.full(n, 1.0 / n)
@@ -119,8 +121,9 @@ def evaluate(
 
     systems["manysides extractive"] = ours
     if baselines:
-        systems["LexRank baseline"] = lambda a: lexrank_baseline(a, config.summary_words)
-        systems["lead baseline"] = lambda a: lead_baseline(a, config.summary_words)
+        # Same per-story word budget as ours, so only the sentence choice differs.
+        systems["LexRank baseline"] = lambda a: lexrank_baseline(a, word_budget(a, config))
+        systems["lead baseline"] = lambda a: lead_baseline(a, word_budget(a, config))
     scores: dict[str, dict[str, list[float]]] = {k: {} for k in systems}
     lex_rate: dict[str, list[float]] = {k: [] for k in systems} | {"source articles": []}
     seconds: dict[str, float] = {}
@@ -150,6 +153,28 @@ def evaluate(
     return result
 
 
+def fit_weights(
+    data: Sequence[tuple[list[StoryArticle], str]], lexicon: Any, ridge: float = 1.0
+) -> dict[str, float]:
+    """Least-squares weights predicting each sentence's ROUGE-1 precision vs the roundup."""
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
+    xs, ys = [], []
+    for arts, ref in data:
+        units = sentence_units(arts)
+        if not units:
+            continue
+        sim = cosine_matrix(units)
+        xs.append(summary_mod.sentence_features(units, sim, arts, lexicon))
+        for u in units:
+            sc = scorer.score(ref, u.text)
+            ys.append(sc["rouge1"].precision + sc["rouge2"].precision)
+    x, y = np.vstack(xs), np.array(ys)
+    w = np.linalg.solve(x.T @ x + ridge * np.eye(x.shape[1]), x.T @ y)
+    return {f: round(float(v), 3) for f, v in zip(summary_mod.FEATURES, w, strict=True)}
+
+
 def tune(data: Sequence[tuple[list[StoryArticle], str]], lexicon: Any) -> None:
     """Small grid over the word budget and scoring weights (run on neus/train only)."""
     base = PerspectivesConfig()
@@ -175,9 +200,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--split", default="val", choices=("train", "val"))
     ap.add_argument("--limit", type=int, default=None, help="first N stories only")
     ap.add_argument("--tune", action="store_true", help="grid search on neus/train")
+    ap.add_argument("--fit", action="store_true", help="fit sentence weights on neus/train")
     args = ap.parse_args(argv)
     root = data_dir(args.data)
     lexicon = load_lexicon(str(root / "neus/lexicons/bias-lexicon/bias-lexicon.txt"))
+    if args.fit:
+        print(fit_weights(load_split(root, "train", args.limit), lexicon))
+        return
     if args.tune:
         tune(load_split(root, "train", args.limit or 400), lexicon)
         return

@@ -114,7 +114,8 @@ class PerspectivesConfig:
     blindspot_share: float = 0.8
     blindspot_min_outlets: int = 3
     summary_sentences: int = 5
-    summary_words: int = 60
+    summary_words: int = 90
+    summary_ratio: float = 0.45
     summary_redundancy: float = 0.5
     cite_similarity: float = 0.5
     fact_similarity: float = 0.45

@@ -31,15 +31,28 @@ from .records import StoryArticle, Summary, SummarySentence
 from .similarity import Unit, cosine_matrix, sentence_units, tfidf_matrix
 from .text import content_stems, tokens
 
-# Weights tuned on neus/train (benchmarks/bench_summary.py --tune); see docs/benchmarks.md.
-W_SUPPORT = 1.0
-W_CENTRAL = 1.0
-W_LEAD = 0.35
-W_LOADED = 1.0
-W_QUOTE = 0.3
+# Linear sentence scorer over FEATURES, fitted on neus/train (benchmarks/bench_summary.py
+# --fit) to predict a sentence's ROUGE-1 precision against the human roundup; the
+# loaded-language weight is then fixed by hand (see docs/benchmarks.md).
+FEATURES: tuple[str, ...] = (
+    "bias", "lead", "first", "relative_position", "support", "centrality", "title_similarity",
+    "log_words", "quote_share", "loaded", "pronoun_start", "digits", "second",
+    "support_max", "article_centrality", "own_title_similarity", "words",
+)
+WEIGHTS: dict[str, float] = {
+    "bias": -0.027, "lead": 0.318, "first": -0.172, "relative_position": 0.019,
+    "support": 0.815, "centrality": -0.264, "title_similarity": 0.817, "log_words": 0.139,
+    "quote_share": -0.022, "loaded": -0.3, "pronoun_start": -0.057, "digits": 0.024,
+    "second": -0.039, "support_max": -0.055, "article_centrality": 0.337,
+    "own_title_similarity": -0.005, "words": -0.194,
+}
 W_NEW_SIDE = 0.05
+MIN_WORDS = 25
+OVERSHOOT = 0.5  # a sentence may end the summary this far past the word budget
 MAX_REDUNDANCY = 0.6  # never pick a sentence this similar to a chosen one
 _QUOTE = re.compile(r"[\"“”]")
+_PRONOUNS = frozenset({"he", "she", "it", "they", "this", "that", "these", "those", "his", "her",
+                       "their", "its", "but", "and", "so", "still", "however", "meanwhile"})
 
 
 def _quote_share(text: str) -> float:
@@ -49,6 +62,44 @@ def _quote_share(text: str) -> float:
     return inside / max(1, len(text))
 
 
+def sentence_features(
+    units: Sequence[Unit],
+    sim: np.ndarray,
+    articles: Sequence[StoryArticle],
+    lexicon: Collection[str] | None,
+) -> np.ndarray:
+    """One row of FEATURES per candidate sentence."""
+    n_art = len(articles)
+    docs = [content_stems(f"{a.title}. {a.title}. {a.text}") for a in articles]
+    central = _centroid_similarity(units, docs)
+    title_sim = _centroid_similarity(units, [content_stems(" ".join(a.title for a in articles))])
+    own_title = _pair_similarity(units, [content_stems(articles[u.article].title) for u in units])
+    art_central = _article_centrality(docs)
+    per_article = np.bincount([u.article for u in units], minlength=n_art)
+    art_of = np.array([u.article for u in units])
+    rows = np.zeros((len(units), len(FEATURES)))
+    for i, u in enumerate(units):
+        best = [
+            float(sim[i, art_of == j].max()) if np.any(art_of == j) else 0.0
+            for j in range(n_art) if j != u.article
+        ]
+        support = sum(best) / len(best) if best else 0.0
+        toks = tokens(u.text)
+        loaded = 0.0
+        if lexicon:
+            loaded = sum(1 for t in toks if is_loaded(t, lexicon)) / max(1, len(toks))
+        first_word = toks[0].lower() if toks else ""
+        rows[i] = (
+            1.0, 1.0 / (1.0 + u.position), float(u.position == 0),
+            u.position / max(1, per_article[u.article]), support, central[i], title_sim[i],
+            np.log1p(u.n_words), _quote_share(u.text), loaded,
+            float(first_word in _PRONOUNS), float(any(c.isdigit() for c in u.text)),
+            float(u.position == 1), max(best, default=0.0), art_central[u.article],
+            own_title[i], u.n_words / 30.0,
+        )
+    return rows
+
+
 def sentence_scores(
     units: Sequence[Unit],
     sim: np.ndarray,
@@ -56,29 +107,26 @@ def sentence_scores(
     lexicon: Collection[str] | None,
 ) -> np.ndarray:
     """Static relevance of each candidate sentence (see the module docstring)."""
-    n_art = len(articles)
-    docs = [content_stems(f"{a.title}. {a.title}. {a.text}") for a in articles]
-    central = _centroid_similarity(units, docs)
-    scores = np.zeros(len(units))
-    art_of = np.array([u.article for u in units])
-    for i, u in enumerate(units):
-        support = 0.0
-        if n_art > 1:
-            best = [
-                float(sim[i, art_of == j].max()) if np.any(art_of == j) else 0.0
-                for j in range(n_art) if j != u.article
-            ]
-            support = sum(best) / (n_art - 1)
-        lead = 1.0 / (1.0 + u.position)
-        loaded = 0.0
-        if lexicon:
-            toks = tokens(u.text)
-            loaded = sum(1 for t in toks if is_loaded(t, lexicon)) / max(1, len(toks))
-        scores[i] = (
-            W_SUPPORT * support + W_CENTRAL * central[i] + W_LEAD * lead
-            - W_LOADED * loaded - W_QUOTE * _quote_share(u.text)
-        )
-    return scores
+    weights = np.array([WEIGHTS[f] for f in FEATURES])
+    return sentence_features(units, sim, articles, lexicon) @ weights
+
+
+def _pair_similarity(units: Sequence[Unit], others: Sequence[Sequence[str]]) -> np.ndarray:
+    """Cosine of each unit with its own paired token list (e.g. its article's title)."""
+    if not units:
+        return np.zeros(0)
+    n = len(units)
+    mat = tfidf_matrix([u.stems for u in units] + list(others), idf_docs=[u.stems for u in units])
+    return np.einsum("ij,ij->i", mat[:n], mat[n:])
+
+
+def _article_centrality(docs: Sequence[Sequence[str]]) -> np.ndarray:
+    """Mean cosine of each article with the story's other articles."""
+    if len(docs) < 2:
+        return np.ones(len(docs))
+    mat = tfidf_matrix(docs)
+    sims = mat @ mat.T
+    return (sims.sum(axis=1) - 1.0) / (len(docs) - 1)
 
 
 def _centroid_similarity(units: Sequence[Unit], docs: Sequence[Sequence[str]]) -> np.ndarray:
@@ -118,6 +166,16 @@ def extractive_summary(
     return Summary(text=" ".join(s.text for s in sentences), sentences=sentences)
 
 
+def word_budget(articles: Sequence[StoryArticle], config: PerspectivesConfig) -> int:
+    """``summary_ratio`` of the words of a typical three-article story, capped."""
+    lengths = sorted((len(a.text.split()) for a in articles), reverse=True)
+    if not lengths:
+        return 1
+    mean = sum(lengths) / len(lengths)
+    budget = config.summary_ratio * mean * min(3, len(lengths))
+    return int(min(config.summary_words, max(MIN_WORDS, budget)))
+
+
 def select_mmr(
     units: Sequence[Unit],
     sim: np.ndarray,
@@ -130,7 +188,7 @@ def select_mmr(
     used_sides: set[str | None] = set()
     used_articles: set[int] = set()
     total = 0
-    budget = max(1, config.summary_words)
+    budget = word_budget(articles, config)
     while len(chosen) < max(1, config.summary_sentences) and total < budget:
         best, best_value = -1, -np.inf
         for i, u in enumerate(units):
@@ -143,11 +201,11 @@ def select_mmr(
             side = side_of(articles[u.article].leaning)
             if side not in used_sides or u.article not in used_articles:
                 value += W_NEW_SIDE
-            if chosen and total + u.n_words > budget * 1.5:
-                value -= 1.0  # would overshoot the budget badly
+            if chosen and total + u.n_words > budget * (1 + OVERSHOOT):
+                continue  # would overshoot the budget too much: try a shorter sentence
             if value > best_value:
                 best, best_value = i, value
-        if best < 0 or (chosen and best_value < -0.5):
+        if best < 0:
             break
         chosen.append(best)
         total += units[best].n_words
