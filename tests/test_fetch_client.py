@@ -201,6 +201,9 @@ def test_binary_rejected_for_pages_allowed_for_feeds(http_server: LocalServer) -
     with pytest.raises(FetchError, match="binary content"):
         fetch(http_server.url("/blob"))
     assert fetch(http_server.url("/img"), kind="feed").content.startswith(b"\x89PNG")
+    http_server.route("/notes", Reply(body="just text", content_type="text/plain"))
+    with pytest.raises(FetchError, match="is text/plain"):
+        fetch(http_server.url("/notes"))
 
 
 def test_conditional_get(http_server: LocalServer) -> None:
@@ -291,3 +294,19 @@ def test_retry_after_parsing() -> None:
     assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
     now = 1_700_000_000.0
     assert retry_after_seconds("Tue, 14 Nov 2023 22:13:40 GMT", now=now) == pytest.approx(20.0)
+
+
+def test_robots_crawl_delay_spaces_requests(http_server: LocalServer) -> None:
+    http_server.route(
+        "/robots.txt",
+        Reply(body="User-agent: *\nCrawl-delay: 1\nAllow: /\n", content_type="text/plain"),
+    )
+    http_server.route("/p", Reply(body="x"))
+
+    async def go() -> float:
+        async with Fetcher(LOCAL) as f:
+            started = time.monotonic()
+            await asyncio.gather(*(f.get(http_server.url(f"/p?i={i}")) for i in range(2)))
+            return time.monotonic() - started
+
+    assert asyncio.run(go()) >= 0.95  # robots.txt's integer delay beats per_host_delay = 0

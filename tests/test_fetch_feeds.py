@@ -85,9 +85,9 @@ def test_sitemap_index_and_gzip() -> None:
     data = gzip.compress((FIX / "sitemap-index.xml").read_bytes())
     entries, children = parse_sitemap(data, "https://news.example.com/sitemap.xml")
     assert entries == []
-    assert children == [
-        "https://news.example.com/sitemaps/news.xml",
+    assert children == [  # dated (newest first) before undated
         "https://news.example.com/sitemaps/2026-11.xml.gz",
+        "https://news.example.com/sitemaps/news.xml",
     ]
 
 

@@ -178,14 +178,17 @@ def parse_sitemap(content: bytes, url: str) -> tuple[list[FeedEntry], list[str]]
         raise ParseError(f"not a valid sitemap: {url}: empty or unreadable XML", item=url)
     kind = _local(root.tag)
     if kind == "sitemapindex":
-        children: list[str] = []
+        children: dict[str, datetime | None] = {}
         for sm in root:
             if _local(sm.tag) != "sitemap":
                 continue
             loc = _http_url(url, _child_text(sm, "loc"))
             if loc and loc not in children:
-                children.append(loc)
-        return [], children
+                children[loc] = _parse_iso(_child_text(sm, "lastmod"))
+        # Newest child sitemaps first (undated ones after, in document order).
+        oldest = datetime.min.replace(tzinfo=UTC)
+        ordered = sorted(children, key=lambda c: children[c] or oldest, reverse=True)
+        return [], ordered
     if kind != "urlset":
         raise ParseError(f"not a sitemap: {url} has root element <{kind}>", item=url)
     entries: list[FeedEntry] = []
