@@ -199,7 +199,7 @@ def register(app: typer.Typer) -> None:
         import asyncio
 
         from ..pipeline import Report
-        from ..pipeline.fetch import feed_jobs, fetch_feed, record_feed
+        from ..pipeline.fetch import feed_jobs, fetch_feed, record_feed, run_async
         from ..sources import load_catalog
 
         state: AppState = ctx.obj
@@ -221,7 +221,7 @@ def register(app: typer.Typer) -> None:
                     for t in report.progress(asyncio.as_completed(tasks), "feeds", total=len(tasks))
                 ]
 
-        outcomes = sorted(asyncio.run(run()), key=lambda o: (o.job.source.id, o.job.url))
+        outcomes = sorted(run_async(run()), key=lambda o: (o.job.source.id, o.job.url))
         with state.open_store() as store:
             store.catalog.sync_sources(catalog.sources)
             for o in outcomes:

@@ -16,10 +16,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import ManysidesError, ParseError
 from ..records import FeedEntry, FetchResult, RawDocument, Source
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from ..fetch import Fetcher
     from ..store import Store
     from . import RunContext
+
+T = TypeVar("T")
 
 MAX_CHILD_SITEMAPS = 3
 SAVE_BATCH = 16
@@ -179,7 +181,19 @@ def _chosen_sources(ctx: RunContext) -> list[Source]:
 def fetch_step(ctx: RunContext) -> None:
     """Fetch the enabled sources' feeds, then their new article pages, into the store."""
     sources = _chosen_sources(ctx)
-    asyncio.run(_fetch_all(ctx, sources))
+    run_async(_fetch_all(ctx, sources))
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion, also when called from inside a running event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def _fetch_all(ctx: RunContext, sources: list[Source]) -> None:
