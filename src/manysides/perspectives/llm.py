@@ -23,7 +23,7 @@ from ..config import LLMConfig, PerspectivesConfig
 from ..errors import FetchError, ParseError
 from .coverage import outlet_name
 from .records import StoryArticle, Summary, SummarySentence
-from .similarity import sentence_units, tfidf_matrix
+from .similarity import Unit, sentence_units, tfidf_matrix
 from .text import content_stems, split_sentences
 
 MAX_ARTICLE_CHARS = 3000
@@ -115,6 +115,18 @@ def check_sentence(text: str, ids: list[int], by_id: dict[int, StoryArticle]) ->
     return None
 
 
+def _closest_unit(text: str, units: Sequence[Unit], used: set[int]) -> int | None:
+    """The unused article sentence most similar to ``text`` (None if none is similar)."""
+    joint = tfidf_matrix([u.stems for u in units] + [content_stems(text)])
+    sims = joint[:-1] @ joint[-1]
+    for j in sorted(range(len(units)), key=lambda j: -sims[j]):
+        if sims[j] < MIN_REPLACEMENT_SIMILARITY:
+            return None
+        if j not in used:
+            return j
+    return None
+
+
 def llm_summary(
     articles: Sequence[StoryArticle], config: PerspectivesConfig, notes: list[str] | None = None
 ) -> Summary:
@@ -129,19 +141,14 @@ def llm_summary(
         if problem is None:
             sentences.append(SummarySentence(text, ids))
             continue
+        replacement = _closest_unit(text, units, used) if units else None
+        if replacement is not None:
+            used.add(replacement)
+            u = units[replacement]
+            sentences.append(SummarySentence(u.text, [u.article_id]))
         if notes is not None:
-            notes.append(f"LLM sentence replaced ({problem})")
-        if not units:
-            continue
-        joint = tfidf_matrix([u.stems for u in units] + [content_stems(text)])
-        sims = joint[:-1] @ joint[-1]
-        for j in sorted(range(len(units)), key=lambda j: -sims[j]):
-            if sims[j] < MIN_REPLACEMENT_SIMILARITY:
-                break
-            if j not in used:
-                used.add(j)
-                sentences.append(SummarySentence(units[j].text, [units[j].article_id]))
-                break
+            action = "replaced by an article sentence" if replacement is not None else "dropped"
+            notes.append(f"LLM sentence {action} ({problem})")
     if not sentences:
         raise ParseError("LLM summary had no sentence passing the citation checks")
     return Summary(" ".join(s.text for s in sentences), sentences, method="llm")

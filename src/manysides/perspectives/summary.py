@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -150,8 +151,9 @@ def extractive_summary(
     lexicon: Collection[str] | None = None,
 ) -> Summary:
     """The default, offline summary (see the module docstring)."""
-    units = sentence_units(articles)
-    if not units:
+    units = sentence_units(articles) or sentence_units(articles, min_words=1)
+    if not units:  # no text at all: fall back to the headlines
+        articles = [replace(a, text=a.title) for a in articles]
         units = sentence_units(articles, min_words=1)
     if not units:
         return Summary(text="", sentences=[], method="extractive")
@@ -195,7 +197,7 @@ def select_mmr(
             if i in chosen:
                 continue
             redundancy = max((sim[i, j] for j in chosen), default=0.0)
-            if redundancy > MAX_REDUNDANCY:
+            if redundancy >= min(MAX_REDUNDANCY, config.cite_similarity):
                 continue
             value = scores[i] - config.summary_redundancy * redundancy
             side = side_of(articles[u.article].leaning)

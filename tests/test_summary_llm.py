@@ -1,0 +1,125 @@
+"""The optional LLM summary against a fake OpenAI-compatible server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from perspectives_data import QUAKE
+
+from manysides.config import LLMConfig, PerspectivesConfig
+from manysides.perspectives import summarize
+from manysides.perspectives.llm import check_sentence, parse_cited
+
+
+@dataclass
+class FakeLLM:
+    answer: str = ""
+    status: int = 200
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
+    url: str = ""
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeLLM]:
+    state = FakeLLM()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server API
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            state.requests.append({"path": self.path, "json": json.loads(body)})
+            state.headers.append(dict(self.headers))
+            payload = json.dumps(
+                {"choices": [{"message": {"role": "assistant", "content": state.answer}}]}
+            ).encode()
+            self.send_response(state.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _config(url: str, **llm: Any) -> PerspectivesConfig:
+    return PerspectivesConfig(
+        llm=LLMConfig(enabled=True, url=url, model="fake-model", api_key="k123", timeout=5, **llm)
+    )
+
+
+def test_valid_answer_is_used_with_citations(fake_llm: FakeLLM) -> None:
+    fake_llm.answer = (
+        "An earthquake struck southern Peru near Arequipa [1, 4]. Outlets reported between "
+        "12 and 15 deaths [1,2]. Peru's president called it \"a national tragedy\" [1]."
+    )
+    notes: list[str] = []
+    s = summarize(QUAKE, _config(fake_llm.url), frozenset(), notes)
+    assert s.method == "llm" and notes == []
+    assert [x.articles for x in s.sentences] == [[1, 4], [1, 2], [1]]
+    assert s.sentences[0].text == "An earthquake struck southern Peru near Arequipa."
+    req = fake_llm.requests[0]
+    assert req["path"] == "/v1/chat/completions" and req["json"]["model"] == "fake-model"
+    prompt = req["json"]["messages"][-1]["content"]
+    assert "Article [2]" in prompt and "Right Post" in prompt
+    assert fake_llm.headers[0]["Authorization"] == "Bearer k123"
+
+
+def test_failing_sentences_are_replaced_or_dropped(fake_llm: FakeLLM) -> None:
+    fake_llm.answer = (
+        "An earthquake struck southern Peru near Arequipa [1, 4]. "
+        "Rescue teams searched collapsed homes overnight. "  # no citation -> replaced
+        'Officials called it "the worst disaster in history" [1]. '  # invented quote
+        "Aliens were blamed by nobody [99]."  # unknown article, nothing similar -> dropped
+    )
+    notes: list[str] = []
+    s = summarize(QUAKE, _config(fake_llm.url), frozenset(), notes)
+    assert s.method == "llm"
+    assert len(notes) == 3
+    assert sum("replaced" in n for n in notes) == 2 and sum("dropped" in n for n in notes) == 1
+    texts = [x.text for x in s.sentences]
+    assert "worst disaster" not in " ".join(texts) and "Aliens" not in " ".join(texts)
+    replacement = next(x for x in s.sentences if "Rescue teams" in x.text)
+    assert replacement.text in QUAKE[0].text + QUAKE[3].text  # an article sentence, verbatim
+    assert all(x.articles and set(x.articles) <= {1, 2, 3, 4} for x in s.sentences)
+
+
+def test_server_error_falls_back_to_extractive(fake_llm: FakeLLM) -> None:
+    fake_llm.status = 500
+    notes: list[str] = []
+    s = summarize(QUAKE, _config(fake_llm.url), frozenset(), notes)
+    assert s.method == "extractive" and s.sentences
+    assert any("HTTP 500" in n for n in notes)
+
+
+def test_unreachable_endpoint_falls_back() -> None:
+    notes: list[str] = []
+    s = summarize(QUAKE, _config("http://127.0.0.1:9/v1"), frozenset(), notes)
+    assert s.method == "extractive" and any("LLM summary unavailable" in n for n in notes)
+
+
+def test_parse_and_check_helpers() -> None:
+    parsed = parse_cited('Talks resumed [2]. Leaders met [1, 3]. Nothing cited.')
+    assert parsed == [("Talks resumed.", [2]), ("Leaders met.", [1, 3]), ("Nothing cited.", [])]
+    by_id = {a.id: a for a in QUAKE}
+    assert check_sentence("x", [], by_id) == "cites no article"
+    assert check_sentence("x", [42], by_id) == "cites an unknown article"
+    assert check_sentence('He said "a national tragedy" [1].', [1], by_id) is None
+    assert check_sentence('He said "a national tragedy".', [2], by_id).startswith("quote not")
