@@ -63,7 +63,10 @@ class _Raw:
 
 
 def strip_fragment(url: str) -> str:
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:
+        raise BlockedURLError(f"malformed URL {url!r}: {exc}", item=url) from None
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
 
 
@@ -192,7 +195,9 @@ class Fetcher:
         while True:
             await check_url(current, self.config)
             if robots:
-                ok, reason = await self._robots.allowed(current)
+                ok, reason, unreachable = await self._robots.allowed(current)
+                if unreachable:
+                    raise FetchError(f"cannot fetch {current}: {reason}", item=url)
                 if not ok:
                     raise BlockedURLError(f"robots.txt forbids {current}: {reason}", item=url)
             raw = await self._request(current, headers)
@@ -271,7 +276,7 @@ class Fetcher:
                 raise
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timed out fetching {url}: {_why(exc)}", item=url) from None
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
                 raise FetchError(f"HTTP failure fetching {url}: {_why(exc)}", item=url) from None
 
     async def _wait_turn(self, slot: _HostSlot, url: str) -> None:

@@ -24,6 +24,7 @@ class RobotsRules:
     parser: RobotFileParser | None  # None: blanket rule below
     allow_all: bool
     reason: str = ""
+    unreachable: bool = False  # robots.txt could not be fetched at all (network failure)
 
     def allowed(self, agent: str, url: str) -> bool:
         if self.parser is None:
@@ -83,20 +84,24 @@ class RobotsCache:
         except BlockedURLError:
             raise
         except FetchError as exc:
-            return RobotsRules(
-                None, allow_all=False, reason=f"robots.txt unreachable: {exc.message}"
-            )
+            status = getattr(exc, "status", None)
+            if status is not None:  # an error status that survived the retries
+                return RobotsRules(
+                    None, allow_all=False, reason=f"robots.txt answered HTTP {status}"
+                )
+            return RobotsRules(None, allow_all=False, reason=exc.message, unreachable=True)
         if 200 <= status < 300:
             return parse_robots(body)
         if 400 <= status < 500:
             return RobotsRules(None, allow_all=True)
         return RobotsRules(None, allow_all=False, reason=f"robots.txt answered HTTP {status}")
 
-    async def allowed(self, url: str) -> tuple[bool, str]:
-        """(allowed, reason) for fetching this URL."""
+    async def allowed(self, url: str) -> tuple[bool, str, bool]:
+        """(allowed, reason, host unreachable) for fetching this URL."""
         rules = await self.rules(url)
         ok = rules.allowed(self._agent, url)
-        return ok, "" if ok else (rules.reason or f"disallowed by {robots_url(url)}")
+        reason = "" if ok else (rules.reason or f"disallowed by {robots_url(url)}")
+        return ok, reason, rules.unreachable
 
     async def crawl_delay(self, url: str) -> float:
         return (await self.rules(url)).crawl_delay(self._agent)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..errors import ManysidesError, ParseError
+from ..errors import ItemError, ManysidesError, ParseError
 from ..records import FeedEntry, FetchResult, RawDocument, Source
 
 if TYPE_CHECKING:
@@ -103,6 +103,10 @@ async def fetch_feed(
     except ManysidesError as exc:
         outcome.error = exc
         outcome.status = getattr(exc, "status", outcome.status)
+    except Exception as exc:  # noqa: BLE001 - a hostile feed must not stop the run
+        outcome.error = ItemError(
+            f"unexpected failure reading {job.url}: {type(exc).__name__}: {exc}", item=job.url
+        )
     finally:
         outcome.seconds = time.perf_counter() - started
     return outcome
