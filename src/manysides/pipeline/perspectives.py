@@ -37,10 +37,8 @@ def _quote_refs(rows: list[dict[str, Any]], arts: dict[int, StoryArticle]) -> li
         merged = merge_story_quotes(rows)
         out = []
         for q in merged:
-            carriers = [
-                carrier(int(c["article_id"])) | {k: v for k, v in c.items() if v}
-                for c in getattr(q, "carriers", [])
-            ]
+            # our outlet names and leanings come from the catalog: they win
+            carriers = [c | carrier(int(c["article_id"])) for c in getattr(q, "carriers", [])]
             out.append(StoryQuoteRef(
                 text=q.text, speaker=q.speaker, cue=q.cue, direct=bool(q.direct),
                 carriers=carriers, wording_differs=bool(getattr(q, "wording_differs", False)),
