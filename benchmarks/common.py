@@ -16,9 +16,13 @@ OUT = REPO / "benchmarks" / "out"
 
 
 def data_dir(override: str | None = None) -> Path:
-    path = Path(override or os.environ.get("MANYSIDES_SHARED_DATA") or REPO.parent / "shared" / "data")
+    path = Path(
+        override or os.environ.get("MANYSIDES_SHARED_DATA") or REPO.parent / "shared" / "data"
+    )
     if not path.is_dir():
-        raise SystemExit(f"benchmark data not found at {path} (use --data or MANYSIDES_SHARED_DATA)")
+        raise SystemExit(
+            f"benchmark data not found at {path} (use --data or MANYSIDES_SHARED_DATA)"
+        )
     return path
 
 
@@ -40,7 +44,11 @@ def peak_rss_mb() -> float:
 
 def save(name: str, result: dict[str, Any]) -> Path:
     OUT.mkdir(parents=True, exist_ok=True)
-    result = {"benchmark": name, "date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()} | result
+    result = {
+        "benchmark": name,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+    } | result
     path = OUT / f"{name}.json"
     path.write_text(json.dumps(result, indent=2, default=str))
     return path

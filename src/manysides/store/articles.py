@@ -121,7 +121,7 @@ class ArticleRepo:
         now = utcnow()
         text_hash = sha1(article.text.encode("utf-8"))
         existing = self.store.execute(
-            "SELECT id, text_sha1, title FROM articles WHERE canonical_url = ?",
+            "SELECT id, text, title FROM articles WHERE canonical_url = ?",
             (article.canonical_url,),
         ).fetchone()
         values = (
@@ -142,7 +142,7 @@ class ArticleRepo:
                     c.execute("UPDATE articles SET report_id = id WHERE id = ?", (new_id,))
                 return SavedArticle(new_id, "new")
             art_id = int(existing["id"])
-            if existing["text_sha1"] == text_hash and existing["title"] == article.title:
+            if existing["text"] == article.text and existing["title"] == article.title:
                 return SavedArticle(art_id, "unchanged")
             c.execute(
                 "UPDATE articles SET document_id = COALESCE(?, document_id), url = ?, title = ?,"
