@@ -51,6 +51,7 @@ class _Pending:
     entities: list[Entity]
     resolver: SpeakerResolver
     direct: list[Quote]
+    marks: list[tuple[int, int]]
     parse_sentences: list[tuple[int, int, set[int]]] = field(default_factory=list)
     found: list[tuple[int, Found]] = field(default_factory=list)
 
@@ -105,7 +106,7 @@ class QuoteAnalyzer:
         resolver = SpeakerResolver(text, entities)
         spans = _outermost(quote_spans(text))
         direct, consumed = self._direct_quotes(text, spans, resolver)
-        pending = _Pending(text, entities, resolver, direct)
+        pending = _Pending(text, entities, resolver, direct, spans)
         for start, end in sentence_spans(text):
             cues = [
                 m.start() + start
@@ -132,7 +133,14 @@ class QuoteAnalyzer:
             att = attribute_after(text, q_end, limit)
             if att is None:
                 lo = max(para_start, prev_q, q_start - 240)
-                att = attribute_before(text, lo, q_start)
+                if text[para_start:q_start].strip() == "" and para_start > 1:
+                    # a quotation opening its paragraph: "Smith said:" may end the previous one
+                    prev_para = text.rfind("\n", 0, para_start - 1)
+                    if text[:para_start].rstrip().endswith(":"):
+                        lo = max(prev_q, prev_para + 1)
+                att = attribute_before(text, lo, q_start) or _colon_source(
+                    text, lo, q_start, resolver
+                )
             quote: Quote | None = None
             if att is not None:
                 consumed.add(att.cue_start)
@@ -145,9 +153,10 @@ class QuoteAnalyzer:
             elif len(_WORDS.findall(text[q_start:q_end])) >= self.config.min_unattributed_words:
                 quote = Quote(text[q_start:q_end], q_start, q_end, None, None, None, None, True)
             if quote is not None:
-                quotes.append(quote)
                 if quote.speaker is not None:
                     previous = quote
+                    quotes = _backfill(text, quotes, quote)
+                quotes.append(quote)
         return quotes, consumed
 
     @staticmethod
@@ -177,7 +186,10 @@ class QuoteAnalyzer:
         text = p.text
         quotes = list(p.direct)
         for offset, f in p.found:
+            if _inside(p.marks, f.cue_start + offset):
+                continue  # a cue inside a quotation is part of what was quoted
             c_start, c_end = f.content[0] + offset, f.content[1] + offset
+            c_end = _close_quote(text, p.marks, c_start, c_end)
             inside = [q for q in quotes if q.start < c_end and c_start < q.end]
             covered = sum(min(q.end, c_end) - max(q.start, c_start) for q in inside)
             if inside and covered >= 0.6 * (c_end - c_start):
@@ -201,7 +213,87 @@ class QuoteAnalyzer:
                     Quote(text[c_start:c_end], c_start, c_end, None, None, None, f.cue, False)
                 )
         quotes.sort(key=lambda q: (q.start, q.end))
-        return ArticleQuotes(entities=p.entities, quotes=_dedupe(quotes))
+        return ArticleQuotes(entities=p.entities, quotes=_carry_speakers(text, _dedupe(quotes)))
+
+
+_TRAILING_CLOSE = re.compile(r"[.,!?;…]*[”\"’»]")
+
+
+def _close_quote(text: str, marks: list[tuple[int, int]], start: int, end: int) -> int:
+    """Extend content that opens a quotation over its end (``... “beautiful.”``)."""
+    i = bisect.bisect_right(marks, (end, 1 << 62)) - 1
+    if i >= 0 and start <= marks[i][0] < end < marks[i][1]:
+        return marks[i][1]
+    if i + 1 < len(marks) and text[end : marks[i + 1][0]].strip() == "":
+        return marks[i + 1][1]  # the parser left the quotation that ends the clause out
+    inner = text[start:end]
+    opened = inner.count("“") + inner.count("«") > inner.count("”") + inner.count("»") or (
+        inner.count('"') % 2 == 1
+    )
+    if opened:
+        m = _TRAILING_CLOSE.match(text, end)
+        if m:
+            return m.end()
+    return end
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’]?\s+|\n)(?=[^.!?\n]*$)")
+_PRONOUN_SUBJECT = re.compile(r"\s*(?P<src>He|She|They|We|I)\b")
+
+
+def _colon_source(
+    text: str, lo: int, q_start: int, resolver: SpeakerResolver
+) -> Attribution | None:
+    """``Pollster Daron Shaw: “...”`` and ``She then addressed the crowd: “...”``."""
+    window = text[lo:q_start].rstrip()
+    if not window.endswith(":"):
+        return None
+    m = _SENTENCE_START.search(window)
+    sent_start = lo + (m.end() if m else 0)
+    colon = lo + len(window) - 1
+    pronoun = _PRONOUN_SUBJECT.match(text, sent_start, colon)
+    if pronoun:
+        return Attribution(pronoun.start("src"), pronoun.end("src"), ":", colon)
+    person = resolver.last_person(sent_start, colon)
+    if person is not None:
+        return Attribution(person.start, person.end, ":", colon)
+    return None
+
+
+def _carry_speakers(text: str, quotes: list[Quote]) -> list[Quote]:
+    """A quotation paragraph with no attribution of its own continues the speaker of the
+    quote that ends the paragraph before it (direct or reported)."""
+    out: list[Quote] = []
+    for q in quotes:
+        prev = out[-1] if out else None
+        if q.speaker is None and q.direct and prev is not None and prev.speaker is not None:
+            gap = text[prev.end : q.start]
+            para_start = text.rfind("\n", 0, q.start) + 1
+            if text[para_start : q.start].strip() == "" and gap.count("\n") <= 2 and (
+                "\n" in gap and len(gap) < 300
+            ):
+                q = Quote(
+                    q.text, q.start, q.end, prev.speaker, prev.speaker_start, prev.speaker_end,
+                    prev.cue, q.direct,
+                )
+        out.append(q)
+    return out
+
+
+def _backfill(text: str, quotes: list[Quote], attributed: Quote) -> list[Quote]:
+    """An unattributed quotation paragraph right before an attributed one is the same
+    speaker's (``"A."`` / ``"B," she said.``)."""
+    if not quotes or quotes[-1].speaker is not None:
+        return quotes
+    last = quotes[-1]
+    gap = text[last.end : attributed.start]
+    if gap.strip() or gap.count("\n") > 2:
+        return quotes
+    filled = Quote(
+        last.text, last.start, last.end, attributed.speaker, attributed.speaker_start,
+        attributed.speaker_end, attributed.cue, last.direct,
+    )
+    return [*quotes[:-1], filled]
 
 
 def _outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

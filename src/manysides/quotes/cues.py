@@ -19,6 +19,18 @@ SPEECH_LEMMAS: frozenset[str] = words(
     agree disagree counter retort concede conclude estimate reveal disclose indicate
     signal announce declare proclaim recount explain reason lament muse wonder
     believe think feel hope fear worry expect know find show suggest estimate
+    call describe criticize criticise endorse praise defend urge propose reject dismiss
+    blame accuse cite support oppose want seek promise pledge vow refuse decline plan
+    ask question predict tweet demand condemn slam blast attack label dub
+    """
+)
+
+# Cues whose object (not a clause) is what is reported: "called X “...”", "declined to ...".
+OBJECT_CUES: frozenset[str] = words(
+    """
+    call describe criticize criticise endorse praise defend urge propose reject dismiss
+    blame accuse cite support oppose want seek promise pledge vow refuse decline plan
+    ask question predict tweet demand condemn slam blast attack label dub
     """
 )
 
@@ -36,6 +48,12 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "deny": ("deny", "denies", "denied"),
     "testify": ("testify", "testifies", "testified"),
     "show": ("show", "shows", "showed", "shown"),
+    "seek": ("seek", "seeks", "sought"),
+    "read": ("read", "reads"),
+    "plan": ("plan", "plans", "planned"),
+    "label": ("label", "labels", "labeled", "labelled"),
+    "dub": ("dub", "dubs", "dubbed"),
+    "criticize": ("criticize", "criticizes", "criticized"),
     "quip": ("quip", "quips", "quipped"),
 }
 
@@ -53,9 +71,11 @@ def _forms(lemma: str) -> tuple[str, ...]:
 CUE_FORMS: dict[str, str] = {f: lemma for lemma in SPEECH_LEMMAS for f in _forms(lemma)}
 
 # Verbs strong enough to attribute a quotation standing next to them.
+_NOT_DIRECT = words("believe think feel hope fear know find show worry expect")
+_DIRECT_OBJECT_CUES = words("ask tweet predict promise pledge vow urge demand question read")
 DIRECT_CUES: frozenset[str] = frozenset(
     f
-    for lemma in SPEECH_LEMMAS - {"believe", "think", "feel", "hope", "fear", "know", "find", "show"}
+    for lemma in (SPEECH_LEMMAS - _NOT_DIRECT - OBJECT_CUES) | _DIRECT_OBJECT_CUES
     for f in _forms(lemma)
 )
 

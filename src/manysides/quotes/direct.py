@@ -18,7 +18,10 @@ _NP = rf"(?:{_WORD}\s+){{0,6}}?{_WORD}"
 _ADV = r"(?:(?:also|then|later|once|again|has|had|have|had|would|will|previously|recently|" \
     r"simply|further|only|just|quickly|flatly|repeatedly|reportedly|later|earlier)\s+)*"
 # after the quote: , she said | , said Jane Doe | — Doe told reporters
-_AFTER_SRC_CUE = re.compile(rf"^[\s,—–-]*(?P<src>{_NP})\s+{_ADV}(?P<cue>{_CUE})\b", re.I)
+_APPOSITION = r"(?:,[^,.;:“”\"]{1,80},)?"
+_AFTER_SRC_CUE = re.compile(
+    rf"^[\s,—–-]*(?P<src>{_NP}){_APPOSITION}\s+{_ADV}(?P<cue>{_CUE})\b", re.I
+)
 _AFTER_CUE_SRC = re.compile(
     rf"^[\s,—–-]*(?P<cue>{_CUE})\s+(?P<src>{_WORD}(?:\s+(?!of\b|in\b|on\b|at\b|to\b|when\b|"
     rf"during\b|after\b|before\b|about\b|as\b|while\b|that\b|with\b|from\b|last\b|this\b)"
@@ -69,10 +72,20 @@ def _valid_after_source(src: str) -> bool:
     )
 
 
+_PRONOUN_START = re.compile(r"^\s*(?:He|She|They|I|We|It)\b")
+_CLAUSE_AFTER_CUE = re.compile(r"^[^.!?]{0,60}?\b(?:that|to|about|of)\b")
+
+
 def attribute_after(text: str, q_end: int, limit: int) -> Attribution | None:
     """Source and cue right after a quote (``"...," she said``)."""
     window = text[q_end:limit]
+    # the quotation ends its own sentence with a full stop: ``... done.”``
+    closed_sentence = q_end >= 2 and text[q_end - 2] in ".…"
+    if closed_sentence and _PRONOUN_START.match(window):
+        return None  # ``"...done." She said ...`` starts a new sentence about what follows
     m = _AFTER_SRC_CUE.match(window)
+    if m and closed_sentence and _CLAUSE_AFTER_CUE.match(window[m.end() :]):
+        m = None  # ``"...done." Smith said that ...`` introduces new content
     if m and _valid_after_source(m.group("src")):
         span = _trim_src(text, q_end + m.start("src"), q_end + m.end("src"))
         if span:

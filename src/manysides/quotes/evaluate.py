@@ -124,8 +124,8 @@ class _Pred:
 
 
 def group_split_quotes(text: str, quotes: Sequence[Quote]) -> list[_Pred]:
-    """Predicted attributions: fragments sharing one speaker mention that sits between
-    them (``"X," she said, "Y."``) are one attribution."""
+    """Predicted attributions: consecutive fragments attributed to one speaker mention,
+    close together (``"X," she said, "Y."``), are one attribution, as annotated."""
     out: list[_Pred] = []
     last: Quote | None = None
     for q in sorted(quotes, key=lambda q: q.start):
@@ -137,7 +137,7 @@ def group_split_quotes(text: str, quotes: Sequence[Quote]) -> list[_Pred]:
             and speaker is not None
             and speaker == out[-1].speaker
             and last.end <= speaker[0] < q.start
-            and q.start - last.end <= 120
+            and q.start - last.end <= 150
         ):
             prev = out.pop()
             out.append(_Pred(prev.chars | chars, speaker, prev.text + " … " + q.text))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .cues import CUE_FORMS, SPEECH_LEMMAS
+from .cues import CUE_FORMS, OBJECT_CUES, SPEECH_LEMMAS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -41,6 +41,54 @@ def _trimmed(tokens: list[Token]) -> tuple[int, int] | None:
 
 def _span_tokens(doc: Doc | Span, left: int, right: int, skip: set[int]) -> list[Token]:
     return [t for t in doc if left <= t.i <= right and t.i not in skip]
+
+
+def _clause(head: Token) -> list[Token]:
+    """The subtree of a content clause without a participle after its closing quotation
+    mark (``“... Cleveland,” referring to ...``: the writer's words, not the speaker's)."""
+    cut = {
+        t.i
+        for c in head.children
+        if c.dep_ in ("advcl", "xcomp", "acl") and c.tag_ == "VBG" and c.i > head.i
+        and c.left_edge.i > 1 and head.doc[c.left_edge.i - 1].text in (",", "”", '"')
+        and any(t.text in ("”", '"') for t in head.doc[c.left_edge.i - 2 : c.left_edge.i])
+        for t in c.subtree
+    }
+    return [t for t in head.subtree if t.i not in cut]
+
+
+def _object_content(verb: Token) -> tuple[int, int] | None:
+    """What an object-taking cue reports: "called the system “rotten”", "declined to
+    comment", "urged voters to ...", "called for a ban"."""
+    parts = [
+        c for c in verb.children
+        if c.dep_ in ("dobj", "oprd", "xcomp", "ccomp", "advcl") and c.i > verb.i
+        and not (c.dep_ == "advcl" and c.tag_ == "VBG")
+    ]
+    if not parts:
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ in ("for", "on", "of") and c.i == verb.i + 1:
+                parts = [c]
+                break
+    if not parts:
+        return None
+    toks = [t for p in parts for t in _clause(p)]
+    if parts[0].dep_ == "prep":
+        toks = [t for t in toks if t.i != parts[0].i]
+    toks.sort(key=lambda t: t.i)
+    return _trimmed(toks)
+
+
+def _that_clause(verb: Token) -> tuple[int, int] | None:
+    """A "that ..." clause the parser attached below the cue's object ("says in a
+    statement that ..."): from the complementizer to the end of its clause."""
+    inside = {t.i for t in verb.subtree}
+    for t in verb.doc[verb.i + 1 : verb.i + 12]:
+        if t.lower_ in ("that", "whether") and t.dep_ == "mark" and t.head.i in inside:
+            if any(x.lemma_ in SPEECH_LEMMAS and x.pos_ == "VERB" for x in verb.doc[verb.i + 1 : t.i]):
+                return None
+            return _trimmed(list(verb.doc[t.i : t.head.right_edge.i + 1]))
+    return None
 
 
 def _subject(verb: Token) -> Token | None:
@@ -94,9 +142,13 @@ def find_attributions(doc: Doc, consumed: set[int]) -> Iterator[Found]:
         comps = [c for c in tok.children if c.dep_ in _CONTENT]
         content: tuple[int, int] | None = None
         if comps:
-            comp = comps[0]
-            toks = list(comp.subtree)
-            content = _trimmed(toks)
+            right = [c for c in comps if c.i > tok.i]
+            comp = right[0] if right else comps[-1]
+            content = _trimmed(_clause(comp))
+        elif tok.lemma_ in OBJECT_CUES:
+            content = _object_content(tok)
+        if content is None:
+            content = _that_clause(tok)
         elif tok.dep_ in ("parataxis", "advcl", "ccomp") and tok.head.i < tok.i:
             head = tok.head
             own = {t.i for t in tok.subtree}

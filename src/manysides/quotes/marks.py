@@ -42,8 +42,13 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
     i = start
     open_at: int | None = None
     closer = ""
+    # a paragraph using curly quotes: its straight double quotes are typos, not quotes
+    curly = "“" in text[start:end] and "”" in text[start:end]
     while i < end:
         ch = text[i]
+        if curly and ch == '"':
+            i += 1
+            continue
         if open_at is None:
             if ch in DOUBLE_OPENERS and (ch != '"' or _opens(text, i)):
                 open_at, closer = i, OPEN_CLOSE[ch]

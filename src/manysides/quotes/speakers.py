@@ -67,6 +67,13 @@ class SpeakerResolver:
                 return e
         return None
 
+    def last_person(self, start: int, end: int) -> Entity | None:
+        """The last PERSON mention inside [start, end)."""
+        i = bisect.bisect_left(self._starts, end) - 1
+        if i >= 0 and self.people[i].start >= start:
+            return self.people[i]
+        return None
+
     def recent_person(self, before: int, pronoun: str) -> Entity | None:
         """The most recent PERSON before ``before`` compatible with ``pronoun``."""
         want = "f" if pronoun in _FEMALE else "m" if pronoun in _MALE else None
