@@ -310,3 +310,27 @@ def test_robots_crawl_delay_spaces_requests(http_server: LocalServer) -> None:
             return time.monotonic() - started
 
     assert asyncio.run(go()) >= 0.95  # robots.txt's integer delay beats per_host_delay = 0
+
+
+def test_connect_time_guard_stops_dns_rebinding(
+    http_server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even if the pre-flight check were fooled, the connection itself is refused."""
+    import manysides.fetch.client as client
+
+    async def fooled(url: str, config: FetchConfig) -> None:
+        return None
+
+    monkeypatch.setattr(client, "check_url", fooled)
+    http_server.route("/a", Reply(body="secret"))
+
+    async def go() -> bool:
+        async with Fetcher(FetchConfig(respect_robots=False, retries=0)) as f:
+            assert f.guarded
+            with pytest.raises(BlockedURLError, match="refusing to connect to localhost"):
+                await f.get(f"http://localhost:{http_server.port}/a")
+        return True
+
+    assert asyncio.run(go())
+    assert http_server.requests == []
+    assert fetch(http_server.url("/a")).content == b"secret"  # allowed_hosts still honoured

@@ -99,6 +99,7 @@ class Fetcher:
         self._global = asyncio.Semaphore(max(1, config.concurrency))
         self._hosts: dict[str, _HostSlot] = {}
         self._robots = RobotsCache(self._load_robots, config.user_agent)
+        self.guarded = False  # True once the connect-time address guard is installed
 
     async def __aenter__(self) -> Fetcher:
         cfg = self.config
@@ -108,8 +109,18 @@ class Fetcher:
             write=cfg.read_timeout,
             pool=cfg.total_timeout,
         )
+        transport = self._transport
+        if transport is None:
+            from .guard import guard_transport
+
+            limits = httpx.Limits(
+                max_connections=max(1, cfg.concurrency), max_keepalive_connections=8
+            )
+            default = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+            self.guarded = guard_transport(default, cfg)
+            transport = default
         self._client = httpx.AsyncClient(
-            transport=self._transport,
+            transport=transport,
             timeout=timeout,
             follow_redirects=False,
             headers={"User-Agent": cfg.user_agent, "Accept-Language": "en;q=1.0, *;q=0.5"},
