@@ -22,7 +22,7 @@ from ..config import ExtractConfig
 from ..errors import ParseError
 from .text import normalize_line
 
-__all__ = ["TemplateLearner", "site_key", "strip_template"]
+__all__ = ["TemplateLearner", "page_lines", "site_key", "strip_template"]
 
 MAX_LINES_PER_SITE = 5000
 MAX_LINE_CHARS = 400
@@ -64,15 +64,16 @@ class TemplateLearner:
 
     def observe(self, site: str, text: str) -> None:
         """Count the distinct lines of one page of ``site``."""
+        self.observe_lines(site, page_lines(text))
+
+    def observe_lines(self, site: str, lines: frozenset[str]) -> None:
+        """Count one page given its ``page_lines`` (computed where the page was extracted)."""
         if not site:
             return
         entry = self._sites.setdefault(site, _Site())
         entry.pages += 1
-        distinct = {normalize_line(line) for line in text.splitlines()}
-        distinct.discard("")
-        for line in distinct:
-            if len(line) <= MAX_LINE_CHARS:
-                entry.lines[line] += 1
+        for line in lines:
+            entry.lines[line] += 1
         if len(entry.lines) > MAX_LINES_PER_SITE:
             self._prune(entry)
 
@@ -111,6 +112,13 @@ class TemplateLearner:
         except (zlib.error, ValueError, KeyError, TypeError) as exc:
             raise ParseError(f"template state is not readable: {exc}") from None
         return learner
+
+
+def page_lines(text: str) -> frozenset[str]:
+    """The distinct normalized lines of one page that a template could contain."""
+    distinct = {normalize_line(line) for line in text.splitlines()}
+    distinct.discard("")
+    return frozenset(line for line in distinct if len(line) <= MAX_LINE_CHARS)
 
 
 def strip_template(text: str, template: frozenset[str]) -> str:
