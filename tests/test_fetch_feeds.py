@@ -113,3 +113,15 @@ def test_sniff_kind() -> None:
     assert sniff_kind((FIX / "rss.xml").read_bytes()) == "feed"
     assert sniff_kind((FIX / "atom.xml").read_bytes()) == "feed"
     assert sniff_kind(b"<!-- c --><sm:urlset xmlns:sm='x'/>") == "sitemap"
+
+
+def test_feedburner_original_links_preferred() -> None:
+    feed = (
+        b'<rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0">'
+        b"<channel><title>t</title><item><title>A</title>"
+        b"<link>https://feeds.feedburner.com/~r/example/~3/abc/</link>"
+        b"<feedburner:origLink>https://www.example.com/politics/a</feedburner:origLink>"
+        b"</item></channel></rss>"
+    )
+    (entry,) = parse_feed(feed, "https://feeds.feedburner.com/example")
+    assert entry.url == "https://www.example.com/politics/a"

@@ -91,7 +91,9 @@ def parse_feed(content: bytes, url: str) -> list[FeedEntry]:
     seen: set[str] = set()
     for entry in parsed.entries:
         guid = str(entry.get("id") or "").strip()
-        link = _http_url(url, str(entry.get("link") or ""))
+        # FeedBurner wraps links in a tracking redirect; it keeps the original alongside.
+        raw_link = entry.get("feedburner_origlink") or entry.get("link") or ""
+        link = _http_url(url, str(raw_link))
         if link is None and guid:
             link = _http_url(url, guid)
         if link is None:
