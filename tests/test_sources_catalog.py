@@ -29,6 +29,8 @@ def test_builtin_catalog_is_large_valid_and_balanced() -> None:
     assert len(ids) == len(set(ids))
     domains = [d for s in sources for d in s.domains]
     assert len(domains) == len(set(domains))
+    feeds = [u for s in sources for u in (*s.feeds, *s.sitemaps)]
+    assert len(feeds) == len(set(feeds))
     leanings = Counter(s.leaning for s in sources)
     assert set(leanings) == {"left", "lean-left", "center", "lean-right", "right"}
     assert all(n >= 8 for n in leanings.values()), leanings
