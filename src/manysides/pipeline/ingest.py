@@ -13,32 +13,65 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ItemError, ManysidesError
-from ..records import Article, RawDocument
+from ..config import Config, DedupeConfig
+from ..errors import ExtractionError, ItemError, ManysidesError
+from ..records import Article, RawDocument, Source
 
 if TYPE_CHECKING:
-    from ..config import Config
+    from ..dedupe import NearDuplicateIndex
     from . import RunContext
 
 BATCH = 256
 TEMPLATE_STATE = ("templates", 1)
 
 
-def _extract_one(job: tuple[RawDocument, Config]) -> Article | ManysidesError:
-    """Worker: extract one document; errors are returned, not raised, to keep the batch."""
-    from ..extract import extract
+@dataclass(slots=True)
+class Processed:
+    """What a worker returns for one document: the article (or the error) ready to save."""
 
-    doc, config = job
+    result: Article | ManysidesError
+    lines: frozenset[str] = frozenset()  # the page's lines before template removal
+    signature: bytes = b""
+    fingerprint: str = ""
+
+
+@lru_cache(maxsize=4)
+def _dedupe_index(config: DedupeConfig) -> NearDuplicateIndex:
+    """The (stateless) signature maker of this worker process."""
+    from ..dedupe import NearDuplicateIndex
+
+    return NearDuplicateIndex(config)
+
+
+def _process(job: tuple[RawDocument, Config, frozenset[str]]) -> Processed:
+    """Worker: extract, strip the site template, fingerprint. Errors are returned."""
+    from ..dedupe import text_fingerprint
+    from ..extract import extract
+    from ..extract.templates import page_lines, strip_template
+
+    doc, config, template = job
     try:
-        return extract(doc, config.extract)
+        article = extract(doc, config.extract)
     except ManysidesError as exc:
-        return exc
+        return Processed(exc)
     except Exception as exc:  # noqa: BLE001 - a hostile page must not kill the batch
-        return ItemError(f"extraction crashed: {type(exc).__name__}: {exc}")
+        return Processed(ItemError(f"extraction crashed: {type(exc).__name__}: {exc}"))
+    lines = page_lines(article.text)
+    article.text = strip_template(article.text, template)
+    if len(article.text) < config.extract.min_text_chars:
+        return Processed(ExtractionError("article text too short after site template removal"))
+    return Processed(
+        article,
+        lines,
+        _dedupe_index(config.dedupe).signature(article.text),
+        text_fingerprint(article.text),
+    )
 
 
 class Ingestor:
@@ -66,80 +99,83 @@ class Ingestor:
         self._pool: Executor | None = None
         self._workers = config.extract.workers or _cpu_count()
 
+    def site_of(self, doc: RawDocument) -> tuple[str, Source | None]:
+        """The template key of a document (its catalog source, else its domain) and source."""
+        from ..extract.templates import site_key
+
+        source = self.catalog.match(doc.url)
+        if source is None and doc.hints.get("source"):
+            source = self.catalog.match(doc.hints["source"])
+        if source is not None:
+            return source.id, source
+        return site_key(doc.url) or doc.hints.get("source", ""), None
+
     # -- extraction ----------------------------------------------------------------
-    def extract_many(self, docs: Sequence[RawDocument]) -> list[Article | ManysidesError]:
-        jobs = [(d, self.ctx.config) for d in docs]
-        html = sum(1 for d in docs if d.kind == "html")
-        if self._workers > 1 and html >= 4:
+    def process_many(self, docs: Sequence[RawDocument], sites: Sequence[str]) -> list[Processed]:
+        config = self.ctx.config
+        jobs = [
+            (d, config, self.templates.template(site)) for d, site in zip(docs, sites, strict=True)
+        ]
+        if self._workers > 1 and len(jobs) >= 8:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(max_workers=self._workers)
             chunk = max(1, len(jobs) // (self._workers * 4))
-            return list(self._pool.map(_extract_one, jobs, chunksize=chunk))
-        return [_extract_one(j) for j in jobs]
-
-    def finish_text(self, article: Article, site: str) -> None:
-        """Learn the site's recurring lines, then strip its template from the text."""
-        self.templates.observe(site, article.text)
-        template = self.templates.template(site)
-        if template:
-            from ..extract.templates import strip_template
-
-            article.text = strip_template(article.text, template)
+            return list(self._pool.map(_process, jobs, chunksize=chunk))
+        return [_process(j) for j in jobs]
 
     # -- saving --------------------------------------------------------------------
     def save_batch(self, docs: Sequence[RawDocument], *, reprocess: bool = False) -> None:
         """Store, extract and save a batch of documents (one transaction)."""
         store, report = self.ctx.store, self.ctx.report
-        fresh: list[RawDocument] = []
-        for doc in docs:
-            if not reprocess and store.articles.has_document(doc.url, _sha1(doc.content)):
-                report.count("documents_unchanged")
-            else:
-                fresh.append(doc)
+        if reprocess:
+            fresh = list(docs)
+        else:
+            known = store.articles.known_documents([(d.url, _sha1(d.content)) for d in docs])
+            fresh = [d for d in docs if (d.url, _sha1(d.content)) not in known]
+            report.count("documents_unchanged", len(docs) - len(fresh))
         if not fresh:
             return
-        results = self.extract_many(fresh)
+        placed = [self.site_of(d) for d in fresh]
+        results = self.process_many(fresh, [site for site, _ in placed])
         with store.transaction():
-            for doc, result in zip(fresh, results, strict=True):
-                self._save_one(doc, result, reprocess=reprocess)
+            for doc, (site, source), done in zip(fresh, placed, results, strict=True):
+                self._save_one(doc, site, source, done, reprocess=reprocess)
 
     def _save_one(
-        self, doc: RawDocument, result: Article | ManysidesError, *, reprocess: bool
+        self,
+        doc: RawDocument,
+        site: str,
+        source: Source | None,
+        done: Processed,
+        *,
+        reprocess: bool,
     ) -> None:
-        from ..dedupe import text_fingerprint
-        from ..extract.templates import site_key
-
         ctx, store, report = self.ctx, self.ctx.store, self.ctx.report
         if not reprocess:
             doc_id, created = store.articles.add_document(doc)
             report.count("documents_stored" if created else "documents_unchanged")
         else:
             doc_id = int(doc.hints.get("_document_id", 0)) or None
-        if isinstance(result, ManysidesError):
-            ctx.record_error("extract", doc.url, result)
+        if isinstance(done.result, ManysidesError):
+            ctx.record_error("extract", doc.url, done.result)
             return
-        article = result
+        article = done.result
         article.document_id = doc_id
-        source = self.catalog.match(article.canonical_url or doc.url)
-        if source is None and doc.hints.get("source"):
-            source = self.catalog.match(doc.hints["source"])
+        self.templates.observe_lines(site, done.lines)
+        if source is None and article.canonical_url:
+            source = self.catalog.match(article.canonical_url)
         if source is not None:
             article.source_id = source.id
             article.site = article.site or source.name
         elif doc.hints.get("source") and not article.site:
             article.site = doc.hints["source"]
-        self.finish_text(article, article.source_id or site_key(article.canonical_url or doc.url))
-        if len(article.text) < ctx.config.extract.min_text_chars:
-            ctx.record_error(
-                "extract", doc.url, ItemError("article text too short after template removal")
-            )
-            return
         # Syndication: an exact or near copy of a stored report joins its group.
-        report_id = store.articles.find_by_hash(text_fingerprint(article.text))
-        signature = self.index.signature(article.text)
+        report_id = store.articles.find_by_hash(done.fingerprint)
         if report_id is None:
-            report_id = self.index.find(signature)
-        saved = store.articles.save_article(article, report_id=report_id)
+            report_id = self.index.find(done.signature)
+        saved = store.articles.save_article(
+            article, report_id=report_id, fingerprint=done.fingerprint
+        )
         if saved.status == "new":
             report.count("articles_new")
             if report_id is not None:
@@ -148,8 +184,8 @@ class Ingestor:
             report.count(f"articles_{saved.status}")
         if saved.status != "unchanged":
             group = report_id if report_id is not None else saved.id
-            self.index.add(saved.id, group, signature)
-            store.articles.save_minhash(saved.id, signature)
+            self.index.add(saved.id, group, done.signature)
+            store.articles.save_minhash(saved.id, done.signature)
 
     def close(self) -> None:
         if self._pool is not None:

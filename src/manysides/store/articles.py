@@ -52,6 +52,22 @@ class ArticleRepo:
             )
         return row.fetchone() is not None
 
+    def known_documents(self, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which (url, body_sha1) pairs are already stored."""
+        found: set[tuple[str, str]] = set()
+        urls = sorted({u for u, _ in pairs})
+        for i in range(0, len(urls), 500):
+            chunk = urls[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                (r[0], r[1])
+                for r in self.store.query(
+                    f"SELECT url, body_sha1 FROM documents WHERE url IN ({marks})",  # noqa: S608
+                    tuple(chunk),
+                )
+            )
+        return found & set(pairs)
+
     def known_urls(self, urls: list[str]) -> set[str]:
         """Which of these URLs already have a document or an article."""
         found: set[str] = set()
@@ -79,9 +95,16 @@ class ArticleRepo:
                 "INSERT INTO documents(url, final_url, fetched_at, status, content_type, charset,"
                 " kind, body, body_sha1, origin, hints) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    doc.url, doc.final_url or doc.url,
-                    _iso(doc.fetched_at or datetime.now(UTC)), doc.status, doc.content_type,
-                    doc.charset, doc.kind, zlib.compress(doc.content, 6), digest, doc.origin,
+                    doc.url,
+                    doc.final_url or doc.url,
+                    _iso(doc.fetched_at or datetime.now(UTC)),
+                    doc.status,
+                    doc.content_type,
+                    doc.charset,
+                    doc.kind,
+                    zlib.compress(doc.content, 6),
+                    digest,
+                    doc.origin,
                     json.dumps(doc.hints, default=str),
                 ),
             )
@@ -100,11 +123,20 @@ class ArticleRepo:
                 return
             for r in rows:
                 last = r["id"]
-                yield r["id"], RawDocument(
-                    url=r["url"], content=zlib.decompress(r["body"]), kind=r["kind"],
-                    final_url=r["final_url"], status=r["status"], content_type=r["content_type"],
-                    charset=r["charset"], fetched_at=_parse_iso(r["fetched_at"]),
-                    origin=r["origin"], hints=json.loads(r["hints"]),
+                yield (
+                    r["id"],
+                    RawDocument(
+                        url=r["url"],
+                        content=zlib.decompress(r["body"]),
+                        kind=r["kind"],
+                        final_url=r["final_url"],
+                        status=r["status"],
+                        content_type=r["content_type"],
+                        charset=r["charset"],
+                        fetched_at=_parse_iso(r["fetched_at"]),
+                        origin=r["origin"],
+                        hints=json.loads(r["hints"]),
+                    ),
                 )
 
     # -- articles ------------------------------------------------------------------
@@ -114,20 +146,33 @@ class ArticleRepo:
         ).fetchone()
         return int(row[0]) if row else None
 
-    def save_article(self, article: Article, *, report_id: int | None = None) -> SavedArticle:
-        """Insert or update by canonical URL. Text changes reset downstream stages."""
+    def save_article(
+        self, article: Article, *, report_id: int | None = None, fingerprint: str = ""
+    ) -> SavedArticle:
+        """Insert or update by canonical URL. Text changes reset downstream stages.
+
+        ``fingerprint`` (``dedupe.text_fingerprint``) is what exact-copy lookups match on;
+        without it the SHA-1 of the text is stored.
+        """
         from . import utcnow
 
         now = utcnow()
-        text_hash = sha1(article.text.encode("utf-8"))
+        text_hash = fingerprint or sha1(article.text.encode("utf-8"))
         existing = self.store.execute(
             "SELECT id, text, title FROM articles WHERE canonical_url = ?",
             (article.canonical_url,),
         ).fetchone()
         values = (
-            article.document_id, article.url, article.title, json.dumps(list(article.authors)),
-            _iso(article.published), article.source_id, article.site, article.language,
-            article.text, text_hash,
+            article.document_id,
+            article.url,
+            article.title,
+            json.dumps(list(article.authors)),
+            _iso(article.published),
+            article.source_id,
+            article.site,
+            article.language,
+            article.text,
+            text_hash,
         )
         with self.store.transaction() as c:
             if existing is None:
