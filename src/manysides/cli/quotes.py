@@ -59,7 +59,12 @@ def run_quotes(source: TextIO, sink: TextIO, state: AppState) -> int:
                 errors += 1
                 out: dict[str, Any] = {"id": rid, "error": err}
             else:
-                out = {"id": rid, "quotes": [q.to_dict() for q in next(results).quotes]}
+                result = next(results)
+                if result.error is not None:
+                    errors += 1
+                    out = {"id": rid, "error": f"could not analyze: {result.error}"}
+                else:
+                    out = {"id": rid, "quotes": [q.to_dict() for q in result.quotes]}
             sink.write(json.dumps(out, ensure_ascii=False) + "\n")
         batch.clear()
 

@@ -7,10 +7,11 @@ One transaction per batch holds the batch's entities, quotes and "done" marks.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, ItemError
 from ..quotes import ArticleQuotes, QuoteAnalyzer, quote_key
 
 if TYPE_CHECKING:
@@ -24,24 +25,6 @@ def _rows(result: ArticleQuotes) -> tuple[list[tuple[str, str, str, int, int]], 
     entities = [(e.label, e.text, e.canonical, e.start, e.end) for e in result.entities]
     quotes = [q.to_dict() | {"quote_key": quote_key(q.text)} for q in result.quotes]
     return entities, quotes
-
-
-def _analyze_batch(
-    analyzer: QuoteAnalyzer, ctx: RunContext, articles: list[dict[str, Any]]
-) -> dict[int, ArticleQuotes]:
-    """Results by article id; on a batch failure, retry one by one to isolate the bad one."""
-    try:
-        results = list(analyzer.analyze_many(a["text"] for a in articles))
-        return {int(a["id"]): r for a, r in zip(articles, results, strict=True)}
-    except Exception:  # noqa: BLE001 - isolate the failing article below
-        pass
-    out: dict[int, ArticleQuotes] = {}
-    for a in articles:
-        try:
-            out[int(a["id"])] = analyzer.analyze(a["text"])
-        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the run
-            ctx.record_error(STAGE, str(a["id"]), exc)
-    return out
 
 
 def quotes_step(ctx: RunContext) -> None:
@@ -63,15 +46,36 @@ def quotes_step(ctx: RunContext) -> None:
         )
         ctx.record_error(STAGE, cfg.spacy_model, error)
         return
-    batches = [pending[i : i + cfg.batch_size] for i in range(0, len(pending), cfg.batch_size)]
-    for ids in ctx.report.progress(batches, "quotes"):
+    size = max(1, cfg.batch_size)
+    # texts are loaded here, in this thread, a few batches at a time; worker processes
+    # (quotes.workers) only ever see texts, never the store
+    per_load = size * max(1, cfg.workers or os.cpu_count() or 1) * 4
+    loads = [pending[i : i + per_load] for i in range(0, len(pending), per_load)]
+    for ids in ctx.report.progress(loads, "quotes"):
         articles = ctx.store.articles.get_many(ids)
-        results = _analyze_batch(analyzer, ctx, articles)
-        with ctx.store.transaction():
-            for article_id, result in results.items():
-                entities, quotes = _rows(result)
-                ctx.store.quotes.replace_for_article(article_id, entities, quotes)
-                ctx.report.count("quotes_found", len(quotes))
-                if quotes:
-                    ctx.report.count("articles_quoted")
-            ctx.store.runs.mark_done(STAGE, VERSION, ids)
+        results = list(analyzer.analyze_many(a["text"] for a in articles))
+        for b in range(0, len(articles), size):
+            _persist(ctx, articles[b : b + size], results[b : b + size])
+
+
+def _persist(
+    ctx: RunContext, articles: list[dict[str, Any]], results: list[ArticleQuotes]
+) -> None:
+    """One transaction: the batch's entities, quotes and done marks."""
+    failed: list[tuple[int, str]] = []
+    with ctx.store.transaction():
+        for article, result in zip(articles, results, strict=True):
+            article_id = int(article["id"])
+            if result.error is not None:
+                failed.append((article_id, result.error))
+                continue
+            entities, quotes = _rows(result)
+            ctx.store.quotes.replace_for_article(article_id, entities, quotes)
+            ctx.report.count("quotes_found", len(quotes))
+            if quotes:
+                ctx.report.count("articles_quoted")
+        # failed articles are marked done too: a text that breaks the analyzer would
+        # break it again; its error stays recorded and a new stage VERSION retries it
+        ctx.store.runs.mark_done(STAGE, VERSION, [int(a["id"]) for a in articles])
+    for article_id, message in failed:
+        ctx.record_error(STAGE, str(article_id), ItemError(f"quotes: {message}"))

@@ -9,7 +9,11 @@ patterns did not already explain.
 from __future__ import annotations
 
 import bisect
+import itertools
+import multiprocessing
+import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -66,18 +70,42 @@ class QuoteAnalyzer:
         self._ner_disable = [n for n in _NER_ONLY_DISABLE if n in names]
         self._parse_disable = [n for n in ("ner",) if n in names]
 
+    def __reduce__(self) -> tuple[object, tuple[QuotesConfig]]:
+        # Worker processes rebuild the analyzer from its config; forked workers find the
+        # pipeline already in ``load_nlp``'s cache, so only the config is sent to them.
+        return (QuoteAnalyzer, (self.config,))
+
     def analyze(self, text: str) -> ArticleQuotes:
         return next(self.analyze_many([text]))
 
     def analyze_many(self, texts: Iterable[str]) -> Iterator[ArticleQuotes]:
-        batch: list[str] = []
-        for text in texts:
-            batch.append(text)
-            if len(batch) >= self.config.batch_size:
-                yield from self._batch(batch)
-                batch = []
-        if batch:
-            yield from self._batch(batch)
+        """Results in input order; a text that fails yields ``ArticleQuotes(error=...)``."""
+        batches = _chunks(texts, max(1, self.config.batch_size))
+        workers = self.config.workers or os.cpu_count() or 1
+        if workers <= 1:
+            for batch in batches:
+                yield from self._safe_batch(batch)
+            return
+        first = next(batches, None)
+        if first is None:
+            return
+        second = next(batches, None)
+        if second is None:  # one batch: not worth starting processes
+            yield from self._safe_batch(first)
+            return
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            rest = itertools.chain([first, second], batches)
+            for results in pool.imap(self._safe_batch, rest):
+                yield from results
+
+    def _safe_batch(self, texts: list[str]) -> list[ArticleQuotes]:
+        try:
+            return self._batch(texts)
+        except Exception:  # noqa: BLE001 - isolate the failing text below
+            if len(texts) == 1:
+                return [ArticleQuotes(error=_describe(sys.exc_info()[1]))]
+        return [item for text in texts for item in self._safe_batch([text])]
 
     # -- one batch ---------------------------------------------------------------------
     def _batch(self, texts: list[str]) -> list[ArticleQuotes]:
@@ -294,6 +322,16 @@ def _backfill(text: str, quotes: list[Quote], attributed: Quote) -> list[Quote]:
         attributed.speaker_end, attributed.cue, last.direct,
     )
     return [*quotes[:-1], filled]
+
+
+def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    it = iter(texts)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def _describe(exc: BaseException | None) -> str:
+    return f"{type(exc).__name__}: {exc}" if exc is not None else "analysis failed"
 
 
 def _outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from .cues import words
 from .records import ENTITY_LABELS, Entity
 
 if TYPE_CHECKING:
@@ -55,6 +56,26 @@ def canonical_names(names: Sequence[tuple[str, str]]) -> dict[tuple[str, str], s
     return out
 
 
+_TITLE_WORDS = words(
+    """mr mrs ms miss dr sen senator rep representative gov governor president vice mayor
+    secretary minister prime chancellor judge justice gen general col lt sgt capt adm
+    former late rev sir dame lord lady prof professor chairman chief ceo state attorney
+    speaker leader candidate nominee democratic republican u.s us the"""
+)
+
+
+def _full_name(text: str, surname: str) -> str | None:
+    """"Ana Ruiz" for "Ruiz" when the text spells the name out where NER missed it."""
+    pattern = rf"((?:[A-Z][\w’'.-]*\s+){{1,3}}){re.escape(surname)}\b"
+    for m in re.finditer(pattern, text):
+        words = m.group(1).split()
+        while words and words[0].lower().strip(".") in _TITLE_WORDS:
+            words = words[1:]
+        if words and all(w[0].isupper() for w in words):
+            return " ".join([*words, surname])
+    return None
+
+
 def doc_entities(doc: Doc, offset: int = 0) -> list[Entity]:
     """Entities of a NER-annotated doc, canonicalised within it."""
     raw = [
@@ -63,6 +84,11 @@ def doc_entities(doc: Doc, offset: int = 0) -> list[Entity]:
         if e.label_ in ENTITY_LABELS and clean_name(e.text)
     ]
     canon = canonical_names([(label, name) for label, name, *_ in raw])
+    for key, name in list(canon.items()):
+        if key[0] == "PERSON" and " " not in name:
+            full = _full_name(doc.text, name)
+            if full is not None:
+                canon[key] = full
     return [
         Entity(label=label, text=text, canonical=canon[(label, name)], start=start, end=end)
         for label, name, start, end, text in raw

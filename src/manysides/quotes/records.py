@@ -54,6 +54,7 @@ class Quote:
 class ArticleQuotes:
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    error: str | None = None  # set (and nothing else) when this article could not be analyzed
 
 
 @dataclass(slots=True)

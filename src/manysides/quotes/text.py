@@ -8,7 +8,7 @@ from .cues import words
 
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+(?=[\"“‘«(]?[A-Z0-9])|\n+")
 _ABBREV = words(
-    """mr mrs ms dr sen rep gov gen st jr sr lt col sgt capt prof inc co corp no vs
+    """mr mrs ms dr sen rep gov gen st jr sr lt col sgt capt prof inc co corp vs
     jan feb mar apr aug sept sep oct nov dec u.s u.k u.n d.c p.m a.m rev ft mt pres
     atty supt cmdr adm maj"""
 )

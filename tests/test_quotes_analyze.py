@@ -1,0 +1,160 @@
+"""analyze / analyze_many: speakers, cues, split and indirect quotes, verbatim offsets."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from manysides.config import QuotesConfig
+from manysides.quotes import ArticleQuotes, QuoteAnalyzer, analyze
+
+CFG = QuotesConfig()
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> QuoteAnalyzer:
+    return QuoteAnalyzer(CFG)
+
+
+def by_text(result: ArticleQuotes) -> dict[str, object]:
+    return {q.text: q for q in result.quotes}
+
+
+ARTICLE = (
+    "Russian President Vladimir Putin met Donald Trump in Helsinki on Monday.\n\n"
+    "“Don’t meddle in the election, president,” Trump said, turning to Putin with a smile.\n\n"
+    "“We never did,” Putin said. “And we never will.”\n\n"
+    "According to Kremlin spokesman Dmitry Peskov, the talks lasted four hours.\n\n"
+    "Trump told reporters that the meeting had been very productive.\n\n"
+    "Angela Merkel was not there. “It is a matter for them,” she said on Tuesday."
+)
+
+
+def test_direct_quotes_with_speakers_and_cues(analyzer: QuoteAnalyzer) -> None:
+    quotes = by_text(analyzer.analyze(ARTICLE))
+    q = quotes["“Don’t meddle in the election, president,”"]
+    assert q.speaker == "Donald Trump" and q.cue == "said" and q.direct
+    assert ARTICLE[q.speaker_start : q.speaker_end] == "Trump"
+    assert quotes["“We never did,”"].speaker == "Vladimir Putin"  # "Putin" -> fullest name
+
+
+def test_split_quote_keeps_one_speaker(analyzer: QuoteAnalyzer) -> None:
+    quotes = by_text(analyzer.analyze(ARTICLE))
+    first, second = quotes["“We never did,”"], quotes["“And we never will.”"]
+    assert second.speaker == first.speaker == "Vladimir Putin"
+    assert (second.speaker_start, second.speaker_end) == (first.speaker_start, first.speaker_end)
+
+
+def test_pronoun_resolves_to_recent_person(analyzer: QuoteAnalyzer) -> None:
+    q = by_text(analyzer.analyze(ARTICLE))["“It is a matter for them,”"]
+    assert q.speaker == "Angela Merkel" and ARTICLE[q.speaker_start : q.speaker_end] == "she"
+
+
+def test_indirect_attributions(analyzer: QuoteAnalyzer) -> None:
+    result = analyzer.analyze(ARTICLE)
+    indirect = [q for q in result.quotes if not q.direct]
+    told = next(q for q in indirect if q.cue == "told")
+    assert told.text == "that the meeting had been very productive"
+    assert told.speaker == "Donald Trump"
+    according = next(q for q in indirect if q.cue == "according to")
+    assert according.text == "the talks lasted four hours"
+    assert according.speaker == "Dmitry Peskov"
+
+
+def test_title_resolves_to_named_person(analyzer: QuoteAnalyzer) -> None:
+    text = (
+        "President Barack Obama spoke in Chicago on Friday.\n\n"
+        "“We are not done yet,” the president said."
+    )
+    q = analyzer.analyze(text).quotes[0]
+    assert q.speaker == "Barack Obama" and text[q.speaker_start : q.speaker_end] == "the president"
+
+
+def test_entities_are_merged_by_variant(analyzer: QuoteAnalyzer) -> None:
+    result = analyzer.analyze(ARTICLE)
+    putin = {e.canonical for e in result.entities if e.text in ("Putin", "Vladimir Putin")}
+    assert putin == {"Vladimir Putin"}
+    assert {e.label for e in result.entities} <= {"PERSON", "ORG", "GPE", "LOC", "NORP"}
+
+
+def test_scare_quotes_without_speaker_are_dropped(analyzer: QuoteAnalyzer) -> None:
+    text = "The so-called “deal” was signed in the “new” building on Monday."
+    assert analyzer.analyze(text).quotes == []
+
+
+def test_empty_and_odd_inputs_do_not_fail(analyzer: QuoteAnalyzer) -> None:
+    for text in ["", " ", "\n\n", "“", "”", "said", "“”", "According to", "He said: “"]:
+        assert isinstance(analyzer.analyze(text), ArticleQuotes)
+
+
+SENTENCES = [
+    "“We will fight on,” {name} said.",
+    "{name} said: “The plan is dead and everyone knows it.”",
+    "“It is over,” said {name}, “and we are going home now.”",
+    "According to {name}, the vote was delayed until next week.",
+    "{name} told reporters that taxes would rise next year.",
+    "{pron} argued that the policy had failed completely.",
+    "The “reform” was criticized by many.",
+    "“An unattributed sentence that runs long enough to be kept as a quotation.”",
+    "“Paragraph that does not close its quote",
+    "Officials said on Monday the bridge would reopen.",
+    "{name}’s aides didn’t comment on the players’ union.",
+    "« Nous gagnerons », a dit {name}.",
+    "\"Straight quotes work too,\" {name} said.",
+]
+NAMES = ["Maria Lopez", "Lopez", "John Smith", "the senator", "Acme Corp"]
+
+
+def test_quotes_are_verbatim_on_many_generated_articles(analyzer: QuoteAnalyzer) -> None:
+    rng = random.Random(5)
+    articles = []
+    for _ in range(60):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            s = rng.choice(SENTENCES).format(name=rng.choice(NAMES), pron=rng.choice(["He", "She"]))
+            parts.append(s)
+        sep = rng.choice([" ", "\n\n", "\n"])
+        articles.append(sep.join(parts))
+    results = list(analyzer.analyze_many(articles))
+    assert len(results) == len(articles)
+    for text, result in zip(articles, results, strict=True):
+        for q in result.quotes:
+            assert text[q.start : q.end] == q.text and q.text.strip() == q.text and q.text
+            if q.speaker_start is not None:
+                assert 0 <= q.speaker_start < q.speaker_end <= len(text)
+                assert not (q.start <= q.speaker_start < q.end)  # speaker outside the quote
+        for e in result.entities:
+            assert text[e.start : e.end] == e.text
+
+
+def test_batch_equals_single(analyzer: QuoteAnalyzer) -> None:
+    texts = [ARTICLE, "“Fine,” she said.", "", ARTICLE.replace("Trump", "Biden")]
+    batched = list(analyzer.analyze_many(texts))
+    assert batched == [analyzer.analyze(t) for t in texts]
+
+
+def test_module_function_accepts_a_loaded_pipeline(analyzer: QuoteAnalyzer) -> None:
+    assert analyze(ARTICLE, CFG, analyzer.nlp) == analyzer.analyze(ARTICLE)
+
+
+def test_worker_processes_give_the_same_results(analyzer: QuoteAnalyzer) -> None:
+    texts = [ARTICLE, "“Fine,” she said.", "", ARTICLE.replace("Trump", "Biden"), "x"]
+    parallel = QuoteAnalyzer(QuotesConfig(batch_size=2, workers=2), analyzer.nlp)
+    assert list(parallel.analyze_many(texts)) == list(analyzer.analyze_many(texts))
+
+
+def test_a_failing_text_yields_an_error_not_an_exception(
+    analyzer: QuoteAnalyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = QuoteAnalyzer._first_pass
+
+    def flaky(self, text, doc):  # noqa: ANN001, ANN202
+        if "BOOM" in text:
+            raise RuntimeError("bad text")
+        return real(self, text, doc)
+
+    monkeypatch.setattr(QuoteAnalyzer, "_first_pass", flaky)
+    results = list(analyzer.analyze_many([ARTICLE, "BOOM", "“Fine,” she said."]))
+    assert [r.error for r in results] == [None, "RuntimeError: bad text", None]
+    assert results[0].quotes and results[2].quotes and results[1].quotes == []
