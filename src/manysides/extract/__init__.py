@@ -12,6 +12,7 @@ Stages never touch the store: the caller passes the site's learned template (see
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -20,7 +21,7 @@ from ..config import ExtractConfig
 from ..dedupe import canonical_url as _canonical
 from ..errors import ExtractionError
 from ..records import Article, RawDocument
-from .html import Extracted, decode_html, extract_html, readability_text
+from .html import Extracted, decode_html, extract_html, main_text, parse_page, readability_text
 from .rules import RULES, STRUCTURAL, describe
 from .templates import site_key
 from .text import RemovedLine, clean_lines
@@ -66,9 +67,17 @@ def _run(doc: RawDocument, config: ExtractConfig, template: frozenset[str]) -> _
         return _cleaned(Extracted(text, extractor="text"), template)
     html = decode_html(doc.content, doc.charset)
     url = doc.final_url or doc.url
-    primary = _cleaned(extract_html(html, url), template)
-    covered = len(primary.extracted.text) >= _COVERAGE * primary.extracted.page_chars
-    if not config.fallback or (len(primary.text) >= 4 * config.min_text_chars and covered):
+    # trafilatura without its internal fallback extractors first (fast); if that finds
+    # little, trafilatura with them, then readability-lxml; the better result is kept.
+    page = parse_page(html, url)
+    primary = _cleaned(extract_html(page, fast=True), template)
+    if _sufficient(primary, config):
+        return primary
+    thorough = _cleaned(Extracted(main_text(page, fast=False)), template)
+    if len(thorough.text) > len(primary.text):
+        primary = _Result(_with_text(primary.extracted, thorough.extracted.text), thorough.text,
+                          thorough.removed)
+    if not config.fallback or (_covered(primary) and len(primary.text) >= config.min_text_chars):
         return primary
     second = readability_text(html)
     if not second:
@@ -77,13 +86,24 @@ def _run(doc: RawDocument, config: ExtractConfig, template: frozenset[str]) -> _
     if len(primary.text) < config.min_text_chars or len(primary.text) < _PARTIAL_SHARE * len(
         backup.text
     ):
-        meta = primary.extracted
-        backup.extracted = Extracted(
-            backup.extracted.text, meta.title, meta.authors, meta.date, meta.site,
-            meta.language, meta.canonical, "readability", meta.page_chars,
-        )
+        backup.extracted = _with_text(primary.extracted, second, "readability")
         return backup
     return primary
+
+
+def _with_text(meta: Extracted, text: str, extractor: str = "trafilatura") -> Extracted:
+    """The page's metadata with the text of another extraction pass."""
+    return dataclasses.replace(meta, text=text, extractor=extractor)
+
+
+def _covered(result: _Result) -> bool:
+    """The text covers enough of the page's paragraph text to be the whole article."""
+    return len(result.extracted.text) >= _COVERAGE * result.extracted.page_chars
+
+
+def _sufficient(result: _Result, config: ExtractConfig) -> bool:
+    """Long enough, and covering enough of the page's paragraph text."""
+    return _covered(result) and len(result.text) >= 4 * config.min_text_chars
 
 
 def _parse_date(value: str) -> datetime | None:

@@ -115,7 +115,9 @@ def run_lines(lines: Iterable[str], options: BatchOptions) -> Iterator[str]:
         for line in wanted:
             yield process_line(line, options)
         return
-    import trafilatura  # noqa: F401 - imported before forking, shared by the workers
+    from .html import warm_up
+
+    warm_up()
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque[Future[list[str]]] = deque()

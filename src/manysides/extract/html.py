@@ -7,16 +7,20 @@ result to keep (see ``manysides.extract``).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import ExtractionError
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-__all__ = ["Extracted", "decode_html", "extract_html", "readability_text"]
+__all__ = [
+    "Extracted", "Page", "decode_html", "extract_html", "main_text", "parse_page",
+    "readability_text", "warm_up",
+]
 
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
@@ -108,39 +112,117 @@ def _clean_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def extract_html(html: str, url: str = "", *, favor: str = "precision") -> Extracted:
-    """trafilatura: text (comments excluded, no deduplication) and metadata."""
-    import trafilatura
+@dataclass(slots=True)
+class _Meta:
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    date: str = ""
+    site: str = ""
 
+
+def _metadata(tree: HtmlElement, url: str, published: str) -> _Meta:
+    """trafilatura's metadata steps that manysides uses (no categories, tags, license).
+
+    Meta tags and JSON-LD first, then the page's title, byline and date heuristics; the
+    date search is the quick one unless the head states no publication time.
+    """
+    from htmldate import find_date
+    from trafilatura.metadata import (
+        examine_meta,
+        extract_author,
+        extract_meta_json,
+        extract_sitename,
+        extract_title,
+    )
+
+    meta = examine_meta(tree)
+    if meta.author and " " not in meta.author:
+        meta.author = None
+    with contextlib.suppress(Exception):  # trafilatura's JSON-LD parser trips on odd markup
+        meta = extract_meta_json(tree, meta)
+    title = meta.title or extract_title(tree) or ""
+    author = meta.author or extract_author(tree) or ""
+    date = published
+    if not date:
+        try:
+            date = find_date(tree, url=url or None, original_date=True, extensive_search=False) or ""
+        except Exception:  # htmldate raises on some malformed dates
+            date = ""
+    site = (meta.sitename or extract_sitename(tree) or "").lstrip("@").strip()
+    if site and "." not in site and not site[0].isupper():
+        site = site.title()
+    return _Meta(title.strip(), _authors(author), date, site)
+
+
+@dataclass(slots=True)
+class Page:
+    """A parsed page and what its head declares; parsed once, extracted from as needed."""
+
+    html: str
+    url: str
+    tree: HtmlElement
+    language: str
+    canonical: str
+    published: str
+    page_chars: int  # characters of paragraph text on the whole page
+
+
+def parse_page(html: str, url: str = "") -> Page:
     tree = _parse(html)
     language, canonical, published = _page_metadata(tree)
     page_chars = sum(len(t.strip()) for t in tree.xpath("//p//text()"))
-    options: dict[str, Any] = {"favor_precision": favor == "precision", "favor_recall": favor == "recall"}
+    return Page(html, url, tree, language, canonical, published, page_chars)
+
+
+def main_text(page: Page, *, fast: bool) -> str:
+    """trafilatura's main text (precision mode, comments excluded, no deduplication), one
+    paragraph per line; ``fast`` skips trafilatura's internal fallback extractors.
+
+    trafilatura works on a copy of the tree, so the page can be extracted from again.
+    """
+    import trafilatura
+
     try:
         result = trafilatura.bare_extraction(
-            tree,
-            url=url or None,
+            page.tree,
+            url=page.url or None,
+            fast=fast,
+            favor_precision=True,
             include_comments=False,
             deduplicate=False,
             include_tables=True,
-            with_metadata=True,
-            **options,
+            with_metadata=False,
         )
     except Exception as exc:  # trafilatura raises assorted errors on odd markup
         raise ExtractionError(f"trafilatura failed: {type(exc).__name__}: {exc}") from None
     if result is None:
-        return Extracted("", language=language, canonical=canonical, page_chars=page_chars)
+        return ""
     data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    return _clean_text(data.get("text") or "")
+
+
+def extract_html(page: Page, *, fast: bool = True) -> Extracted:
+    """Main text and metadata of a parsed page."""
+    meta = _metadata(page.tree, page.url, page.published)
     return Extracted(
-        text=_clean_text(data.get("text") or ""),
-        title=(data.get("title") or "").strip(),
-        authors=_authors(data.get("author")),
-        date=_best_date(data.get("date") or "", published),
-        site=(data.get("sitename") or "").strip(),
-        language=language or (data.get("language") or ""),
-        canonical=canonical,
-        page_chars=page_chars,
+        text=main_text(page, fast=fast),
+        title=meta.title,
+        authors=meta.authors,
+        date=meta.date,
+        site=meta.site,
+        language=page.language,
+        canonical=page.canonical,
+        page_chars=page.page_chars,
     )
+
+
+def warm_up() -> None:
+    """Import the extractors now (before worker processes fork, so they share them)."""
+    import htmldate  # noqa: F401
+    import lxml.html  # noqa: F401
+    import readability  # noqa: F401
+    import trafilatura  # noqa: F401
+    import trafilatura.metadata  # noqa: F401
 
 
 def _best_date(found: str, published: str) -> str:
