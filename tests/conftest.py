@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["httpserver"]  # the local HTTP server fixture (tests/httpserver.py)
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -24,7 +26,9 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep every test's data and config out of the real user directories."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("MANYSIDES_HOME", str(home / "data"))

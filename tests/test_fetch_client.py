@@ -19,8 +19,6 @@ from manysides.fetch.client import retry_after_seconds
 from manysides.fetch.safety import is_public
 from manysides.records import FetchResult
 
-pytest_plugins = ["httpserver"]
-
 LOCAL = FetchConfig(
     allowed_hosts=("127.0.0.1",),
     per_host_delay=0.0,

@@ -15,8 +15,6 @@ from manysides.pipeline.fetch import select_entries
 from manysides.records import FeedEntry
 from manysides.store import Store
 
-pytest_plugins = ["httpserver"]
-
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 PARAGRAPHS = [
     "The city council voted on Tuesday to approve a new flood defence plan for the river district,"

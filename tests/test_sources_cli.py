@@ -11,8 +11,6 @@ from httpserver import LocalServer, Reply
 from manysides.cli import main
 from manysides.store import Store
 
-pytest_plugins = ["httpserver"]
-
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     try:

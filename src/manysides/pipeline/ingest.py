@@ -103,9 +103,13 @@ class Ingestor:
         """The template key of a document (its catalog source, else its domain) and source."""
         from ..extract.templates import site_key
 
+        hints = doc.hints
         source = self.catalog.match(doc.url)
-        if source is None and doc.hints.get("source"):
-            source = self.catalog.match(doc.hints["source"])
+        if source is None and hints.get("source"):
+            name = hints["source"]
+            source = self.catalog.get(name) if name in self.catalog else self.catalog.match(name)
+        if source is None and hints.get("source_url"):
+            source = self.catalog.match(hints["source_url"])
         if source is not None:
             return source.id, source
         return site_key(doc.url) or doc.hints.get("source", ""), None
