@@ -13,6 +13,24 @@ class PageCache:
         self._items: OrderedDict[Hashable, str] = OrderedDict()
         self._lock = threading.Lock()
 
+    def get(self, key: Hashable) -> str | None:
+        if self.size == 0:
+            return None
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key: Hashable, page: str) -> None:
+        if self.size == 0:
+            return
+        with self._lock:
+            self._items[key] = page
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
     def get_or_render(self, key: Hashable, render: Callable[[], str]) -> str:
         if self.size == 0:
             return render()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..briefing.records import Briefing
@@ -30,7 +31,9 @@ def not_found(state: WebState, message: str) -> HTMLResponse:
     )
 
 
-def _briefing_page(state: WebState, date: str | None) -> HTMLResponse:
+async def _briefing_page(state: WebState, date: str | None) -> HTMLResponse:
+    # Hot path on the event loop: two indexed lookups and a cache hit. A miss reads the
+    # stored JSON here and renders it in the thread pool (no store access off-loop).
     store = state.reader.store()
     date = date or store.briefings.latest_date()
     if date is None:
@@ -44,25 +47,28 @@ def _briefing_page(state: WebState, date: str | None) -> HTMLResponse:
     stamp = store.briefings.briefing_stamp(date)
     if stamp is None:
         return not_found(state, f"There is no briefing for {date}.")
-
-    def render() -> str:
+    key = ("briefing", date, stamp)
+    page = state.cache.get(key)
+    if page is None:
         raw = store.briefings.briefing(date) or {}
-        return render_html(Briefing.from_dict(raw), state.opts, state.links)
-
-    return _html(state.cache.get_or_render(("briefing", date, stamp), render))
+        page = await run_in_threadpool(
+            lambda: render_html(Briefing.from_dict(raw), state.opts, state.links)
+        )
+        state.cache.put(key, page)
+    return _html(page)
 
 
 @router.get("/", response_class=HTMLResponse)
-def today(request: Request) -> HTMLResponse:
-    return _briefing_page(_state(request), None)
+async def today(request: Request) -> HTMLResponse:
+    return await _briefing_page(_state(request), None)
 
 
 @router.get("/briefing/{date}", response_class=HTMLResponse)
-def briefing_on(request: Request, date: str) -> HTMLResponse:
+async def briefing_on(request: Request, date: str) -> HTMLResponse:
     state = _state(request)
     if not data.valid_date(date):
         return not_found(state, "Dates look like 2026-03-10.")
-    return _briefing_page(state, date)
+    return await _briefing_page(state, date)
 
 
 @router.get("/archive", response_class=HTMLResponse)
@@ -75,8 +81,13 @@ def archive(request: Request) -> HTMLResponse:
     return _html(state.page("archive.html", entries=entries, title=state.config.briefing.title))
 
 
+def _story_page(state: WebState, raw: dict, appearances: list[dict]) -> str:
+    view = story_view(Perspective.from_dict(raw), state.opts, full=True)
+    return state.page("story.html", v=view, appearances=appearances)
+
+
 @router.get("/story/{story_id}", response_class=HTMLResponse)
-def story(request: Request, story_id: int) -> Response:
+async def story(request: Request, story_id: int) -> Response:
     state = _state(request)
     store = state.reader.store()
     stamp = store.briefings.perspective_stamp(story_id)
@@ -85,15 +96,14 @@ def story(request: Request, story_id: int) -> Response:
         if row is not None and int(row["id"]) != story_id:
             return RedirectResponse(f"/story/{int(row['id'])}", status_code=301)
         return not_found(state, "No analysed story with this number.")
-
-    def render() -> str:
+    key = ("story", story_id, stamp)
+    page = state.cache.get(key)
+    if page is None:
         raw = store.briefings.perspective(story_id) or {}
-        view = story_view(Perspective.from_dict(raw), state.opts, full=True)
-        return state.page(
-            "story.html", v=view, appearances=store.briefings.appearances(story_id)
-        )
-
-    return _html(state.cache.get_or_render(("story", story_id, stamp), render))
+        appearances = store.briefings.appearances(story_id)
+        page = await run_in_threadpool(_story_page, state, raw, appearances)
+        state.cache.put(key, page)
+    return _html(page)
 
 
 @router.get("/outlet/{source_id}", response_class=HTMLResponse)
