@@ -11,6 +11,7 @@ next run skips exactly those.
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -74,6 +75,14 @@ def _process(job: tuple[RawDocument, Config, frozenset[str]]) -> Processed:
     )
 
 
+@dataclass(slots=True)
+class PendingBatch:
+    docs: list[RawDocument]
+    placed: list[tuple[str, Source | None]]
+    results: Iterator[Processed]
+    reprocess: bool
+
+
 class Ingestor:
     """Per-run ingestion state: catalog, near-duplicate index, site templates, workers."""
 
@@ -115,35 +124,55 @@ class Ingestor:
         return site_key(doc.url) or doc.hints.get("source", ""), None
 
     # -- extraction ----------------------------------------------------------------
-    def process_many(self, docs: Sequence[RawDocument], sites: Sequence[str]) -> list[Processed]:
+    def process_many(
+        self, docs: Sequence[RawDocument], sites: Sequence[str]
+    ) -> Iterator[Processed]:
+        """Start processing a batch; results arrive in order as the iterator is consumed."""
         config = self.ctx.config
-        jobs = [
-            (d, config, self.templates.template(site)) for d, site in zip(docs, sites, strict=True)
-        ]
+        jobs = [(d, config, self.templates.template(s)) for d, s in zip(docs, sites, strict=True)]
         if self._workers > 1 and len(jobs) >= 8:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(max_workers=self._workers)
             chunk = max(1, len(jobs) // (self._workers * 4))
-            return list(self._pool.map(_process, jobs, chunksize=chunk))
-        return [_process(j) for j in jobs]
+            return self._pool.map(_process, jobs, chunksize=chunk)
+        return iter([_process(j) for j in jobs])
 
     # -- saving --------------------------------------------------------------------
-    def save_batch(self, docs: Sequence[RawDocument], *, reprocess: bool = False) -> None:
-        """Store, extract and save a batch of documents (one transaction)."""
-        store, report = self.ctx.store, self.ctx.report
+    def submit(self, docs: Sequence[RawDocument], *, reprocess: bool = False) -> PendingBatch:
+        """Skip stored documents and start extracting the rest in the workers."""
         if reprocess:
             fresh = list(docs)
         else:
-            known = store.articles.known_documents([(d.url, _sha1(d.content)) for d in docs])
+            known = self.ctx.store.articles.known_documents(
+                [(d.url, _sha1(d.content)) for d in docs]
+            )
             fresh = [d for d in docs if (d.url, _sha1(d.content)) not in known]
-            report.count("documents_unchanged", len(docs) - len(fresh))
-        if not fresh:
-            return
+            self.ctx.report.count("documents_unchanged", len(docs) - len(fresh))
         placed = [self.site_of(d) for d in fresh]
-        results = self.process_many(fresh, [site for site, _ in placed])
-        with store.transaction():
-            for doc, (site, source), done in zip(fresh, placed, results, strict=True):
-                self._save_one(doc, site, source, done, reprocess=reprocess)
+        results = self.process_many(fresh, [site for site, _ in placed]) if fresh else iter(())
+        return PendingBatch(fresh, placed, results, reprocess)
+
+    def complete(self, batch: PendingBatch) -> None:
+        """Wait for a submitted batch and save it in one transaction (the single writer)."""
+        if not batch.docs:
+            return
+        results = list(batch.results)
+        with self.ctx.store.transaction():
+            for doc, (site, source), done in zip(batch.docs, batch.placed, results, strict=True):
+                self._save_one(doc, site, source, done, reprocess=batch.reprocess)
+
+    def save_batch(self, docs: Sequence[RawDocument], *, reprocess: bool = False) -> None:
+        self.complete(self.submit(docs, reprocess=reprocess))
+
+    def save_stream(self, docs: Iterable[RawDocument], *, reprocess: bool = False) -> None:
+        """Save a stream of documents, extracting one batch while the previous is written."""
+        inflight: deque[PendingBatch] = deque()
+        for batch in _batched(docs, BATCH):
+            inflight.append(self.submit(batch, reprocess=reprocess))
+            if len(inflight) > 1:
+                self.complete(inflight.popleft())
+        while inflight:
+            self.complete(inflight.popleft())
 
     def _save_one(
         self,
@@ -236,33 +265,25 @@ def ingest_step(ctx: RunContext) -> None:
     """Read local files and archives (``ctx.paths``) into the store."""
     from ..inputs import iter_inputs
 
-    ing = ingestor(ctx)
-    batch: list[RawDocument] = []
-    for item in ctx.report.progress(iter_inputs(ctx.paths), "ingesting"):
-        if isinstance(item, ManysidesError):
-            ctx.record_error("ingest", item.item or "input", item)
-            continue
-        ctx.report.count("documents_read")
-        batch.append(item)
-        if len(batch) >= BATCH:
-            ing.save_batch(batch)
-            batch = []
-    if batch:
-        ing.save_batch(batch)
+    def documents() -> Iterator[RawDocument]:
+        for item in ctx.report.progress(iter_inputs(ctx.paths), "ingesting"):
+            if isinstance(item, ManysidesError):
+                ctx.record_error("ingest", item.item or "input", item)
+                continue
+            ctx.report.count("documents_read")
+            yield item
+
+    ingestor(ctx).save_stream(documents())
 
 
 def reprocess_step(ctx: RunContext) -> None:
     """Rebuild every article from its stored document, without refetching."""
-    ing = ingestor(ctx)
-    total = ctx.store.articles.document_count()
-    batch: list[RawDocument] = []
-    for doc_id, doc in ctx.report.progress(
-        ctx.store.articles.iter_documents(), "reprocessing", total=total
-    ):
-        doc.hints["_document_id"] = str(doc_id)
-        batch.append(doc)
-        if len(batch) >= BATCH:
-            ing.save_batch(batch, reprocess=True)
-            batch = []
-    if batch:
-        ing.save_batch(batch, reprocess=True)
+
+    def documents() -> Iterator[RawDocument]:
+        total = ctx.store.articles.document_count()
+        stored = ctx.store.articles.iter_documents()
+        for doc_id, doc in ctx.report.progress(stored, "reprocessing", total=total):
+            doc.hints["_document_id"] = str(doc_id)
+            yield doc
+
+    ingestor(ctx).save_stream(documents(), reprocess=True)

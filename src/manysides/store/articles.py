@@ -102,7 +102,7 @@ class ArticleRepo:
                     doc.content_type,
                     doc.charset,
                     doc.kind,
-                    zlib.compress(doc.content, 6),
+                    zlib.compress(doc.content, 1),
                     digest,
                     doc.origin,
                     json.dumps(doc.hints, default=str),
