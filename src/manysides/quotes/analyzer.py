@@ -24,7 +24,7 @@ from .cues import CUE_FORMS
 from .direct import Attribution, attribute_after, attribute_before
 from .entities import doc_entities
 from .indirect import Found, find_attributions
-from .marks import quote_spans
+from .marks import QUOTE_CHARS, quote_spans
 from .records import ArticleQuotes, Entity, Quote
 from .speakers import SpeakerResolver
 from .text import sentence_spans
@@ -37,6 +37,7 @@ _CUE_WORD = re.compile(
     r"\b(?:" + "|".join(sorted(CUE_FORMS, key=len, reverse=True)) + r"|according to)\b", re.I
 )
 _WORDS = re.compile(r"\w+")
+_REPORTING_IN_GAP = re.compile(r"\b(?:that|adding|saying|noting|calling|and|but|who|which)\b")
 
 
 @lru_cache(maxsize=4)
@@ -134,6 +135,7 @@ class QuoteAnalyzer:
         resolver = SpeakerResolver(text, entities)
         spans = _outermost(quote_spans(text))
         direct, consumed = self._direct_quotes(text, spans, resolver)
+        direct = _headline_quotes(text, direct, resolver)
         pending = _Pending(text, entities, resolver, direct, spans)
         for start, end in sentence_spans(text):
             cues = [
@@ -192,7 +194,13 @@ class QuoteAnalyzer:
         """A quote follows the previous attributed one with nothing but the attribution
         between them, or opens the next paragraph."""
         gap = text[previous.end : q_start]
-        return gap.count("\n\n") + gap.count("\n") <= 2 and len(gap) < 200
+        if not gap.strip():
+            return gap.count("\n") <= 2
+        # only the attribution may stand between: ``"A," she said. "B."`` / ``she said: "B"``
+        return (
+            "\n" not in gap and len(gap) <= 90 and gap.rstrip()[-1:] in ".,:;—"
+            and _REPORTING_IN_GAP.search(gap) is None
+        )
 
     def _make(
         self, text: str, start: int, end: int, att: Attribution, resolver: SpeakerResolver,
@@ -286,6 +294,35 @@ def _colon_source(
     if person is not None:
         return Attribution(person.start, person.end, ":", colon)
     return None
+
+
+_HEADLINE = re.compile(
+    r"^(?P<src>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:\s+(?P<content>\S[^\n]{3,200}?)"
+    r"[.\s]*$",
+    re.M,
+)
+
+
+def _headline_quotes(text: str, quotes: list[Quote], resolver: SpeakerResolver) -> list[Quote]:
+    """Headline-style attributions, a line of ``Darrell Issa: Clinton's 'Honesty Is In
+    Question'``: the name (a recognised person or organisation) is the source."""
+    out = list(quotes)
+    for m in _HEADLINE.finditer(text):
+        entity = resolver.entity_in(m.start("src"), m.end("src"))
+        if entity is None or entity.label not in ("PERSON", "ORG"):
+            continue
+        start, end = m.start("content"), m.end("content")
+        inside = [q for q in out if start <= q.start and q.end <= end]
+        if any(q.speaker is not None and q.end - q.start >= 0.8 * (end - start) for q in inside):
+            continue
+        out = [q for q in out if q not in inside]
+        mention = resolver.resolve(m.start("src"), m.end("src"))
+        out.append(Quote(
+            text[start:end], start, end, mention.speaker, mention.start, mention.end, ":",
+            text[start] in QUOTE_CHARS,
+        ))
+    out.sort(key=lambda q: q.start)
+    return out
 
 
 def _carry_speakers(text: str, quotes: list[Quote]) -> list[Quote]:

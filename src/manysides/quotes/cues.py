@@ -34,6 +34,14 @@ OBJECT_CUES: frozenset[str] = words(
     """
 )
 
+# Verbs of saying that only ever introduce a direct quotation ("“Go back,” Trump barked").
+MANNER_LEMMAS: frozenset[str] = words(
+    """
+    bark snap exclaim chant scream thunder gush plead beg rage fume sigh laugh chuckle
+    interject interrupt quip chide scold mock sneer concede marvel recount recite sing
+    """
+)
+
 # Cues that appear as "X said" right after a quote; surface forms (lower case).
 _IRREGULAR: dict[str, tuple[str, ...]] = {
     "say": ("say", "says", "said", "saying"),
@@ -50,6 +58,9 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "show": ("show", "shows", "showed", "shown"),
     "seek": ("seek", "seeks", "sought"),
     "read": ("read", "reads"),
+    "sing": ("sing", "sings", "sang"),
+    "snap": ("snap", "snaps", "snapped"),
+    "beg": ("beg", "begs", "begged"),
     "plan": ("plan", "plans", "planned"),
     "label": ("label", "labels", "labeled", "labelled"),
     "dub": ("dub", "dubs", "dubbed"),
@@ -75,7 +86,7 @@ _NOT_DIRECT = words("believe think feel hope fear know find show worry expect")
 _DIRECT_OBJECT_CUES = words("ask tweet predict promise pledge vow urge demand question read")
 DIRECT_CUES: frozenset[str] = frozenset(
     f
-    for lemma in (SPEECH_LEMMAS - _NOT_DIRECT - OBJECT_CUES) | _DIRECT_OBJECT_CUES
+    for lemma in (SPEECH_LEMMAS - _NOT_DIRECT - OBJECT_CUES) | _DIRECT_OBJECT_CUES | MANNER_LEMMAS
     for f in _forms(lemma)
 )
 

@@ -67,6 +67,13 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
             spans.append((open_at, i + 1))
             open_at = None
         i += 1
+    if open_at is not None and closer == "”":
+        # “...’ typed with the wrong closing mark: close at a ’ that ends a sentence
+        for j in range(end - 1, open_at, -1):
+            if text[j] == "’" and text[j - 1] in ".!?," and (j + 1 >= end or text[j + 1].isspace()):
+                spans.append((open_at, j + 1))
+                open_at = None
+                break
     return spans, open_at
 
 
