@@ -27,6 +27,7 @@ LEANING_LABELS: dict[str, str] = {
     "unrated": "Unrated",
 }
 SIDE_LABELS: dict[str, str] = {"left": "Left", "center": "Center", "right": "Right"}
+QUOTE_MARKS = "\"'“”‘’«»„ "
 _SIDE_OF = {"left": "left", "lean-left": "left", "center": "center", "lean-right": "right",
             "right": "right"}
 
@@ -316,7 +317,7 @@ def story_view(
         ),
         quotes=tuple(
             QuoteView(
-                text=one_line(q.text),
+                text=one_line(q.text).strip(QUOTE_MARKS) if q.direct else one_line(q.text),
                 speaker=one_line(q.speaker) or "unattributed",
                 direct=q.direct,
                 carriers=tuple(
