@@ -59,12 +59,12 @@ def _components(n: int, edges: list[tuple[int, int]]) -> list[list[int]]:
 
 
 def _matches(units: Sequence[Unit], sim: np.ndarray, threshold: float) -> list[tuple[int, int]]:
-    pairs = []
-    for i in range(len(units)):
-        for j in range(i + 1, len(units)):
-            if units[i].article != units[j].article and sim[i, j] >= threshold:
-                pairs.append((i, j))
-    return pairs
+    """Pairs (i < j) of sentences from different articles at least ``threshold`` similar."""
+    if not units:
+        return []
+    art_of = np.array([u.article for u in units])
+    mask = np.triu(sim >= threshold, 1) & (art_of[:, None] != art_of[None, :])
+    return [(int(i), int(j)) for i, j in np.argwhere(mask)]
 
 
 def facts(

@@ -67,6 +67,7 @@ def _read(path: str) -> Lexicon:
     return Lexicon(entries, path)
 
 
+@lru_cache(maxsize=65536)
 def _lemmas(word: str) -> tuple[str, ...]:
     """The word and plausible base forms (the lexicon lists lemmas)."""
     out = [word]

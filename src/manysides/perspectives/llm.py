@@ -118,7 +118,7 @@ def check_sentence(text: str, ids: list[int], by_id: dict[int, StoryArticle]) ->
 def _closest_unit(text: str, units: Sequence[Unit], used: set[int]) -> int | None:
     """The unused article sentence most similar to ``text`` (None if none is similar)."""
     joint = tfidf_matrix([u.stems for u in units] + [content_stems(text)])
-    sims = joint[:-1] @ joint[-1]
+    sims = (joint[:-1] @ joint[-1].T).toarray().ravel()
     for j in sorted(range(len(units)), key=lambda j: -sims[j]):
         if sims[j] < MIN_REPLACEMENT_SIMILARITY:
             return None

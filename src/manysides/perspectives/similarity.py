@@ -23,10 +23,14 @@ class Unit:
     n_words: int
 
 
+MAX_SENTENCES = 40  # per article: the lead carries the story; keeps big stories fast
+
+
 def sentence_units(articles: Sequence[StoryArticle], min_words: int = 4) -> list[Unit]:
+    """The first ``MAX_SENTENCES`` sentences of each article with at least ``min_words``."""
     units = []
     for i, a in enumerate(articles):
-        for pos, sent in enumerate(split_sentences(a.text)):
+        for pos, sent in enumerate(split_sentences(a.text)[:MAX_SENTENCES]):
             n = len(words(sent))
             if n < min_words:
                 continue
@@ -35,7 +39,12 @@ def sentence_units(articles: Sequence[StoryArticle], min_words: int = 4) -> list
 
 
 def tfidf_matrix(docs: Sequence[Sequence[str]], idf_docs: Sequence[Sequence[str]] | None = None):
-    """L2-normalised TF-IDF rows (sublinear tf) for token lists; idf from ``idf_docs``."""
+    """L2-normalised TF-IDF rows (sublinear tf, sparse CSR) for token lists.
+
+    The idf comes from ``idf_docs`` (default: ``docs``); the vocabulary covers both.
+    """
+    from scipy import sparse
+
     basis = idf_docs if idf_docs is not None else docs
     vocab: dict[str, int] = {}
     for d in list(basis) + list(docs):
@@ -46,19 +55,23 @@ def tfidf_matrix(docs: Sequence[Sequence[str]], idf_docs: Sequence[Sequence[str]
         for t in set(d):
             df[vocab[t]] += 1
     idf = np.log((1 + len(basis)) / (1 + df)) + 1.0
-    mat = np.zeros((len(docs), len(vocab)))
+    rows, cols, vals = [], [], []
     for r, d in enumerate(docs):
+        counts: dict[int, int] = {}
         for t in d:
-            mat[r, vocab[t]] += 1
-    np.log1p(mat, out=mat)
-    mat *= idf
-    norms = np.linalg.norm(mat, axis=1, keepdims=True)
+            counts[vocab[t]] = counts.get(vocab[t], 0) + 1
+        for c, n in counts.items():
+            rows.append(r)
+            cols.append(c)
+            vals.append(np.log1p(n) * idf[c])
+    mat = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), max(1, len(vocab))))
+    norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1))).ravel()
     norms[norms == 0] = 1.0
-    return mat / norms
+    return sparse.diags(1.0 / norms) @ mat
 
 
 def cosine_matrix(units: Sequence[Unit]) -> np.ndarray:
     if not units:
         return np.zeros((0, 0))
     mat = tfidf_matrix([u.stems for u in units])
-    return mat @ mat.T
+    return (mat @ mat.T).toarray()

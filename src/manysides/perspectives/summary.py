@@ -77,13 +77,10 @@ def sentence_features(
     own_title = _pair_similarity(units, [content_stems(articles[u.article].title) for u in units])
     art_central = _article_centrality(docs)
     per_article = np.bincount([u.article for u in units], minlength=n_art)
-    art_of = np.array([u.article for u in units])
+    best_in = _best_per_article(units, sim, n_art)
     rows = np.zeros((len(units), len(FEATURES)))
     for i, u in enumerate(units):
-        best = [
-            float(sim[i, art_of == j].max()) if np.any(art_of == j) else 0.0
-            for j in range(n_art) if j != u.article
-        ]
+        best = [float(best_in[i, j]) for j in range(n_art) if j != u.article]
         support = sum(best) / len(best) if best else 0.0
         toks = tokens(u.text)
         loaded = 0.0
@@ -112,13 +109,24 @@ def sentence_scores(
     return sentence_features(units, sim, articles, lexicon) @ weights
 
 
+def _best_per_article(units: Sequence[Unit], sim: np.ndarray, n_art: int) -> np.ndarray:
+    """[i, j]: best similarity of sentence i with a sentence of article j (0 if none)."""
+    out = np.zeros((len(units), n_art))
+    art_of = np.array([u.article for u in units])
+    for j in range(n_art):
+        cols = np.flatnonzero(art_of == j)
+        if cols.size:
+            out[:, j] = sim[:, cols].max(axis=1)
+    return out
+
+
 def _pair_similarity(units: Sequence[Unit], others: Sequence[Sequence[str]]) -> np.ndarray:
     """Cosine of each unit with its own paired token list (e.g. its article's title)."""
     if not units:
         return np.zeros(0)
     n = len(units)
     mat = tfidf_matrix([u.stems for u in units] + list(others), idf_docs=[u.stems for u in units])
-    return np.einsum("ij,ij->i", mat[:n], mat[n:])
+    return np.asarray(mat[:n].multiply(mat[n:]).sum(axis=1)).ravel()
 
 
 def _article_centrality(docs: Sequence[Sequence[str]]) -> np.ndarray:
@@ -126,14 +134,15 @@ def _article_centrality(docs: Sequence[Sequence[str]]) -> np.ndarray:
     if len(docs) < 2:
         return np.ones(len(docs))
     mat = tfidf_matrix(docs)
-    sims = mat @ mat.T
-    return (sims.sum(axis=1) - 1.0) / (len(docs) - 1)
+    sims = (mat @ mat.T).toarray()
+    np.fill_diagonal(sims, 0.0)
+    return sims.sum(axis=1) / (len(docs) - 1)
 
 
 def _centroid_similarity(units: Sequence[Unit], docs: Sequence[Sequence[str]]) -> np.ndarray:
     rows = [u.stems for u in units] + [sum((list(d) for d in docs), [])]
     mat = tfidf_matrix(rows, idf_docs=[u.stems for u in units])
-    return mat[:-1] @ mat[-1]
+    return (mat[:-1] @ mat[-1].T).toarray().ravel()
 
 
 def citations(i: int, units: Sequence[Unit], sim: np.ndarray, threshold: float) -> list[int]:
