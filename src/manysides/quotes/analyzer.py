@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..config import QuotesConfig
 from .cues import CUE_FORMS
-from .direct import Attribution, attribute_after, attribute_before
+from .direct import CUE_BEFORE, Attribution, attribute_after, attribute_before
 from .entities import doc_entities
 from .indirect import Found, find_attributions
 from .marks import QUOTE_CHARS, quote_spans
@@ -168,7 +168,7 @@ class QuoteAnalyzer:
                     prev_para = text.rfind("\n", 0, para_start - 1)
                     if text[:para_start].rstrip().endswith(":"):
                         lo = max(prev_q, prev_para + 1)
-                att = attribute_before(text, lo, q_start) or _colon_source(
+                att = attribute_before(text, lo, q_start) or _subject_source(
                     text, lo, q_start, resolver
                 )
             quote: Quote | None = None
@@ -277,22 +277,28 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’]?\s+|\n)(?=[^.!?\n]*$)")
 _PRONOUN_SUBJECT = re.compile(r"\s*(?P<src>He|She|They|We|I)\b")
 
 
-def _colon_source(
+def _subject_source(
     text: str, lo: int, q_start: int, resolver: SpeakerResolver
 ) -> Attribution | None:
-    """``Pollster Daron Shaw: “...”`` and ``She then addressed the crowd: “...”``."""
+    """The subject of the sentence introducing a quotation when no name stands right
+    before its cue: ``He then adopted an accent and joked, “...”``, ``Pollster Daron
+    Shaw: “...”``, ``She then addressed the supporters again: “...”``."""
     window = text[lo:q_start].rstrip()
-    if not window.endswith(":"):
+    cue_match = CUE_BEFORE.match(text, lo, lo + len(window))
+    if cue_match is not None:
+        cue, cue_at = cue_match.group("cue"), cue_match.start("cue")
+    elif window.endswith(":"):
+        cue, cue_at = ":", lo + len(window) - 1
+    else:
         return None
-    m = _SENTENCE_START.search(window)
-    sent_start = lo + (m.end() if m else 0)
-    colon = lo + len(window) - 1
-    pronoun = _PRONOUN_SUBJECT.match(text, sent_start, colon)
+    m = _SENTENCE_START.search(text, lo, cue_at)
+    sent_start = m.end() if m else lo
+    pronoun = _PRONOUN_SUBJECT.match(text, sent_start, cue_at)
     if pronoun:
-        return Attribution(pronoun.start("src"), pronoun.end("src"), ":", colon)
-    person = resolver.last_person(sent_start, colon)
+        return Attribution(pronoun.start("src"), pronoun.end("src"), cue, cue_at)
+    person = resolver.last_person(sent_start, cue_at)
     if person is not None:
-        return Attribution(person.start, person.end, ":", colon)
+        return Attribution(person.start, person.end, cue, cue_at)
     return None
 
 

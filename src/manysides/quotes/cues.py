@@ -17,7 +17,7 @@ SPEECH_LEMMAS: frozenset[str] = words(
     stress emphasize emphasise recall remark observe comment mention describe testify
     allege charge accuse boast joke quip scoff shout yell cry whisper murmur continue
     agree disagree counter retort concede conclude estimate reveal disclose indicate
-    signal announce declare proclaim recount explain reason lament muse wonder
+    signal announce declare proclaim recount explain reason lament muse wonder point
     believe think feel hope fear worry expect know find show suggest estimate
     call describe criticize criticise endorse praise defend urge propose reject dismiss
     blame accuse cite support oppose want seek promise pledge vow refuse decline plan

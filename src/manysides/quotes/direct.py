@@ -30,8 +30,11 @@ _AFTER_CUE_SRC = re.compile(
 )
 # before the quote: Doe said: | Doe told CNN, | Doe said in a statement:
 _BEFORE = re.compile(
-    rf"(?P<src>{_NP})\s+{_ADV}(?P<cue>{_CUE})\b(?P<rest>[^.!?\"“”]{{0,80}}?)\s*[:,—]\s*$", re.I
+    rf"^.*\b(?P<src>{_NP})\s+{_ADV}(?P<cue>{_CUE})\b(?P<rest>[^.!?\"“”]{{0,80}}?)\s*[:,—]\s*$",
+    re.I | re.S,
 )
+# the last cue before a quotation it introduces: "..., joked: “...”"
+CUE_BEFORE = re.compile(rf"^.*\b(?P<cue>{_CUE})\b[^.!?\"“”]{{0,80}}?\s*[:,—]\s*$", re.I | re.S)
 _ACCORDING = re.compile(rf"\baccording to\s+(?P<src>{_NP})\s*[:,]\s*$", re.I)
 _SRC_STOP = re.compile(r"[,;:()\"“”]")
 _BAD_SRC = frozenset({"that", "which", "what", "who", "it", "this", "there", "as", "and", "but"})
