@@ -28,12 +28,14 @@ from .common import data_dir, save
 
 def _child(cmd: list[str]) -> dict[str, Any]:
     timer = shutil.which("time") or ""
-    wrapped = [timer, "-f", "%M", *cmd] if timer else cmd
+    wrapped = [timer, "-f", "%M %U %S", *cmd] if timer else cmd
     started = time.perf_counter()
     proc = subprocess.run(wrapped, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
+    cpu = None
     if timer:
-        peak_kb = int(proc.stderr.strip().splitlines()[-1])
+        peak, user, system = proc.stderr.strip().splitlines()[-1].split()
+        peak_kb, cpu = int(peak), round(float(user) + float(system), 1)
     else:  # max over all children so far: an upper bound for this one
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     try:
@@ -42,6 +44,7 @@ def _child(cmd: list[str]) -> dict[str, Any]:
         summary = {"stdout": proc.stdout[-2000:], "stderr": proc.stderr[-2000:]}
     return {
         "seconds": round(seconds, 2),
+        "cpu_seconds": cpu,
         "peak_rss_mb": round(peak_kb / 1024, 1),
         "exit": proc.returncode,
         "summary": summary,
