@@ -152,6 +152,7 @@ class NearDuplicateIndex:
         self._a = rng.randint(1, 1 << 32, size=config.num_perm, dtype=np.uint64)[:, None]
         self._b = rng.randint(0, 1 << 32, size=config.num_perm, dtype=np.uint64)[:, None]
         self._lsh: MinHashLSH | None = None
+        self._permutations: object = None  # datasketch's, generated once, not per lookup
         self._entries: dict[int, _Entry] = {}
 
     def __len__(self) -> int:
@@ -195,8 +196,13 @@ class NearDuplicateIndex:
     def _minhash(self, hashes: np.ndarray):  # type: ignore[no-untyped-def]
         from datasketch import MinHash
 
+        if self._permutations is None:
+            self._permutations = MinHash(num_perm=self.config.num_perm).permutations
         return MinHash(
-            num_perm=self.config.num_perm, hashvalues=hashes.astype(np.uint64), scheme="affine32"
+            num_perm=self.config.num_perm,
+            hashvalues=hashes.astype(np.uint64),
+            permutations=self._permutations,
+            scheme="affine32",
         )
 
     def add(self, key: int, group: int, signature: bytes) -> None:

@@ -30,6 +30,16 @@ class Rule:
     max_words: int = 40
     where: Where = "any"
     starts_list: bool = False  # a heading after which a list of links follows
+    # Cheap pre-check: the (lowercased) line must contain one of these for the pattern to
+    # be tried at all. Empty: always tried. Keeps unanchored patterns off most lines.
+    keywords: tuple[str, ...] = ()
+
+    def applies(self, line: str, lower: str, words: int) -> bool:
+        if words > self.max_words:
+            return False
+        if self.keywords and not any(k in lower for k in self.keywords):
+            return False
+        return self.pattern.search(line) is not None
 
 
 def _re(pattern: str) -> re.Pattern[str]:
@@ -87,6 +97,10 @@ RULES: tuple[Rule, ...] = (
             r"app)\b|\bdownload (the|our) (free )?\w*\s?app\b)"
         ),
         max_words=45,
+        keywords=(
+            "sign", "newsletter", "inbox", "mail", "briefing", "digest", "subscri", "thank",
+            "app",
+        ),
     ),
     Rule(
         "paywall",
@@ -103,6 +117,11 @@ RULES: tuple[Rule, ...] = (
             r"appreciate) (this|our) (article|story|journalism|reporting)\b|\bget access to\b)"
         ),
         max_words=50,
+        keywords=(
+            "subscri", "already", "log", "sign", "free", "continue reading", "unlimited",
+            "account", "register", "member", "journalism", "limit", "enjoyed", "liked", "value",
+            "appreciate", "access",
+        ),
     ),
     Rule(
         "cookie-notice",
@@ -114,6 +133,7 @@ RULES: tuple[Rule, ...] = (
             r"settings)\b|\bterms (of|and) (use|service|conditions)\b|\bdo not sell my\b)"
         ),
         max_words=60,
+        keywords=("cookie", "by continuing", "by using", "privacy", "terms", "do not sell",),
     ),
     Rule(
         "share-prompt",
@@ -132,6 +152,12 @@ RULES: tuple[Rule, ...] = (
             r"from you\b|\bhave a (news )?tip\b|\bsend us a tip\b|\bwhat do you think\?$)"
         ),
         max_words=25,
+        keywords=(
+            "share", "tweet", "mail", "print", "pin", "save", "link", "reddit", "whatsapp",
+            "facebook", "twitter", "flipboard", "messenger", "comment", "reply", "listen",
+            "gift", "click", "follow", "like us", "join the", "hear from you", "tip",
+            "what do you think", "tell us",
+        ),
     ),
     Rule(
         "photo-credit",
@@ -146,6 +172,12 @@ RULES: tuple[Rule, ...] = (
             r"toggle caption|hide caption|expand) (this )?(image|photo|caption)?[\W_]*$)"
         ),
         max_words=45,
+        keywords=(
+            "photo", "image", "picture", "video", "illustration", "caption", "credit", "source",
+            "pictured", "above", "top", "main", "header", "getty", "reuters", "afp",
+            "shutterstock", "istock", "associated press", "epa", "alamy", "pool", "file",
+            "enlarge", "toggle", "hide", "expand",
+        ),
     ),
     Rule(
         "copyright",
@@ -155,6 +187,7 @@ RULES: tuple[Rule, ...] = (
             r"(published|reproduced|republished|redistributed)\b)"
         ),
         max_words=40,
+        keywords=("©", "(c)", "copyright", "rights reserved", "may not be",),
     ),
     Rule(
         "read-more-link",
@@ -187,6 +220,7 @@ RULES: tuple[Rule, ...] = (
             r"reports?[\W_]*$)"
         ),
         max_words=60,
+        keywords=(" by", "by ", "contributed", "report",),
     ),
     Rule(
         "dateline",
@@ -201,6 +235,10 @@ RULES: tuple[Rule, ...] = (
             r"tempo de leitura|lesezeit|temps de lecture)\b)"
         ),
         max_words=12,
+        keywords=(
+            "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "reading time", "tempo de leitura",
+            "lesezeit", "temps de lecture",
+        ),
     ),
     Rule(
         "contact",
@@ -231,6 +269,10 @@ RULES: tuple[Rule, ...] = (
             r"\bfollow (him|her|them) on\b)"
         ),
         max_words=90,
+        keywords=(
+            " is ", " was ", " has ", "joined", "covers", "writes", "career", "contact", "reach",
+            "email", "about the", "follow",
+        ),
         where="tail",
     ),
     Rule(

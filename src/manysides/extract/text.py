@@ -69,14 +69,13 @@ class _Line:
 _ANY_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.where == "any")
 _TAIL_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.where == "tail")
 _LIST_STARTERS = frozenset(r.name for r in RULES if r.starts_list)
-# One pass that rejects most lines before the rules are tried one by one.
-_ANY_FILTER = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in _ANY_RULES), re.IGNORECASE)
 _ANY_MAX_WORDS = max(r.max_words for r in _ANY_RULES)
 
 
 def _match(rules: tuple[Rule, ...], line: _Line) -> str | None:
+    lower = line.text.lower()
     for rule in rules:
-        if line.words <= rule.max_words and rule.pattern.search(line.text):
+        if rule.applies(line.text, lower, line.words):
             return rule.name
     return None
 
@@ -98,7 +97,7 @@ def classify_lines(
             item.rule = "no-words"
         elif template and normalize_line(item.text) in template:
             item.rule = "template"
-        elif item.words <= _ANY_MAX_WORDS and _ANY_FILTER.search(item.text):
+        elif item.words <= _ANY_MAX_WORDS:
             item.rule = _match(_ANY_RULES, item)
     _related_lists(items)
     _tail(items)
