@@ -7,6 +7,7 @@ and only http(s) URLs become links (``safe_url``).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -33,6 +34,11 @@ from .view import (
 )
 
 CSS_NAME = "manysides.css"
+# The email is compact (clients clip long messages): framing and the full source list are
+# one link away on the story page.
+EMAIL_ARTICLES = 5
+EMAIL_FACTS = 3
+EMAIL_QUOTES = 2
 EMAIL_CSS_NAME = "email.css"
 
 
@@ -142,11 +148,17 @@ def render_email_html(briefing: Briefing, opts: RenderOptions) -> str:
     import premailer
 
     links = Links(mode="email", base_url=opts.base_url)
+    compact = dataclasses.replace(
+        opts,
+        articles_per_story=min(opts.articles_per_story, EMAIL_ARTICLES),
+        facts_per_story=min(opts.facts_per_story, EMAIL_FACTS),
+        quotes_per_story=min(opts.quotes_per_story, EMAIL_QUOTES),
+    )
     html = render_page(
         "email.html",
         briefing=briefing,
         title=one_line(briefing.title),
-        sections=_views(briefing, opts),
+        sections=_views(briefing, compact),
         links=links,
         opts=opts,
         css=static_text(EMAIL_CSS_NAME),
