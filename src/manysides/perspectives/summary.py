@@ -38,14 +38,16 @@ from .text import content_stems, tokens
 FEATURES: tuple[str, ...] = (
     "bias", "lead", "first", "relative_position", "support", "centrality", "title_similarity",
     "log_words", "quote_share", "loaded", "pronoun_start", "digits", "second",
-    "support_max", "article_centrality", "own_title_similarity", "words",
+    "support_max", "article_centrality", "own_title_similarity", "words", "shared_share",
+    "title_word_share",
 )
 WEIGHTS: dict[str, float] = {
-    "bias": -0.027, "lead": 0.318, "first": -0.172, "relative_position": 0.019,
-    "support": 0.815, "centrality": -0.264, "title_similarity": 0.817, "log_words": 0.139,
-    "quote_share": -0.022, "loaded": -0.3, "pronoun_start": -0.057, "digits": 0.024,
-    "second": -0.039, "support_max": -0.055, "article_centrality": 0.337,
-    "own_title_similarity": -0.005, "words": -0.194,
+    "bias": -0.069, "lead": 0.228, "first": -0.123, "relative_position": -0.001,
+    "support": 0.481, "centrality": -0.176, "title_similarity": 0.342, "log_words": 0.129,
+    "quote_share": -0.017, "loaded": -0.288, "pronoun_start": -0.043, "digits": 0.018,
+    "second": -0.035, "support_max": -0.248, "article_centrality": 0.256,
+    "own_title_similarity": 0.07, "words": -0.142, "shared_share": 0.41,
+    "title_word_share": 0.179,
 }
 W_NEW_SIDE = 0.05
 MIN_WORDS = 25
@@ -79,7 +81,13 @@ def sentence_features(
     per_article = np.bincount([u.article for u in units], minlength=n_art)
     best_in = _best_per_article(units, sim, n_art)
     rows = np.zeros((len(units), len(FEATURES)))
+    stems_of = [set(d) for d in docs]
+    title_stems = set(content_stems(" ".join(a.title for a in articles)))
     for i, u in enumerate(units):
+        own = set(u.stems)
+        others = set().union(*(stems_of[j] for j in range(n_art) if j != u.article))
+        shared = len(own & others) / max(1, len(own))
+        in_titles = len(own & title_stems) / max(1, len(own))
         best = [float(best_in[i, j]) for j in range(n_art) if j != u.article]
         support = sum(best) / len(best) if best else 0.0
         toks = tokens(u.text)
@@ -93,7 +101,7 @@ def sentence_features(
             np.log1p(u.n_words), _quote_share(u.text), loaded,
             float(first_word in _PRONOUNS), float(any(c.isdigit() for c in u.text)),
             float(u.position == 1), max(best, default=0.0), art_central[u.article],
-            own_title[i], u.n_words / 30.0,
+            own_title[i], u.n_words / 30.0, shared, in_titles,
         )
     return rows
 
