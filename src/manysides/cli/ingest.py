@@ -23,7 +23,7 @@ def _run(state: AppState, steps: tuple[str, ...], command: str, **ctx_args: obje
 
 def summarize_report(state: AppState, report: Report, command: str) -> None:
     """Print the end-of-run summary and exit 1 when some items failed."""
-    data = {"command": command} | report.as_dict()
+    data = {"command": command} | report.as_dict() | {"notes": report.messages}
     lines = [f"manysides {command}: done"]
     for key, value in sorted(report.counts.items()):
         lines.append(f"  {key.replace('_', ' ')}: {value}")
@@ -31,8 +31,10 @@ def summarize_report(state: AppState, report: Report, command: str) -> None:
         lines.append(f"  errors: {sum(report.errors.values())}")
         for kind, n in sorted(report.errors.items()):
             lines.append(f"    {kind}: {n}")
-    for message in report.messages if state.verbose else ():
+    for message in report.messages:
         lines.append(f"  {message}")
+    if report.errors:
+        lines.append("  (details: manysides errors)")
     state.emit(data, "\n".join(lines))
     if report.errors:
         raise typer.Exit(1)
@@ -74,6 +76,23 @@ def register(app: typer.Typer) -> None:
         """Rebuild articles from stored documents without refetching."""
         state: AppState = ctx.obj
         summarize_report(state, _run(state, ("reprocess", "stories"), "reprocess"), "reprocess")
+
+    @app.command()
+    def errors(
+        ctx: typer.Context,
+        run: Annotated[int | None, typer.Option(help="Only this run's errors.")] = None,
+        limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
+    ) -> None:
+        """The per-item errors recorded by recent runs."""
+        state: AppState = ctx.obj
+        with state.open_store() as store:
+            rows = store.runs.errors(run, limit)
+        human = "\n".join(
+            f"{r['at']} run {r['run_id']} {r['stage']} [{r['code']} {r['kind']}] {r['item']}: "
+            f"{r['message']}"
+            for r in rows
+        )
+        state.emit(rows, human or "no errors recorded")
 
     @app.command()
     def status(ctx: typer.Context) -> None:

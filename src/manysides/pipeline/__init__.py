@@ -10,6 +10,7 @@ resumes where it stopped. Steps are registered, with what they require and assig
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ class RunContext:
         self.report.error(kind)
         self.store.runs.record_error(self.run_id, stage, item, kind, code, message)
         if self.report.verbose:
-            self.report.note(f"{stage}: {item}: {message}")
+            print(f"{stage}: {item}: {message} [{code}]", file=sys.stderr)
 
 
 def run_steps(ctx: RunContext, steps: Sequence[str], command: str) -> Report:
