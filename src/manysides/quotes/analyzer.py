@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..config import QuotesConfig
-from .cues import CUE_FORMS
+from .cues import AMBIGUOUS_CUES, CUE_FORMS
 from .direct import CUE_BEFORE, Attribution, attribute_after, attribute_before
 from .entities import doc_entities
 from .indirect import Found, find_attributions
@@ -138,12 +138,12 @@ class QuoteAnalyzer:
         direct = _headline_quotes(text, direct, resolver)
         pending = _Pending(text, entities, resolver, direct, spans)
         for start, end in sentence_spans(text):
-            cues = [
-                m.start() + start
+            if any(
+                m.start() not in consumed
+                and not _inside(spans, m.start())
+                and _likely_verb(text, m, start)
                 for m in _CUE_WORD.finditer(text, start, end)
-                if not _inside(spans, m.start() + start)
-            ]
-            if any(c not in consumed for c in cues):
+            ):
                 pending.parse_sentences.append((start, end, consumed))
         return pending
 
@@ -365,6 +365,25 @@ def _backfill(text: str, quotes: list[Quote], attributed: Quote) -> list[Quote]:
         attributed.speaker_end, attributed.cue, last.direct,
     )
     return [*quotes[:-1], filled]
+
+
+_PREV_WORD = re.compile(r"(\S+)\s+$")
+_NEXT_CLAUSE = re.compile(r"\s*(?:that\b|to\b|[,:])")
+_SUBJECT_WORDS = frozenset({"he", "she", "they", "we", "i", "you", "who", "it", "which", "also"})
+
+
+def _likely_verb(text: str, m: re.Match[str], sentence_start: int) -> bool:
+    """Whether a cue word that is often a noun ("state", "report", "calls") is used as a
+    verb here: after a pronoun or a name, or before "that"/"to"/a comma or colon."""
+    if m.group().lower() not in AMBIGUOUS_CUES:
+        return True
+    if _NEXT_CLAUSE.match(text, m.end()):
+        return True
+    prev = _PREV_WORD.search(text, sentence_start, m.start())
+    if prev is None:
+        return False
+    word = prev.group(1).strip("\"“”’,")
+    return word.lower() in _SUBJECT_WORDS or (word[:1].isupper() and prev.start() > sentence_start)
 
 
 def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:

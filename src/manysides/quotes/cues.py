@@ -92,3 +92,15 @@ DIRECT_CUES: frozenset[str] = frozenset(
 
 PRONOUNS: frozenset[str] = frozenset({"he", "she", "they", "i", "we", "it", "you"})
 PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she", "i", "we", "they"})
+
+# Cue forms that are more often nouns ("the state", "a report"): only parsed where the
+# surrounding words suggest a verb (see ``analyzer._likely_verb``).
+AMBIGUOUS_CUES: frozenset[str] = frozenset(
+    f
+    for lemma in words(
+        """state support report post question claim demand comment call show find want plan
+        charge reply answer estimate fear hope promise pledge attack label signal note reason
+        counter cry joke point concern charge dub blast slam accuse cite seek ask write"""
+    )
+    for f in _forms(lemma)[:2]
+) - words("asks writes says")

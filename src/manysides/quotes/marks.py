@@ -57,6 +57,12 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
             elif ch == "”" and not spans and text[start:i].strip() == "":
                 # a closing mark used as an opener (some sites); treat as opening
                 open_at, closer = i, "”"
+        elif ch == "“" and closer == "”":
+            # a second opening mark: the first quotation was closed by a stray ’
+            stray = _stray_close(text, open_at, i)
+            if stray is not None:
+                spans.append((open_at, stray))
+                open_at = i
         elif ch == closer or (closer == "”" and ch == '"') or (closer == '"' and ch == "”"):
             if closer in "’" and not _single_closes(text, i):
                 i += 1
@@ -68,13 +74,20 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
             open_at = None
         i += 1
     if open_at is not None and closer == "”":
-        # “...’ typed with the wrong closing mark: close at a ’ that ends a sentence
-        for j in range(end - 1, open_at, -1):
-            if text[j] == "’" and text[j - 1] in ".!?," and (j + 1 >= end or text[j + 1].isspace()):
-                spans.append((open_at, j + 1))
-                open_at = None
-                break
+        stray = _stray_close(text, open_at, end)
+        if stray is not None:
+            spans.append((open_at, stray))
+            open_at = None
     return spans, open_at
+
+
+def _stray_close(text: str, start: int, end: int) -> int | None:
+    """End of a “...’ quotation typed with the wrong closing mark: the last ’ in
+    (start, end) that ends a sentence or clause, or None."""
+    for j in range(end - 1, start, -1):
+        if text[j] == "’" and text[j - 1] in ".!?," and (j + 1 >= end or text[j + 1].isspace()):
+            return j + 1
+    return None
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
