@@ -60,3 +60,15 @@ def test_console_script_runs() -> None:
         [sys.executable, "-m", "manysides", "--help"], capture_output=True, text=True, check=False
     )
     assert out.returncode == 0 and "brief" in out.stdout
+
+
+def test_brief_rejects_unknown_source_and_bad_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "b.db")
+    code, _, err = run(["--db", db, "brief", "--sources", "nope", "--steps", "fetch"], capsys)
+    assert code == 2 and "unknown source 'nope'" in err
+    code, _, err = run(["--db", db, "brief", "--as-of", "yesterday-ish"], capsys)
+    assert code == 2 and "--as-of" in err
+    code, _, err = run(["--db", db, "brief", "--steps", "fetch,dance"], capsys)
+    assert code == 2 and "unknown step" in err

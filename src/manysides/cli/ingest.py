@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,18 @@ def _run(state: AppState, steps: tuple[str, ...], command: str, **ctx_args: obje
         ctx = RunContext(store=store, config=state.config, report=report, **ctx_args)  # type: ignore[arg-type]
         run_steps(ctx, steps, command)
     return report
+
+
+def _parse_as_of(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UserError(f"--as-of must be an ISO date or date-time, not {value!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if len(value) <= 10:  # a bare date: the end of that day
+        moment = moment.replace(hour=23, minute=59, second=59)
+    return moment
 
 
 def summarize_report(state: AppState, report: Report, command: str) -> None:
@@ -48,20 +61,42 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(help="Comma-separated subset of steps to run (default: all)."),
         ] = None,
+        sources: Annotated[
+            str | None,
+            typer.Option(help="Comma-separated source ids to fetch (default: all enabled)."),
+        ] = None,
+        as_of: Annotated[
+            str | None,
+            typer.Option(
+                "--as-of",
+                help="Build the briefing as of this ISO date/time (UTC), e.g. to replay an archive.",
+            ),
+        ] = None,
     ) -> None:
         """The main job: fetch the configured sources and build today's briefing."""
         state: AppState = ctx.obj
         chosen = tuple(s.strip() for s in steps.split(",")) if steps else BRIEF_STEPS
         unknown = [s for s in chosen if s not in BRIEF_STEPS]
         if unknown:
-            raise UserError(f"unknown step(s) {', '.join(unknown)}; choose from {', '.join(BRIEF_STEPS)}")
-        summarize_report(state, _run(state, chosen, "brief"), "brief")
+            raise UserError(
+                f"unknown step(s) {', '.join(unknown)}; choose from {', '.join(BRIEF_STEPS)}"
+            )
+        extra: dict[str, object] = {}
+        if as_of:
+            extra["now"] = _parse_as_of(as_of)
+        if sources:
+            extra["options"] = {"sources": [s.strip() for s in sources.split(",") if s.strip()]}
+        summarize_report(state, _run(state, chosen, "brief", **extra), "brief")
 
     @app.command()
     def ingest(
         ctx: typer.Context,
-        paths: Annotated[list[Path], typer.Argument(help="HTML, TXT, JSONL(.gz), WARC/ARC files or folders.")],
-        no_stories: Annotated[bool, typer.Option("--no-stories", help="Skip story clustering.")] = False,
+        paths: Annotated[
+            list[Path], typer.Argument(help="HTML, TXT, JSONL(.gz), WARC/ARC files or folders.")
+        ],
+        no_stories: Annotated[
+            bool, typer.Option("--no-stories", help="Skip story clustering.")
+        ] = False,
     ) -> None:
         """Load local files and web archives into the store."""
         state: AppState = ctx.obj
@@ -106,7 +141,11 @@ def register(app: typer.Typer) -> None:
                 "stories": store.stories.max_id(),
                 "runs": store.runs.last_runs(5),
             }
-        human = [f"store: {data['db']}", f"documents: {data['documents']}", f"articles: {data['articles']}"]
+        human = [
+            f"store: {data['db']}",
+            f"documents: {data['documents']}",
+            f"articles: {data['articles']}",
+        ]
         for run in data["runs"]:
             human.append(f"run {run['id']} {run['command']}: {run['status']} ({run['started_at']})")
         state.emit(data, "\n".join(human))
