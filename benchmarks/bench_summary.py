@@ -1,7 +1,8 @@
 """Neutral summary benchmark on NeuS (AllSides roundups of three articles).
 
     .venv/bin/python -m benchmarks.bench_summary [--data DIR] [--split val] [--limit N]
-    .venv/bin/python -m benchmarks.bench_summary --tune [--limit 400]   # on neus/train
+    .venv/bin/python -m benchmarks.bench_summary --tune [--limit 800]   # on neus/train
+    .venv/bin/python -m benchmarks.bench_summary --fit     # sentence weights, neus/train
 
 Scores ROUGE-1/2/L F1 (rouge-score, stemming) of the default extractive summary against
 the AllSides roundup (its ``TITLE=>``/``ARTICLE=>`` markers removed, title kept), next to
@@ -180,21 +181,20 @@ def fit_weights(
 
 
 def tune(data: Sequence[tuple[list[StoryArticle], str]], lexicon: Any) -> None:
-    """Small grid over the word budget and scoring weights (run on neus/train only)."""
+    """Grid over the word budget and redundancy settings (run on neus/train only)."""
     base = PerspectivesConfig()
-    grid_words = (45, 55, 65, 75)
     best: tuple[float, str] = (0.0, "")
-    for words in grid_words:
-        for lead in (0.2, 0.35, 0.6):
-            for support in (0.5, 1.0):
-                for red in (0.3, 0.6):
-                    summary_mod.W_LEAD, summary_mod.W_SUPPORT = lead, support
-                    cfg = dataclasses.replace(base, summary_words=words, summary_redundancy=red)
-                    r1 = evaluate(data, cfg, lexicon, baselines=False)["systems"][
-                        "manysides extractive"]["rouge1"]
-                    desc = f"words={words} lead={lead} support={support} redundancy={red}"
-                    print(f"R1 {r1:.2f}  {desc}", flush=True)
-                    best = max(best, (r1, desc))
+    for ratio in (0.35, 0.4, 0.45, 0.5):
+        for cap in (70, 90, 110):
+            for red in (0.2, 0.5):
+                cfg = dataclasses.replace(
+                    base, summary_ratio=ratio, summary_words=cap, summary_redundancy=red
+                )
+                r1 = evaluate(data, cfg, lexicon, baselines=False)["systems"][
+                    "manysides extractive"]["rouge1"]
+                desc = f"summary_ratio={ratio} summary_words={cap} summary_redundancy={red}"
+                print(f"R1 {r1:.2f}  {desc}", flush=True)
+                best = max(best, (r1, desc))
     print("best:", best)
 
 
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> None:
         print(fit_weights(load_split(root, "train", None)[800:], lexicon))
         return
     if args.tune:
-        tune(load_split(root, "train", args.limit or 400), lexicon)
+        tune(load_split(root, "train", args.limit or 800), lexicon)
         return
     data = load_split(root, args.split, args.limit)
     result = evaluate(data, PerspectivesConfig(), lexicon)
