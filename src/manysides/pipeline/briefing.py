@@ -16,7 +16,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 from ..briefing import Briefing, Candidate, PreviousAppearance, RankOptions, briefing_rows
@@ -38,7 +38,7 @@ def output_dir(config: Config) -> Path:
     return data_dir() / "briefings"
 
 
-def local_zone(cfg: BriefingConfig):  # noqa: ANN201 - tzinfo or None
+def local_zone(cfg: BriefingConfig) -> tzinfo | None:
     """The configured time zone, or None for UTC dates / the machine's local time."""
     if not cfg.timezone:
         return None
