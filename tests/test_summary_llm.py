@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -123,3 +124,25 @@ def test_parse_and_check_helpers() -> None:
     assert check_sentence("x", [42], by_id) == "cites an unknown article"
     assert check_sentence('He said "a national tragedy" [1].', [1], by_id) is None
     assert check_sentence('He said "a national tragedy".', [2], by_id).startswith("quote not")
+
+
+def test_cli_llm_flag_uses_endpoint_and_env_key(
+    fake_llm: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from manysides.cli import main
+
+    fake_llm.answer = "An earthquake struck southern Peru near Arequipa [1, 4]."
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'[perspectives.llm]\nurl = "{fake_llm.url}"\nmodel = "m"\n')
+    monkeypatch.setenv("MANYSIDES_LLM_KEY", "from-env")
+    src = tmp_path / "in.jsonl"
+    arts = [{"id": a.id, "title": a.title, "text": a.text} for a in QUAKE]
+    src.write_text(json.dumps({"story": 1, "articles": arts}) + "\n")
+    try:
+        main(["--config", str(cfg), "summarize", "--llm", "--input", str(src)])
+    except SystemExit as exc:
+        assert not exc.code
+    row = json.loads(capsys.readouterr().out)
+    assert row["method"] == "llm" and row["sentences"][0]["articles"] == [1, 4]
+    assert fake_llm.headers[0]["Authorization"] == "Bearer from-env"
