@@ -45,8 +45,20 @@ from .common import REPO, data_dir, save
 BIN = Path(sys.executable).parent / "manysides"
 NAV = " ".join(
     f'<a href="/section/{s}">{s.title()}</a>'
-    for s in ("politics", "world", "business", "tech", "science", "health", "sports", "opinion",
-              "video", "podcasts", "newsletters", "subscribe")
+    for s in (
+        "politics",
+        "world",
+        "business",
+        "tech",
+        "science",
+        "health",
+        "sports",
+        "opinion",
+        "video",
+        "podcasts",
+        "newsletters",
+        "subscribe",
+    )
 )
 PROMO = (
     '<div class="promo"><h3>Get the morning briefing</h3><p>Sign up for our free newsletter '
@@ -89,9 +101,7 @@ def load_day(src: Path, n_outlets: int, n_articles: int) -> list[dict[str, Any]]
                 records.append(rec)
     sizes = Counter(r["source"] for r in records)
     top = {name for name, _ in sizes.most_common(n_outlets)}
-    dated = [
-        (d, r) for r in records if r["source"] in top and (d := parse_date(r.get("date", "")))
-    ]
+    dated = [(d, r) for r in records if r["source"] in top and (d := parse_date(r.get("date", "")))]
     dated.sort(key=lambda t: (t[0], t[1]["id"]), reverse=True)
     return [r | {"_order": i} for i, (_d, r) in enumerate(dated[:n_articles])]
 
@@ -123,7 +133,7 @@ def build_site(records: list[dict[str, Any]], now: datetime) -> tuple[dict, dict
                 f"<title>{html.escape(r['title'])} | {name}</title>"
                 f'<meta property="og:site_name" content="{name}">'
                 f'<meta property="article:published_time" content="{r["_when"].isoformat()}">'
-                f"</head><body><header><div class=\"logo\">{name}</div><nav>{NAV}</nav></header>"
+                f'</head><body><header><div class="logo">{name}</div><nav>{NAV}</nav></header>'
                 f"{PROMO}<main><article><h1>{html.escape(r['title'])}</h1>"
                 f'<p class="byline">By {author} | {r["_when"]:%B %d, %Y}</p>{paragraphs}</article>'
                 f"{BIO.format(author=author, outlet=name)}"
@@ -211,7 +221,9 @@ def run_brief(config: Path) -> dict[str, Any]:
     started = time.perf_counter()
     proc = subprocess.run(
         [str(BIN), "--config", str(config), "--json", "brief"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     seconds = time.perf_counter() - started
     try:
@@ -247,7 +259,8 @@ def load_test(config: Path, web_port: int, story_ids: list[int], duration: int) 
         return {"skipped": "wrk not installed (apt-get install wrk)"}
     server = subprocess.Popen(
         [str(BIN), "--config", str(config), "--quiet", "serve"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         base = f"http://127.0.0.1:{web_port}"
@@ -329,8 +342,11 @@ def main() -> None:
         data = json.loads(bj.read_text())
         story_ids = [i["perspective"]["story_id"] for s in data["sections"] for i in s["items"]]
     web = load_test(config, web_port, story_ids, args.duration)
-    print(f"story page: p50 {web.get('p50_ms')} ms, p99 {web.get('p99_ms')} ms, "
-          f"{web.get('requests_per_s')} req/s", flush=True)
+    print(
+        f"story page: p50 {web.get('p50_ms')} ms, p99 {web.get('p99_ms')} ms, "
+        f"{web.get('requests_per_s')} req/s",
+        flush=True,
+    )
 
     result = {
         "articles_served": len(records),

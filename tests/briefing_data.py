@@ -18,7 +18,7 @@ from manysides.perspectives.records import (
 
 NOW = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
 
-XSS = '<script>alert(1)</script>'
+XSS = "<script>alert(1)</script>"
 ATTR = '" onmouseover="alert(2)'
 JS_URL = "javascript:alert(3)"
 CRLF = "Title\r\nBcc: victim@example.com"
@@ -131,13 +131,26 @@ def perspective(
             text=text,
             sentences=[
                 SummarySentence(text=text, articles=[a.id for a in arts[:2]]),
-                SummarySentence(text=f"Second sentence about story {story_id}.", articles=[arts[-1].id]),
+                SummarySentence(
+                    text=f"Second sentence about story {story_id}.", articles=[arts[-1].id]
+                ),
             ],
         ),
-        facts=[Fact(text=(MD if hostile else f"{story_id * 3} people attended"),
-                    articles=[arts[0].id], outlets=[arts[0].outlet], sides=["left"])],
-        discrepancies=[Discrepancy(kind="number", context="people attended",
-                                   values={"300": [arts[0].outlet], "350": [arts[-1].outlet]})],
+        facts=[
+            Fact(
+                text=(MD if hostile else f"{story_id * 3} people attended"),
+                articles=[arts[0].id],
+                outlets=[arts[0].outlet],
+                sides=["left"],
+            )
+        ],
+        discrepancies=[
+            Discrepancy(
+                kind="number",
+                context="people attended",
+                values={"300": [arts[0].outlet], "350": [arts[-1].outlet]},
+            )
+        ],
         framing=framing,
         quotes=[
             StoryQuoteRef(
@@ -145,7 +158,9 @@ def perspective(
                 speaker=(ATTR if hostile else "Jane Doe"),
                 cue="said",
                 direct=True,
-                carriers=[{"article_id": a.id, "outlet": a.outlet, "leaning": a.leaning} for a in arts[:3]],
+                carriers=[
+                    {"article_id": a.id, "outlet": a.outlet, "leaning": a.leaning} for a in arts[:3]
+                ],
             )
         ],
         articles=arts,
@@ -208,15 +223,22 @@ def assert_safe_html(html: str) -> None:
 
     class Checker(HTMLParser):
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            if tag in ("script", "iframe", "object", "embed", "img", "svg", "base", "meta") and tag != "meta":
+            if (
+                tag in ("script", "iframe", "object", "embed", "img", "svg", "base", "meta")
+                and tag != "meta"
+            ):
                 problems.append(f"tag <{tag}>")
             for name, value in attrs:
                 if name.startswith("on"):
                     problems.append(f"attribute {name} on <{tag}>")
                 if name in ("href", "src", "action", "formaction") and value is not None:
                     v = value.strip().lower()
-                    if not (v.startswith(("http://", "https://", "/", "#", "../")) or v.endswith(".html")
-                            or v.endswith(".css") or v == ""):
+                    if not (
+                        v.startswith(("http://", "https://", "/", "#", "../"))
+                        or v.endswith(".html")
+                        or v.endswith(".css")
+                        or v == ""
+                    ):
                         problems.append(f"{name}={value!r} on <{tag}>")
 
     Checker().feed(html)

@@ -82,7 +82,9 @@ def test_repeat_story_needs_new_reporting_and_shows_whats_new() -> None:
 
 def test_build_briefing_rows_and_empty_day() -> None:
     opts = RankOptions.from_config(BriefingConfig())
-    b = build_briefing("2026-03-10", "T", [Candidate(perspective(7, ALL_SOURCES, first_id=1))], NOW, opts)
+    b = build_briefing(
+        "2026-03-10", "T", [Candidate(perspective(7, ALL_SOURCES, first_id=1))], NOW, opts
+    )
     assert briefing_rows(b) == [(7, 1, "US", 5, 5)]
     assert b.n_candidates == 1
     empty = build_briefing("2026-03-10", "T", [], NOW + timedelta(days=1), opts)

@@ -43,8 +43,18 @@ def briefing() -> Briefing:
 
 def test_safe_url_and_escapers() -> None:
     assert safe_url("https://a.example/x?y=1") == "https://a.example/x?y=1"
-    for bad in ("javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,x", "//a.example",
-                "https://a.example/\r\nx", " vbscript:x", "ftp://a", "", None, 5):
+    for bad in (
+        "javascript:alert(1)",
+        "JaVaScRiPt:x",
+        "data:text/html,x",
+        "//a.example",
+        "https://a.example/\r\nx",
+        " vbscript:x",
+        "ftp://a",
+        "",
+        None,
+        5,
+    ):
         assert safe_url(bad) == ""
     assert one_line("a\r\nb\u2028c\x00d\u202ee") == "a b c de"
     assert md_escape("[x](javascript:y)") == "\\[x\\]\\(javascript\\:y\\)"
@@ -63,8 +73,11 @@ def test_html_has_story_parts(briefing: Briefing) -> None:
 
 
 def test_hostile_content_is_escaped_everywhere(briefing: Briefing) -> None:
-    for html in (render_html(briefing, OPTS), render_html(briefing, OPTS, Links(mode="web")),
-                 render_email_html(briefing, OPTS)):
+    for html in (
+        render_html(briefing, OPTS),
+        render_html(briefing, OPTS, Links(mode="web")),
+        render_email_html(briefing, OPTS),
+    ):
         assert_safe_html(html)
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     # Jinja escapes quotes too; premailer's serializer leaves '"' in text nodes (harmless,
@@ -116,11 +129,20 @@ def test_render_files_layout_and_empty_briefing() -> None:
     empty = build_briefing("2026-03-11", "T", [], NOW, RankOptions())
     files = render_files(empty, [], OPTS)
     assert set(files) == {
-        "2026-03-11/index.html", "2026-03-11/email.html", "2026-03-11/briefing.txt",
-        "2026-03-11/briefing.md", "2026-03-11/briefing.json", "index.html", "feed.atom",
+        "2026-03-11/index.html",
+        "2026-03-11/email.html",
+        "2026-03-11/briefing.txt",
+        "2026-03-11/briefing.md",
+        "2026-03-11/briefing.json",
+        "index.html",
+        "feed.atom",
         "manysides.css",
     }
-    for name in ("2026-03-11/index.html", "2026-03-11/email.html", "2026-03-11/briefing.txt",
-                 "2026-03-11/briefing.md"):
+    for name in (
+        "2026-03-11/index.html",
+        "2026-03-11/email.html",
+        "2026-03-11/briefing.txt",
+        "2026-03-11/briefing.md",
+    ):
         assert "No stories yet" in files[name]
     assert "2026-03-11/index.html" in files["index.html"]

@@ -66,7 +66,9 @@ class InstantStop:
         return False
 
 
-def test_loop_builds_once_then_only_ingests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_loop_builds_once_then_only_ingests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[tuple[str, ...]] = []
 
     def fake_run_steps(ctx, steps, command):  # noqa: ANN001, ANN202
@@ -91,7 +93,9 @@ def test_loop_builds_once_then_only_ingests(tmp_path: Path, monkeypatch: pytest.
     assert "articles_new 1" in lines[0]
 
 
-def test_cli_rejects_bad_schedule_and_missing_db(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_cli_rejects_bad_schedule_and_missing_db(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     from manysides.cli import main
 
     def run(args: list[str]) -> int:

@@ -37,7 +37,10 @@ def test_step_saves_and_renders(tmp_path: Path) -> None:
         assert ctx.report.counts["briefing_stories"] == 2
         data = store.briefings.briefing("2026-03-10")
         assert data is not None and data["schema_version"] == 1
-        assert [i["perspective"]["story_id"] for s in data["sections"] for i in s["items"]] == [1, 2]
+        assert [i["perspective"]["story_id"] for s in data["sections"] for i in s["items"]] == [
+            1,
+            2,
+        ]
         assert store.briefings.previous_appearance(1, "2026-03-11")["max_article_id"] == 5
         assert store.briefings.index()[0]["n_stories"] == 2
     day = out / "2026-03-10"
@@ -64,9 +67,15 @@ def test_next_day_repeats_only_with_new_reporting(tmp_path: Path) -> None:
         new = article(10, "center-wire", title="Budget deal: what changes", now=later, hours_ago=1)
         new.outlet = "Extra Outlet"
         saved = store.articles.save_article(
-            Article(url=new.url, canonical_url=new.url, title=new.title, text="New text.",
-                    published=datetime.fromisoformat(new.published), source_id="center-wire",
-                    site=new.outlet)
+            Article(
+                url=new.url,
+                canonical_url=new.url,
+                title=new.title,
+                text="New text.",
+                published=datetime.fromisoformat(new.published),
+                source_id="center-wire",
+                site=new.outlet,
+            )
         )
         assert saved.id == 10
         store.stories.assign(10, 1)

@@ -37,14 +37,16 @@ OUTLETS = {
     "leanright-post": ("Lean Right Post", "lean-right"),
     "right-times": ("Right Times", "right"),
 }
-HOSTILE_TITLE = '<script>alert(1)</script> Council " onmouseover="alert(2) approves costly rail line'
+HOSTILE_TITLE = (
+    '<script>alert(1)</script> Council " onmouseover="alert(2) approves costly rail line'
+)
 
 # Each outlet writes its own copy of a story (shared facts, different words), so the
 # near-duplicate detector must not fold them into one syndicated report.
 TRANSIT = [
     "The city council voted 7 to 2 on Tuesday to approve a 4.5 billion dollar light rail line "
-    "linking the airport with downtown. Mayor Jane Smith said, \"This line will change how "
-    "working people get to their jobs.\" Construction starts next spring.",
+    'linking the airport with downtown. Mayor Jane Smith said, "This line will change how '
+    'working people get to their jobs." Construction starts next spring.',
     "After a long debate, council members backed the airport rail plan by a 7-2 margin. "
     "Progressive groups hailed the transit vote as a win for climate goals and for riders "
     "without cars, and said twelve stations would serve poorer neighborhoods first.",
@@ -52,16 +54,16 @@ TRANSIT = [
     "4.5 billion dollars. The transportation department expects work on the twelve stations "
     "to begin in spring and the first trains to run to the airport in 2030.",
     "The rail plan passed the council 7-2, but critics warned the transit budget could push "
-    "property taxes higher. Council member Robert Jones said, \"Families cannot afford another "
-    "tax increase for a train few of them will ride.\"",
+    'property taxes higher. Council member Robert Jones said, "Families cannot afford another '
+    'tax increase for a train few of them will ride."',
     "Taxpayers will be on the hook for a 4.5 billion dollar boondoggle after the council rammed "
     "through its airport rail scheme on Tuesday. Opponents vowed to fight the costly light "
     "rail spending at the ballot box next year.",
 ]
 STORM = [
     "A powerful storm battered the northern coast on Monday night, knocking out power to more "
-    "than 80,000 homes. Governor Maria Lopez said, \"Crews are working around the clock to "
-    "restore power.\" Shelters opened in three counties.",
+    'than 80,000 homes. Governor Maria Lopez said, "Crews are working around the clock to '
+    'restore power." Shelters opened in three counties.',
     "Flood water poured over sea walls as the coastal storm hit the harbor overnight, damaging "
     "fishing boats and closing streets. Utility officials said about 80,000 customers lost "
     "power and repairs could take days.",
@@ -98,18 +100,36 @@ LONER = [
 # Other news each outlet runs the same day (unrelated stories give the clusterer's
 # running document frequencies a realistic background).
 FILLER_TOPICS = [
-    ("football", "The home team won the football match after a late goal from the young striker, "
-     "and the coach praised the defense for holding the league leaders scoreless"),
-    ("museum", "The art museum reopened its renovated east wing with a painting exhibition, and "
-     "curators said visitors can see rare portraits lent by collectors abroad"),
-    ("vaccine", "Researchers reported that a new vaccine trial showed strong immune responses in "
-     "older volunteers, and regulators will review the clinical data this winter"),
-    ("chip", "The semiconductor maker announced a chip factory expansion that will hire engineers "
-     "and technicians, and analysts expect smartphone demand to recover next year"),
-    ("wildfire", "Firefighters contained a wildfire in the mountain forest after dry winds eased, "
-     "and hikers were told to avoid the burned trails until rangers inspect them"),
-    ("election", "Voters in the neighboring state will choose a new senator in a special election "
-     "after the incumbent resigned, and turnout in early voting has been heavy"),
+    (
+        "football",
+        "The home team won the football match after a late goal from the young striker, "
+        "and the coach praised the defense for holding the league leaders scoreless",
+    ),
+    (
+        "museum",
+        "The art museum reopened its renovated east wing with a painting exhibition, and "
+        "curators said visitors can see rare portraits lent by collectors abroad",
+    ),
+    (
+        "vaccine",
+        "Researchers reported that a new vaccine trial showed strong immune responses in "
+        "older volunteers, and regulators will review the clinical data this winter",
+    ),
+    (
+        "chip",
+        "The semiconductor maker announced a chip factory expansion that will hire engineers "
+        "and technicians, and analysts expect smartphone demand to recover next year",
+    ),
+    (
+        "wildfire",
+        "Firefighters contained a wildfire in the mountain forest after dry winds eased, "
+        "and hikers were told to avoid the burned trails until rangers inspect them",
+    ),
+    (
+        "election",
+        "Voters in the neighboring state will choose a new senator in a special election "
+        "after the incumbent resigned, and turnout in early voting has been heavy",
+    ),
 ]
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title_attr} | {outlet}</title>
@@ -132,7 +152,9 @@ def _article(outlet: str, title: str, text: str, facts: list[str] = ()) -> str:
     body = shared[:3] + own + shared[3:]
     paragraphs = "\n".join(f"<p>{escape(s.rstrip('.'))}.</p>" for s in body)
     return PAGE.format(
-        title=escape(title), title_attr=escape(title, quote=True), outlet=escape(outlet),
+        title=escape(title),
+        title_attr=escape(title, quote=True),
+        outlet=escape(outlet),
         paragraphs=paragraphs,
     )
 
@@ -170,7 +192,9 @@ def serve_outlets(server: LocalServer, now: datetime) -> None:
         items: list[tuple[str, str, datetime]] = []
         title = titles["transit"][i] if sid != "right-times" else HOSTILE_TITLE
         items.append(("transit", title, now - timedelta(hours=2 + i)))
-        server.route(f"/{sid}/transit.html", Reply(body=_article(name, title, TRANSIT[i], TRANSIT_FACTS)))
+        server.route(
+            f"/{sid}/transit.html", Reply(body=_article(name, title, TRANSIT[i], TRANSIT_FACTS))
+        )
         if i < 3:
             t = titles["storm"][i]
             items.append(("storm", t, now - timedelta(hours=1 + i)))
@@ -196,7 +220,9 @@ class Inbox:
         self.messages: list[tuple[list[str], bytes]] = []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
-        self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
+        self.messages.append(
+            (list(envelope.rcpt_tos), envelope.original_content or envelope.content)
+        )
         return "250 OK"
 
 
@@ -297,8 +323,12 @@ def test_whole_job(tmp_path: Path, smtp: Inbox) -> None:
     data = json.loads((day / "briefing.json").read_text())
     items = [i for s in data["sections"] for i in s["items"]]
     assert items, "the briefing has no stories"
-    transit = next(i for i in items if "rail" in json.dumps(i["perspective"]["summary"]).lower()
-                   or "transit" in i["perspective"]["headline"].lower())
+    transit = next(
+        i
+        for i in items
+        if "rail" in json.dumps(i["perspective"]["summary"]).lower()
+        or "transit" in i["perspective"]["headline"].lower()
+    )
     cov = transit["perspective"]["coverage"]
     assert cov["n_outlets"] >= 4, cov
     assert all("bakery" not in i["perspective"]["headline"].lower() for i in items)
@@ -308,7 +338,10 @@ def test_whole_job(tmp_path: Path, smtp: Inbox) -> None:
     assert "<script>alert" not in (day / "email.html").read_text()
 
     # The email.
-    assert run_cli(["--config", str(config), "send", "--to", "a@x.example", "--to", "b@y.example"]) == 0
+    assert (
+        run_cli(["--config", str(config), "send", "--to", "a@x.example", "--to", "b@y.example"])
+        == 0
+    )
     [(rcpts, raw)] = smtp.messages
     assert rcpts == ["a@x.example", "b@y.example"]
     msg = email.message_from_bytes(raw, policy=email.policy.default)
@@ -330,15 +363,24 @@ def test_whole_job(tmp_path: Path, smtp: Inbox) -> None:
     with WebServer(config, web_port), sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
         )
         try:
             page = browser.new_context(
                 java_script_enabled=False, viewport={"width": 1100, "height": 1400}
             ).new_page()
             csp_errors: list[str] = []
-            page.on("console", lambda m: csp_errors.append(m.text) if "Content Security" in m.text else None)
+            page.on(
+                "console",
+                lambda m: csp_errors.append(m.text) if "Content Security" in m.text else None,
+            )
             response = page.goto(f"http://127.0.0.1:{web_port}/")
             assert response is not None and response.status == 200
             assert page.locator("h1").first.inner_text().startswith("Test briefing")

@@ -35,7 +35,9 @@ class Inbox:
         self.messages: list[tuple[list[str], bytes]] = []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
-        self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
+        self.messages.append(
+            (list(envelope.rcpt_tos), envelope.original_content or envelope.content)
+        )
         return "250 OK"
 
 
@@ -62,8 +64,15 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 @pytest.mark.parametrize(
     "bad",
-    ["a@b.org\r\nBcc: x@evil.org", "a@b.org\nX: y", "a@b.org, c@d.org", "no-at-sign",
-     'Eve" <a@b.org>', "a@b.org\x00", "a@@b.org"],
+    [
+        "a@b.org\r\nBcc: x@evil.org",
+        "a@b.org\nX: y",
+        "a@b.org, c@d.org",
+        "no-at-sign",
+        'Eve" <a@b.org>',
+        "a@b.org\x00",
+        "a@@b.org",
+    ],
 )
 def test_bad_addresses_are_rejected(bad: str) -> None:
     with pytest.raises(UserError):
@@ -73,19 +82,33 @@ def test_bad_addresses_are_rejected(bad: str) -> None:
 def test_subject_injection_is_rejected() -> None:
     for subject in ("Hi\r\nBcc: x@evil.org", "Hi\nthere", "Hi\u2028there", ""):
         with pytest.raises(UserError):
-            build_message(subject=subject, sender="a@b.org", recipients=["c@d.org"], text="t", html="h")
+            build_message(
+                subject=subject, sender="a@b.org", recipients=["c@d.org"], text="t", html="h"
+            )
     with pytest.raises(UserError):
         build_message(subject="ok", sender="a@b.org", recipients=[], text="t", html="h")
 
 
-def test_delivery_multipart_and_auth(smtp: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_delivery_multipart_and_auth(
+    smtp: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
     inbox, port = smtp
     monkeypatch.setenv("TEST_SMTP_PW", "s3cret")
-    cfg = EmailConfig(host="127.0.0.1", port=port, starttls=False, username="bot",
-                      password_env="TEST_SMTP_PW", timeout=5)
-    msg = build_message(subject="Briefing: 2026-03-10 — é", sender="Bot <bot@news.example>",
-                        recipients=["a@x.example", "b@y.example"], text="plain body",
-                        html="<p>html body</p>")
+    cfg = EmailConfig(
+        host="127.0.0.1",
+        port=port,
+        starttls=False,
+        username="bot",
+        password_env="TEST_SMTP_PW",
+        timeout=5,
+    )
+    msg = build_message(
+        subject="Briefing: 2026-03-10 — é",
+        sender="Bot <bot@news.example>",
+        recipients=["a@x.example", "b@y.example"],
+        text="plain body",
+        html="<p>html body</p>",
+    )
     assert send_message(cfg, msg) == ["a@x.example", "b@y.example"]
     [(rcpts, raw)] = inbox.messages
     assert rcpts == ["a@x.example", "b@y.example"]
@@ -102,12 +125,19 @@ def test_unreachable_server_is_one_clear_error() -> None:
         send_message(cfg, msg)
 
 
-def test_send_command(smtp: tuple[Inbox, int], tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_send_command(
+    smtp: tuple[Inbox, int], tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     inbox, port = smtp
     db = tmp_path / "db.sqlite"
     with Store(db) as store:
-        fill_store(store, [perspective(1, ALL_SOURCES, first_id=1, headline="Budget deal", hostile=False),
-                           perspective(2, ALL_SOURCES[:3], first_id=6, hostile=True)])
+        fill_store(
+            store,
+            [
+                perspective(1, ALL_SOURCES, first_id=1, headline="Budget deal", hostile=False),
+                perspective(2, ALL_SOURCES[:3], first_id=6, hostile=True),
+            ],
+        )
         cfg = Config().replace("briefing", output_dir=str(tmp_path / "out"))
         briefing_step(RunContext(store=store, config=cfg, now=NOW))
     conf = tmp_path / "config.toml"
@@ -116,7 +146,9 @@ def test_send_command(smtp: tuple[Inbox, int], tmp_path: Path, capsys: pytest.Ca
         f'[email]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\nsender = "bot@n.example"\n'
         'recipients = ["x@n.example"]\n'
     )
-    assert run_cli(["--config", str(conf), "send", "--to", "a@n.example", "--to", "b@n.example"]) == 0
+    assert (
+        run_cli(["--config", str(conf), "send", "--to", "a@n.example", "--to", "b@n.example"]) == 0
+    )
     [(rcpts, raw)] = inbox.messages
     assert rcpts == ["a@n.example", "b@n.example"]
     got = email.message_from_bytes(raw, policy=email.policy.default)
@@ -127,7 +159,9 @@ def test_send_command(smtp: tuple[Inbox, int], tmp_path: Path, capsys: pytest.Ca
     assert "https://n.example/story/1" in html and "&lt;script&gt;" in html
     assert "<script>" not in html
     # Header injection through the command line: exit 2 with one line, nothing sent.
-    assert run_cli(["--config", str(conf), "send", "--to", "a@n.example\r\nBcc: evil@x.example"]) == 2
+    assert (
+        run_cli(["--config", str(conf), "send", "--to", "a@n.example\r\nBcc: evil@x.example"]) == 2
+    )
     assert "line break" in capsys.readouterr().err
     assert run_cli(["--config", str(conf), "send", "--date", "2020-01-01"]) == 2
     assert run_cli(["--config", str(conf), "send", "--date", "tomorrow"]) == 2

@@ -74,8 +74,17 @@ def test_story_outlet_archive_pages(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ['"', "budget AND", "NEAR(", "a*b OR -", "title:budget", "'); DROP TABLE articles; --",
-     "^budget", "{x}", XSS := "<script>alert(1)</script>"],
+    [
+        '"',
+        "budget AND",
+        "NEAR(",
+        "a*b OR -",
+        "title:budget",
+        "'); DROP TABLE articles; --",
+        "^budget",
+        "{x}",
+        XSS := "<script>alert(1)</script>",
+    ],
 )
 def test_search_survives_hostile_queries(client: TestClient, query: str) -> None:
     r = client.get("/search", params={"q": query})

@@ -120,8 +120,7 @@ def has_new_reporting(p: Perspective, previous: PreviousAppearance | None) -> bo
     if previous is None:
         return True
     return (
-        p.coverage.n_articles > previous.n_articles
-        or max_article_id(p) > previous.max_article_id
+        p.coverage.n_articles > previous.n_articles or max_article_id(p) > previous.max_article_id
     )
 
 

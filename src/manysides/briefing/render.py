@@ -186,7 +186,9 @@ def render_text(briefing: Briefing, opts: RenderOptions) -> str:
         out += [name.upper(), "-" * len(name), ""]
         for v in views:
             out.append(f"{v.rank}. {v.headline}")
-            out.append(f"   Coverage: {v.n_outlets} outlets, {v.n_reports} reports ({v.coverage_text})")
+            out.append(
+                f"   Coverage: {v.n_outlets} outlets, {v.n_reports} reports ({v.coverage_text})"
+            )
             if v.blindspot:
                 out.append(f"   {v.blindspot}")
             if v.whats_new:
@@ -205,7 +207,10 @@ def render_text(briefing: Briefing, opts: RenderOptions) -> str:
                 out.append("   Quotes:")
                 for q in v.quotes:
                     carriers = ", ".join(o for o, _ in q.carriers)
-                    out.append(f'   - "{q.text}" — {q.speaker}' + (f" (via {carriers})" if carriers else ""))
+                    out.append(
+                        f'   - "{q.text}" — {q.speaker}'
+                        + (f" (via {carriers})" if carriers else "")
+                    )
             for f in v.framing:
                 terms = ", ".join(f.terms)
                 out.append(f"   {f.label} framing: {terms}")
@@ -266,7 +271,8 @@ def render_markdown(briefing: Briefing, opts: RenderOptions) -> str:
                 for q in v.quotes:
                     via = ", ".join(md_escape(o) for o, _ in q.carriers)
                     out.append(
-                        f"> {md_escape(q.text)} — *{md_escape(q.speaker)}*" + (f" (via {via})" if via else "")
+                        f"> {md_escape(q.text)} — *{md_escape(q.speaker)}*"
+                        + (f" (via {via})" if via else "")
                     )
                     out.append("")
             if v.framing:
@@ -274,7 +280,9 @@ def render_markdown(briefing: Briefing, opts: RenderOptions) -> str:
                 for f in v.framing:
                     heads = "; ".join(link(f"{h.outlet}: {h.title}", h.url) for h in f.headlines)
                     terms = ", ".join(md_escape(t) for t in f.terms)
-                    out.append(f"- **{md_escape(f.label)}**: {terms}" + (f" — {heads}" if heads else ""))
+                    out.append(
+                        f"- **{md_escape(f.label)}**: {terms}" + (f" — {heads}" if heads else "")
+                    )
                 out.append("")
             out += ["**Sources**", ""]
             for a in v.articles:
@@ -311,16 +319,17 @@ def render_archive(entries: Sequence[ArchiveEntry], title: str, links: Links) ->
 
 
 def render_atom(
-    briefings: Sequence[Briefing], opts: RenderOptions, feed_url: str = "", links: Links | None = None
+    briefings: Sequence[Briefing],
+    opts: RenderOptions,
+    feed_url: str = "",
+    links: Links | None = None,
 ) -> str:
     """Atom feed with one entry per briefing (newest first)."""
     links = links or Links(mode="email", base_url=opts.base_url)
     ordered = sorted(briefings, key=lambda b: b.date, reverse=True)
     entries = []
     for b in ordered:
-        content = render_page(
-            "feed_entry.html", sections=_views(b, opts), links=links, briefing=b
-        )
+        content = render_page("feed_entry.html", sections=_views(b, opts), links=links, briefing=b)
         entries.append(
             {
                 "date": b.date,
@@ -332,7 +341,9 @@ def render_atom(
             }
         )
     title = one_line(ordered[0].title) if ordered else "manysides daily briefing"
-    updated = ordered[0].generated_at if ordered else datetime.now(UTC).isoformat(timespec="seconds")
+    updated = (
+        ordered[0].generated_at if ordered else datetime.now(UTC).isoformat(timespec="seconds")
+    )
     return render_page(
         "feed.atom",
         title=title,
@@ -358,9 +369,7 @@ def render_files(
     others = [b for b in history if b.date != day]
     everything = sorted([briefing, *others], key=lambda b: b.date, reverse=True)
     root_links = Links(mode="static", depth=0)
-    feed_links = (
-        Links(mode="email", base_url=opts.base_url) if opts.base_url else root_links
-    )
+    feed_links = Links(mode="email", base_url=opts.base_url) if opts.base_url else root_links
     return {
         f"{day}/index.html": render_html(briefing, opts, Links(mode="static", depth=1)),
         f"{day}/email.html": render_email_html(briefing, opts),

@@ -42,9 +42,7 @@ def briefing_due(now_local: datetime, build_at: time, last_built: date | None) -
 
 def seconds_until(now_local: datetime, build_at: time) -> float:
     """Seconds until the next ``build_at`` (today's if still ahead, else tomorrow's)."""
-    target = now_local.replace(
-        hour=build_at.hour, minute=build_at.minute, second=0, microsecond=0
-    )
+    target = now_local.replace(hour=build_at.hour, minute=build_at.minute, second=0, microsecond=0)
     if target <= now_local:
         target += timedelta(days=1)
     return (target - now_local).total_seconds()

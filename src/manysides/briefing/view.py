@@ -28,8 +28,13 @@ LEANING_LABELS: dict[str, str] = {
 }
 SIDE_LABELS: dict[str, str] = {"left": "Left", "center": "Center", "right": "Right"}
 QUOTE_MARKS = "\"'“”‘’«»„ "
-_SIDE_OF = {"left": "left", "lean-left": "left", "center": "center", "lean-right": "right",
-            "right": "right"}
+_SIDE_OF = {
+    "left": "left",
+    "lean-left": "left",
+    "center": "center",
+    "lean-right": "right",
+    "right": "right",
+}
 
 
 @dataclass(frozen=True)
@@ -264,8 +269,12 @@ def story_view(
         SummaryLine(
             text=one_line(s.text),
             cites=tuple(
-                Cite(n=numbered[aid][0], url=safe_url(numbered[aid][1].url),
-                     outlet=one_line(numbered[aid][1].outlet), title=one_line(numbered[aid][1].title))
+                Cite(
+                    n=numbered[aid][0],
+                    url=safe_url(numbered[aid][1].url),
+                    outlet=one_line(numbered[aid][1].outlet),
+                    title=one_line(numbered[aid][1].title),
+                )
                 for aid in s.articles
                 if aid in numbered
             ),
@@ -303,15 +312,20 @@ def story_view(
         summary=summary,
         summary_method=one_line(p.summary.method),
         facts=tuple(
-            FactView(one_line(f.text), tuple(one_line(o) for o in f.outlets),
-                     tuple(one_line(s) for s in f.sides))
+            FactView(
+                one_line(f.text),
+                tuple(one_line(o) for o in f.outlets),
+                tuple(one_line(s) for s in f.sides),
+            )
             for f in p.facts[:n_facts]
             if one_line(f.text)
         ),
         discrepancies=tuple(
             DiscrepancyView(
                 one_line(d.context),
-                tuple((one_line(v), tuple(one_line(o) for o in outs)) for v, outs in d.values.items()),
+                tuple(
+                    (one_line(v), tuple(one_line(o) for o in outs)) for v, outs in d.values.items()
+                ),
             )
             for d in p.discrepancies[: 5 if full else 2]
         ),
@@ -334,7 +348,8 @@ def story_view(
         more_articles=max(0, len(p.articles) - n_articles),
         whats_new=whats_new,
         new_links=tuple(
-            _link(numbered.get(a.id, (0, a))[0], a) for a in (whats_new.new_articles if whats_new else [])
+            _link(numbered.get(a.id, (0, a))[0], a)
+            for a in (whats_new.new_articles if whats_new else [])
         )[:10],
         rank=rank,
     )

@@ -76,7 +76,8 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         every: Annotated[str, typer.Option(help="Ingest interval: 1h, 30m, 1h30m, 90s.")] = "1h",
         at: Annotated[
-            str | None, typer.Option("--at", help="Daily briefing time HH:MM (default: briefing.build_time).")
+            str | None,
+            typer.Option("--at", help="Daily briefing time HH:MM (default: briefing.build_time)."),
         ] = None,
         iterations: Annotated[int, typer.Option(hidden=True, help="Stop after N cycles.")] = 0,
     ) -> None:
@@ -101,9 +102,7 @@ def register(app: typer.Typer) -> None:
         def make_report() -> Report:
             return Report(show_progress=False, verbose=state.verbose)
 
-        log(
-            f"manysides run: every {every}, briefing at {schedule.build_at:%H:%M}; Ctrl-C to stop"
-        )
+        log(f"manysides run: every {every}, briefing at {schedule.build_at:%H:%M}; Ctrl-C to stop")
         try:
             cycles = run_schedule(state.open_store, cfg, schedule, make_report, log)
         except KeyboardInterrupt:

@@ -149,7 +149,8 @@ def send_briefing(
     data = store.briefings.briefing(date) if date else None
     if date is None or data is None:
         raise UserError(
-            f"no briefing for {date}; run `manysides brief` first" if date
+            f"no briefing for {date}; run `manysides brief` first"
+            if date
             else "no briefing yet; run `manysides brief` first"
         )
     email = config.email
@@ -198,7 +199,9 @@ def run_schedule(
     cycles = 0
     with open_store() as store:
         today = briefing_date(datetime.now(UTC), config.briefing)
-        last_built = _local_now(config.briefing).date() if store.briefings.briefing_stamp(today) else None
+        last_built = (
+            _local_now(config.briefing).date() if store.briefings.briefing_stamp(today) else None
+        )
         while not stop.is_set():
             local = _local_now(config.briefing)
             build = briefing_due(local, schedule.build_at, last_built)

@@ -113,7 +113,9 @@ def outlet(request: Request, source_id: str) -> HTMLResponse:
     if found is None:
         return not_found(state, "No outlet with this id in the catalog.")
     return _html(
-        state.page("outlet.html", outlet=found, stories=found["stories"], articles=found["articles"])
+        state.page(
+            "outlet.html", outlet=found, stories=found["stories"], articles=found["articles"]
+        )
     )
 
 
@@ -122,9 +124,7 @@ def search(request: Request, q: str = Query("", max_length=data.MAX_QUERY)) -> H
     state = _state(request)
     found = data.search(state, q)
     return HTMLResponse(
-        state.page(
-            "search.html", query=q, stories=found["stories"], articles=found["articles"]
-        )
+        state.page("search.html", query=q, stories=found["stories"], articles=found["articles"])
     )
 
 
@@ -173,6 +173,4 @@ def api_docs(request: Request) -> HTMLResponse:
                     "params": params,
                 }
             )
-    return HTMLResponse(
-        state.page("api_docs.html", title="manysides API", endpoints=endpoints)
-    )
+    return HTMLResponse(state.page("api_docs.html", title="manysides API", endpoints=endpoints))
