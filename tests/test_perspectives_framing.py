@@ -22,6 +22,7 @@ from manysides.perspectives import (
 )
 from manysides.perspectives.coverage import article_refs
 from manysides.perspectives.framing import fightin_words
+from manysides.perspectives.lexicon import OWN_LOADED_WORDS
 
 
 def test_fightin_words_sign_and_scale() -> None:
@@ -66,17 +67,21 @@ def test_loaded_language_lemmas_and_empty() -> None:
 def test_lexicon_file_and_missing(tmp_path: Path) -> None:
     path = tmp_path / "lex.txt"
     path.write_text("slam\nDisgraceful\n\n")
-    lex = load_lexicon(str(path))
+    lex = load_lexicon(str(path), own=False)
     assert lex.words == frozenset({"slam", "disgraceful"}) and lex.note is None
-    missing = load_lexicon(str(tmp_path / "nope.txt"))
+    assert load_lexicon(str(path)).words == lex.words | OWN_LOADED_WORDS
+    missing = load_lexicon(str(tmp_path / "nope.txt"), own=False)
     assert not missing and missing.note and "unreadable" in missing.note
+    assert load_lexicon(str(tmp_path / "nope.txt")).words == OWN_LOADED_WORDS
 
 
 def test_analyze_story_without_lexicon_notes_it(tmp_path: Path) -> None:
     cfg = PerspectivesConfig(lexicon_path=str(tmp_path / "absent.txt"))
     p = analyze_story(StoryBundle(7, "Peru quake", QUAKE), cfg)
     assert any("lexicon" in n for n in p.notes)
-    assert all(a.loaded_language == 0.0 for a in p.articles)
+    # only the built-in list scores: "disgraceful" in Right Post's text
+    scores = {a.outlet: a.loaded_language for a in p.articles}
+    assert scores["Right Post"] > 0 and scores["Center News"] == 0.0
     assert p.section == "World" and p.coverage.n_articles == 4
     assert p.summary.sentences and p.facts and p.discrepancies
     # round trip through JSON, as the store keeps it

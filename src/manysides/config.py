@@ -121,7 +121,7 @@ class PerspectivesConfig:
     summary_ratio: float = 0.45
     summary_redundancy: float = 0.5
     cite_similarity: float = 0.5
-    fact_similarity: float = 0.45
+    fact_similarity: float = 0.35
     framing_terms: int = 10
     lexicon_path: str = ""
     llm: LLMConfig = field(default_factory=LLMConfig)

@@ -1,10 +1,14 @@
 """The bias lexicon (Recasens et al. 2013) and the loaded-language score.
 
-The lexicon is not shipped: its release carries no licence statement, so we only read
-it from ``perspectives.lexicon_path`` or, when that is empty, from the evaluation data
-folder (``$MANYSIDES_SHARED_DATA`` or ``../shared/data`` next to the repository or the
-working directory) at ``neus/lexicons/bias-lexicon/bias-lexicon.txt``. Without a
-lexicon every score is 0.0 and the perspective carries a note saying why.
+The research lexicon is not shipped: its release carries no licence statement, so we
+only read it from ``perspectives.lexicon_path`` or, when that is empty, from the
+evaluation data folder (``$MANYSIDES_SHARED_DATA`` or ``../shared/data`` next to the
+repository or the working directory) at ``neus/lexicons/bias-lexicon/bias-lexicon.txt``.
+
+``OWN_LOADED_WORDS`` is a short list of pejorative/sensational news words written for
+this project (ours to ship). ``load_lexicon`` adds it to the research lexicon; without
+the research lexicon the scores use our list alone and the perspective carries a note.
+Pass ``own=False`` for the research lexicon alone (the benchmark's bias rate).
 """
 
 from __future__ import annotations
@@ -15,9 +19,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .text import tokens
+from .text import tokens, wordset
 
 LEXICON_RELPATH = Path("neus") / "lexicons" / "bias-lexicon" / "bias-lexicon.txt"
+
+OWN_LOADED_WORDS: frozenset[str] = wordset(
+    """boondoggle ram slam lambast rip scorch shred eviscerate trash smear meltdown tantrum
+    rant whine scheme radical extremist disgraceful shameful outrageous ridiculous absurd
+    insane crazy disastrous horrific shocking stunning bombshell brutal vicious hysterical
+    unhinged lunatic thug cronies cabal propaganda sham hoax grift grifter crooked puppet
+    woke snowflake fearmonger fearmongering debacle fiasco"""
+)
 
 
 @dataclass(frozen=True)
@@ -42,8 +54,16 @@ def _candidates() -> list[Path]:
     return [r / LEXICON_RELPATH for r in roots]
 
 
-def load_lexicon(path: str = "") -> Lexicon:
-    """The configured lexicon (one lemma per line), or an empty one with a note."""
+def load_lexicon(path: str = "", *, own: bool = True) -> Lexicon:
+    """The configured research lexicon (one lemma per line) plus, unless ``own`` is
+    false, our own list; when the file is missing the note says so."""
+    research = _find(path)
+    if not own:
+        return research
+    return Lexicon(research.words | OWN_LOADED_WORDS, research.path, research.note)
+
+
+def _find(path: str) -> Lexicon:
     if path:
         return _read(str(Path(path).expanduser()))
     for candidate in _candidates():
@@ -51,7 +71,8 @@ def load_lexicon(path: str = "") -> Lexicon:
             return _read(str(candidate))
     return Lexicon(
         frozenset(), None,
-        "bias lexicon not found; set perspectives.lexicon_path to score loaded language",
+        "bias lexicon not found (set perspectives.lexicon_path); loaded-language scores"
+        " use only manysides' short built-in list",
     )
 
 
@@ -60,10 +81,13 @@ def _read(path: str) -> Lexicon:
     try:
         lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError as exc:
-        return Lexicon(frozenset(), None, f"bias lexicon unreadable ({path}: {exc.strerror})")
+        return Lexicon(
+            frozenset(), None,
+            f"bias lexicon unreadable ({path}: {exc.strerror}); using the built-in list only",
+        )
     entries = frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
     if not entries:
-        return Lexicon(frozenset(), None, f"bias lexicon {path} is empty")
+        return Lexicon(frozenset(), None, f"bias lexicon {path} is empty; using the built-in list")
     return Lexicon(entries, path)
 
 
