@@ -26,6 +26,7 @@ import html
 import json
 import multiprocessing
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -193,7 +194,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def write_config(tmp: Path, outlets: dict[str, dict[str, Any]], port: int, web_port: int) -> Path:
+def write_config(
+    tmp: Path, outlets: dict[str, dict[str, Any]], port: int, web_port: int, quotes: bool = True
+) -> Path:
     leaning = {"left": "left", "center": "center", "right": "right"}
     catalog = "".join(
         f'[sources.{sid}]\nname = {json.dumps(o["name"])}\ndomains = ["{sid}.example"]\n'
@@ -213,11 +216,13 @@ def write_config(tmp: Path, outlets: dict[str, dict[str, Any]], port: int, web_p
         "max_articles_per_feed = 5000\n"
         f'[briefing]\noutput_dir = "{tmp / "out"}"\nbase_url = "http://127.0.0.1:{web_port}"\n'
         f"[serve]\nport = {web_port}\n"
+        f"[quotes]\nenabled = {'true' if quotes else 'false'}\n"
     )
     return config
 
 
 def run_brief(config: Path) -> dict[str, Any]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(
         [str(BIN), "--config", str(config), "--json", "brief"],
@@ -226,11 +231,18 @@ def run_brief(config: Path) -> dict[str, Any]:
         check=False,
     )
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     try:
         summary = json.loads(proc.stdout)
     except json.JSONDecodeError:
         summary = {"stdout": proc.stdout[-3000:], "stderr": proc.stderr[-3000:]}
-    return {"seconds": round(seconds, 1), "exit": proc.returncode, "summary": summary}
+    return {
+        "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu, 1),
+        "exit": proc.returncode,
+        "summary": summary,
+    }
 
 
 WRK_SCRIPT = """
@@ -307,7 +319,10 @@ def main() -> None:
     ap.add_argument("--outlets", type=int, default=100)
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--keep", help="work in this folder and keep it")
+    ap.add_argument("--no-quotes", action="store_true", help="run with quotes.enabled = false")
     args = ap.parse_args()
+    # A SIGTERM (timeout, kill) still stops the feed server and cleans up.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     src = data_dir(args.data) / "corpus-abp" / "articles.jsonl.gz"
     t0 = time.perf_counter()
@@ -326,12 +341,15 @@ def main() -> None:
     site.start()
     ready.wait(30)
     try:
-        config = write_config(tmp, outlets, port, web_port)
+        config = write_config(tmp, outlets, port, web_port, quotes=not args.no_quotes)
         brief = run_brief(config)
     finally:
         site.terminate()
         site.join(10)
-    print(f"brief: {brief['seconds']} s, exit {brief['exit']}", flush=True)
+    print(
+        f"brief: {brief['seconds']} s wall, {brief['cpu_seconds']} s CPU, exit {brief['exit']}",
+        flush=True,
+    )
     summary = brief.get("summary", {})
     print(json.dumps({k: summary.get(k) for k in ("stage_seconds", "counts", "errors")}, indent=1))
 
@@ -351,7 +369,9 @@ def main() -> None:
     result = {
         "articles_served": len(records),
         "outlets": len(outlets),
+        "quotes_enabled": not args.no_quotes,
         "brief_seconds": brief["seconds"],
+        "brief_cpu_seconds": brief["cpu_seconds"],
         "brief_exit": brief["exit"],
         "stage_seconds": summary.get("stage_seconds"),
         "counts": summary.get("counts"),
@@ -360,7 +380,7 @@ def main() -> None:
         "story_page": web,
         "targets": {"brief_seconds": 120, "story_page_p99_ms": 50},
     }
-    path = save("e2e", result)
+    path = save("e2e" if not args.no_quotes else "e2e-no-quotes", result)
     print(f"saved {path.relative_to(REPO)}")
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
