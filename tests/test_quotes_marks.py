@@ -75,3 +75,9 @@ def test_quote_key_and_same_quote() -> None:
     assert same_quote("We will win this election, no matter what.",
                       "we will win this election no matter what they say")
     assert not same_quote("We will win this election.", "They lost the vote badly yesterday.")
+
+
+def test_wrong_closing_mark_is_recovered() -> None:
+    text = "Schumer tweeted: “Let’s go. We can win.’ She starred in “Trainwreck.”"
+    assert texts(text) == ["“Let’s go. We can win.’", "“Trainwreck.”"]
+    assert texts("He said: “We are done here.’") == ["“We are done here.’"]

@@ -127,9 +127,12 @@ def _source_span(subj: Token) -> tuple[int, int] | None:
 def find_attributions(doc: Doc, consumed: set[int]) -> Iterator[Found]:
     """Attributions in one parsed sentence; cue tokens at ``consumed`` offsets are skipped."""
     for tok in doc:
-        if tok.idx in consumed:
-            continue
+        # a cue already used by a quotation before it may still introduce a clause after
+        # it: ``"...," Kiedis said, mentioning the album is "in the home stretch."``
+        only_after = tok.idx in consumed
         low = tok.lower_
+        if only_after and low == "according":
+            continue
         if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             found = _according(doc, tok)
             if found:
@@ -141,6 +144,11 @@ def find_attributions(doc: Doc, consumed: set[int]) -> Iterator[Found]:
             continue
         comps = [c for c in tok.children if c.dep_ in _CONTENT]
         content: tuple[int, int] | None = None
+        if only_after:
+            right = [c for c in comps if c.i > tok.i]
+            if not right:
+                continue
+            comps = right
         if comps:
             right = [c for c in comps if c.i > tok.i]
             comp = right[0] if right else comps[-1]
