@@ -165,9 +165,9 @@ class QuoteAnalyzer:
                 lo = max(para_start, prev_q, q_start - 240)
                 if text[para_start:q_start].strip() == "" and para_start > 1:
                     # a quotation opening its paragraph: "Smith said:" may end the previous one
-                    prev_para = text.rfind("\n", 0, para_start - 1)
-                    if text[:para_start].rstrip().endswith(":"):
-                        lo = max(prev_q, prev_para + 1)
+                    prev_end = len(text[:para_start].rstrip())
+                    if text[:prev_end].endswith(":"):
+                        lo = max(prev_q, text.rfind("\n", 0, prev_end) + 1)
                 att = attribute_before(text, lo, q_start) or _subject_source(
                     text, lo, q_start, resolver
                 )
@@ -296,7 +296,7 @@ def _subject_source(
     pronoun = _PRONOUN_SUBJECT.match(text, sent_start, cue_at)
     if pronoun:
         return Attribution(pronoun.start("src"), pronoun.end("src"), cue, cue_at)
-    person = resolver.last_person(sent_start, cue_at)
+    person = resolver.first_person(sent_start, cue_at)
     if person is not None:
         return Attribution(person.start, person.end, cue, cue_at)
     return None

@@ -67,6 +67,13 @@ class SpeakerResolver:
                 return e
         return None
 
+    def first_person(self, start: int, end: int) -> Entity | None:
+        """The first PERSON mention inside [start, end)."""
+        i = bisect.bisect_left(self._starts, start)
+        if i < len(self.people) and self.people[i].start < end:
+            return self.people[i]
+        return None
+
     def last_person(self, start: int, end: int) -> Entity | None:
         """The last PERSON mention inside [start, end)."""
         i = bisect.bisect_left(self._starts, end) - 1
