@@ -1,20 +1,25 @@
 """The neutral extractive summary: central, cross-leaning, non-redundant, low-loaded.
 
-Every article sentence is a candidate. Its score combines
+Every article sentence (the first 40 of each article) is a candidate. Its score is a
+linear function of transparent FEATURES, the main ones being
 
-* **support** – how strongly the other articles say the same thing (mean over the other
-  articles of the best TF-IDF cosine with one of their sentences), which favours facts
-  all sides report over one outlet's angle;
-* **centrality** – cosine with the story centroid (all titles and texts);
-* **lead position** – news puts the gist first;
-* minus **loaded language** (bias-lexicon words per token) and a penalty for sentences
-  that are mostly a direct quote.
+* **support** – how strongly the other articles say the same thing (best TF-IDF cosine
+  with a sentence of each other article) and the share of its words other articles use,
+  which favours facts all sides report over one outlet's angle;
+* **similarity to the headlines** and to the story centroid;
+* **lead position** – news puts the gist first; length; quote share;
+* **loaded language** – bias-lexicon words per token;
+
+with WEIGHTS fitted on NeuS train to predict a sentence's ROUGE precision against human
+neutral roundups (``benchmarks/bench_summary.py --fit``), minus a fixed penalty for each
+word of our own pejorative list (``lexicon.OWN_LOADED_WORDS``).
 
 Sentences are then picked greedily by MMR (``summary_redundancy`` weighs the maximal
-similarity to what is already chosen), with a bonus for a side/article not yet used,
-until ``summary_words`` words or ``summary_sentences`` sentences. Each chosen sentence
-cites its own article plus every article holding a near-identical sentence (cosine ≥
-``cite_similarity``). Output keeps the articles' order of sentences.
+similarity to what is already chosen; near-duplicates are never picked twice), with a
+bonus for a side/article not yet used, until the word budget (``word_budget``) or
+``summary_sentences`` is reached. Each chosen sentence cites its own article plus every
+article holding a near-identical sentence (cosine ≥ ``cite_similarity``). Output keeps
+the articles' order of sentences.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import numpy as np
 
 from ..config import PerspectivesConfig
 from .coverage import side_of
-from .lexicon import is_loaded
+from .lexicon import OWN_LOADED_WORDS, is_loaded
 from .records import StoryArticle, Summary, SummarySentence
 from .similarity import Unit, cosine_matrix, sentence_units, tfidf_matrix
 from .text import content_stems, tokens
@@ -50,6 +55,7 @@ WEIGHTS: dict[str, float] = {
     "title_word_share": 0.179,
 }
 W_NEW_SIDE = 0.05
+W_PEJORATIVE = 0.2  # per word of our own loaded-word list: set by hand, not fitted
 MIN_WORDS = 25
 OVERSHOOT = 0.5  # a sentence may end the summary this far past the word budget
 MAX_REDUNDANCY = 0.6  # never pick a sentence this similar to a chosen one
@@ -114,7 +120,10 @@ def sentence_scores(
 ) -> np.ndarray:
     """Static relevance of each candidate sentence (see the module docstring)."""
     weights = np.array([WEIGHTS[f] for f in FEATURES])
-    return sentence_features(units, sim, articles, lexicon) @ weights
+    pejorative = np.array(
+        [sum(is_loaded(t, OWN_LOADED_WORDS) for t in tokens(u.text)) for u in units], dtype=float
+    )
+    return sentence_features(units, sim, articles, lexicon) @ weights - W_PEJORATIVE * pejorative
 
 
 def _best_per_article(units: Sequence[Unit], sim: np.ndarray, n_art: int) -> np.ndarray:
