@@ -146,3 +146,20 @@ def test_cli_llm_flag_uses_endpoint_and_env_key(
     row = json.loads(capsys.readouterr().out)
     assert row["method"] == "llm" and row["sentences"][0]["articles"] == [1, 4]
     assert fake_llm.headers[0]["Authorization"] == "Bearer from-env"
+
+
+def test_prompt_is_bounded_and_balanced() -> None:
+    from manysides.perspectives import StoryArticle
+    from manysides.perspectives.llm import MAX_PROMPT_ARTICLES, build_messages
+
+    leanings = ["left", "center", "right"]
+    arts = [
+        StoryArticle(i, f"t{i}", "word " * 5000, outlet=f"o{i}", leaning=leanings[i % 3],
+                     report_id=1 if i < 5 else None)  # articles 0-4: one syndicated report
+        for i in range(30)
+    ]
+    prompt = build_messages(arts, PerspectivesConfig())[-1]["content"]
+    cited = [a for a in arts if f"Article [{a.id}]" in prompt]
+    assert len(cited) == MAX_PROMPT_ARTICLES and len(prompt) < 30000
+    assert sum(1 for a in cited if a.report_id == 1) == 1
+    assert {a.leaning for a in cited} == set(leanings)

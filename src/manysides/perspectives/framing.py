@@ -95,7 +95,7 @@ def framing(
         z = fightin_words(counts[side], rest, prior) if rest else {}
         top = sorted(
             ((t, round(v, 2)) for t, v in z.items() if v > 0 and counts[side][t] > 0),
-            key=lambda tv: (-tv[1], tv[0]),
+            key=lambda tv: (-tv[1], -counts[side][tv[0]], -len(tv[0].split()), tv[0]),
         )[: config.framing_terms]
         heads = sorted(
             (refs[i] for i in by_side[side]),

@@ -27,6 +27,8 @@ from .similarity import Unit, sentence_units, tfidf_matrix
 from .text import content_stems, split_sentences
 
 MAX_ARTICLE_CHARS = 3000
+MAX_PROMPT_CHARS = 24000  # keeps the prompt within small local models' context
+MAX_PROMPT_ARTICLES = 12
 MIN_REPLACEMENT_SIMILARITY = 0.2
 _CITE = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]\s*")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
@@ -45,13 +47,35 @@ def _normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def build_messages(articles: Sequence[StoryArticle], config: PerspectivesConfig) -> list[dict]:
-    parts = []
+def _prompt_articles(articles: Sequence[StoryArticle]) -> list[StoryArticle]:
+    """At most MAX_PROMPT_ARTICLES, taken round-robin across leanings (syndicated copies once)."""
+    seen_reports: set[int] = set()
+    by_leaning: dict[str, list[StoryArticle]] = {}
     for a in articles:
-        body = a.text if len(a.text) <= MAX_ARTICLE_CHARS else a.text[:MAX_ARTICLE_CHARS] + " …"
+        if a.report_id is not None:
+            if a.report_id in seen_reports:
+                continue
+            seen_reports.add(a.report_id)
+        by_leaning.setdefault(a.leaning, []).append(a)
+    queues = list(by_leaning.values())
+    picked: list[StoryArticle] = []
+    while len(picked) < MAX_PROMPT_ARTICLES and any(queues):
+        for q in queues:
+            if q and len(picked) < MAX_PROMPT_ARTICLES:
+                picked.append(q.pop(0))
+    return sorted(picked, key=lambda a: a.id)
+
+
+def build_messages(articles: Sequence[StoryArticle], config: PerspectivesConfig) -> list[dict]:
+    """The chat prompt: instructions plus the (trimmed) articles with their ids."""
+    chosen = _prompt_articles(articles)
+    limit = max(500, min(MAX_ARTICLE_CHARS, MAX_PROMPT_CHARS // max(1, len(chosen))))
+    parts = []
+    for a in chosen:
+        body = a.text if len(a.text) <= limit else a.text[:limit] + " …"
         parts.append(f"Article [{a.id}] ({outlet_name(a)}, {a.leaning}): {a.title}\n{body}")
     user = (
-        f"Summarize the story these {len(articles)} articles report, in at most "
+        f"Summarize the story these {len(chosen)} articles report, in at most "
         f"{config.summary_sentences} sentences and about {config.summary_words} words. "
         "Cite article ids after every sentence.\n\n" + "\n\n".join(parts)
     )
