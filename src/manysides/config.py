@@ -108,8 +108,6 @@ class LLMConfig:
     api_key: str = ""
     api_key_env: str = "MANYSIDES_LLM_KEY"
     timeout: float = 120.0
-    batch_size: int = 16  # articles per spaCy batch (and per store transaction)
-    min_unattributed_words: int = 8  # keep a quotation without a found speaker from this size
 
 
 @dataclass(frozen=True)
