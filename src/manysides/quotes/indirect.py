@@ -124,8 +124,20 @@ def _source_span(subj: Token) -> tuple[int, int] | None:
     return _trimmed(toks)
 
 
-def find_attributions(doc: Doc, consumed: set[int]) -> Iterator[Found]:
-    """Attributions in one parsed sentence; cue tokens at ``consumed`` offsets are skipped."""
+def find_attributions(doc: Doc, consumed: set[int]) -> list[Found]:
+    """Attributions in one parsed sentence; cue tokens at ``consumed`` offsets are skipped.
+
+    A content before its cue that holds another attribution's cue (``X said that Y, he
+    said``) is dropped: the inner attribution is the one that was reported."""
+    found = list(_candidates(doc, consumed))
+    cues = [f.cue_start for f in found]
+    return [
+        f for f in found
+        if f.content[1] > f.cue_start or not any(f.content[0] <= c < f.content[1] for c in cues)
+    ]
+
+
+def _candidates(doc: Doc, consumed: set[int]) -> Iterator[Found]:
     for tok in doc:
         # a cue already used by a quotation before it may still introduce a clause after
         # it: ``"...," Kiedis said, mentioning the album is "in the home stretch."``
