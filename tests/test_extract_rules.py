@@ -113,3 +113,15 @@ def test_template_lines_are_removed() -> None:
 def test_title_repeated_at_the_top_is_removed() -> None:
     lines = ["Council approves barrier", "The council approved the barrier on Tuesday night."]
     assert classify_lines(lines, title="Council approves barrier | The Ledger") == ["title", None]
+
+
+def test_menus_are_dropped_from_plain_text_only() -> None:
+    body = (
+        "The committee met on Monday to discuss the budget for next year, and members agreed"
+        " that spending on roads and schools would rise while other departments saw cuts."
+    )
+    lines = ["Home", "World", "", "Business", "Sport", body, "Key dates", body]
+    assert classify_lines(lines, plain=True) == [
+        "menu", "menu", "no-words", "menu", "menu", None, None, None
+    ]
+    assert classify_lines(lines)[:2] == [None, None]  # trafilatura output has no menus

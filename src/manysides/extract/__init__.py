@@ -52,12 +52,13 @@ class _Result:
 
 def clean_text(text: str, template: frozenset[str] = frozenset()) -> str:
     """Plain text with boilerplate lines (promos, bios, related lists...) removed."""
-    kept, _ = clean_lines(text.splitlines(), template)
+    kept, _ = clean_lines(text.splitlines(), template, plain=True)
     return "\n".join(kept)
 
 
 def _cleaned(extracted: Extracted, template: frozenset[str]) -> _Result:
-    kept, removed = clean_lines(extracted.text.splitlines(), template, extracted.title)
+    plain = extracted.extractor == "text"
+    kept, removed = clean_lines(extracted.text.splitlines(), template, extracted.title, plain=plain)
     return _Result(extracted, "\n".join(kept), removed)
 
 

@@ -295,7 +295,8 @@ STRUCTURAL: dict[str, str] = {
     "template": "a line recurring across many pages of the same site (learned template)",
     "related-list": "an item of a list of links after a related-stories heading",
     "tail-list": "a headline-like line in the trailing block after the article",
-    "promo-context": "a short line directly above or below a promotional block",
+    "promo-context": "a short brand line directly above a promotional block",
+    "menu": "a run of very short lines in a plain-text page dump (navigation menu)",
 }
 
 RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES) + tuple(STRUCTURAL)

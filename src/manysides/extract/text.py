@@ -35,6 +35,10 @@ HEADLINE_MAX_WORDS = 25
 TEASER_MAX_WORDS = 40
 # A brand line directly above a promo.
 BRAND_MAX_WORDS = 6
+# Plain-text dumps: a menu is a run of this many lines of at most MENU_MAX_WORDS words.
+MENU_MAX_WORDS = 3
+MENU_MIN_RUN = 3
+_MENU_END = re.compile(r"[.!?…:;,][\"'”’)\]]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +85,14 @@ def _match(rules: tuple[Rule, ...], line: _Line) -> str | None:
 
 
 def classify_lines(
-    lines: list[str], template: frozenset[str] = frozenset(), title: str = ""
+    lines: list[str], template: frozenset[str] = frozenset(), title: str = "", *,
+    plain: bool = False,
 ) -> list[str | None]:
     """The rule that removes each line, or None for lines that are kept.
 
     Blank lines get ``no-words`` (they are layout, never reported by ``explain``).
-    ``title``, when known, is dropped where the text repeats it at the top.
+    ``title``, when known, is dropped where the text repeats it at the top. ``plain``:
+    the text is a crawler's dump of a whole page, so runs of menu items are dropped too.
     """
     items = [_Line(t, len(_WORD.findall(t))) for t in (_SPACE.sub(" ", x).strip() for x in lines)]
     _title(items, title)
@@ -101,7 +107,31 @@ def classify_lines(
             item.rule = _match(_ANY_RULES, item)
     _related_lists(items)
     _tail(items)
+    if plain:
+        _menus(items)
     return [item.rule for item in items]
+
+
+def _menu_item(item: _Line) -> bool:
+    return 0 < item.words <= MENU_MAX_WORDS and not _MENU_END.search(item.text)
+
+
+def _menus(items: list[_Line]) -> None:
+    """Runs of at least MENU_MIN_RUN very short lines (blank lines between allowed)."""
+    i = 0
+    while i < len(items):
+        if not _menu_item(items[i]):
+            i += 1
+            continue
+        j, run = i, 0
+        while j < len(items) and (items[j].blank or _menu_item(items[j])):
+            run += not items[j].blank
+            j += 1
+        if run >= MENU_MIN_RUN:
+            for item in items[i:j]:
+                if item.rule is None:
+                    item.rule = "menu"
+        i = j
 
 
 def _words(text: str) -> str:
@@ -198,10 +228,11 @@ def _brand_above(items: list[_Line], start: int, i: int) -> None:
 
 
 def clean_lines(
-    lines: list[str], template: frozenset[str] = frozenset(), title: str = ""
+    lines: list[str], template: frozenset[str] = frozenset(), title: str = "", *,
+    plain: bool = False,
 ) -> tuple[list[str], list[RemovedLine]]:
     """Kept non-blank lines and the removed non-blank lines with their rule."""
-    rules = classify_lines(lines, template, title)
+    rules = classify_lines(lines, template, title, plain=plain)
     kept: list[str] = []
     removed: list[RemovedLine] = []
     for raw, rule in zip(lines, rules, strict=True):
