@@ -77,11 +77,11 @@ class DedupeConfig:
 @dataclass(frozen=True)
 class StoriesConfig:
     window_days: float = 3.0
-    threshold: float = 0.5
-    merge_threshold: float = 0.7
-    title_weight: float = 1.0
+    threshold: float = 0.3
+    merge_threshold: float = 0.55
+    title_weight: float = 0.25
     body_weight: float = 1.0
-    entity_weight: float = 1.0
+    entity_weight: float = 0.2
     max_body_tokens: int = 300
     centroid_terms: int = 120
     index_terms: int = 15
@@ -89,6 +89,8 @@ class StoriesConfig:
     max_open: int = 20000
     max_vocabulary: int = 500000
     embeddings: bool = False
+    embedding_weight: float = 1.0
+    embedding_threshold: float = 0.42
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,10 @@ def _cluster(state: AppState, src: IO[str], dst: IO[str], timings: Path | None) 
     from ..stories.jsonl import parse_line
 
     clusterer = StoryClusterer(state.config.stories)
+    if state.config.stories.embeddings and clusterer.embedder is None:
+        from ..stories.embeddings import EMBEDDINGS_MISSING
+
+        print(f"manysides cluster: note: {EMBEDDINGS_MISSING}", file=sys.stderr)
     failed = 0
     per_1000: list[float] = []
     started = chunk_start = time.perf_counter()

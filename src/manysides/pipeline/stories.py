@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..stories import StoryClusterer, StoryInput
+from ..stories.embeddings import EMBEDDINGS_MISSING
 
 if TYPE_CHECKING:
     from . import RunContext
@@ -39,12 +40,17 @@ def load_clusterer(ctx: RunContext) -> StoryClusterer:
     """The saved clusterer, or a fresh one numbering stories after the stored ones."""
     config = ctx.config.stories
     data = ctx.store.runs.load_state(STAGE, VERSION)
+    clusterer: StoryClusterer | None = None
     if data is not None:
         try:
-            return StoryClusterer.loads(data, config)
+            clusterer = StoryClusterer.loads(data, config)
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             ctx.report.note(f"stories: saved clusterer state unusable ({exc}); starting afresh")
-    return StoryClusterer(config, next_id=ctx.store.stories.max_id() + 1)
+    if clusterer is None:
+        clusterer = StoryClusterer(config, next_id=ctx.store.stories.max_id() + 1)
+    if config.embeddings and clusterer.embedder is None:
+        ctx.report.note(f"stories: {EMBEDDINGS_MISSING}")
+    return clusterer
 
 
 class _Batch:

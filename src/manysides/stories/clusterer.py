@@ -9,7 +9,9 @@ similarity to a story is a weighted mean of the three cosines. Above ``threshold
 joins the best story, otherwise it starts a new one. Other candidate stories that it
 also matches above ``merge_threshold`` are merged into the kept story (the bigger one;
 on a tie the older one). Stories not updated within ``window_days`` of the stream's
-clock (the latest publication time seen) close and leave the state.
+clock (the latest publication time seen) close and leave the state. An undated article
+counts as published at the clock; stories begun before any dated article close when the
+first one arrives; ``max_open`` bounds streams without dates.
 
 Deterministic: the same inputs in the same order give the same stories, and
 ``dumps``/``loads`` round-trips the state exactly, so a resumed run equals an
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ..config import StoriesConfig
+from .embeddings import Embedder, embedding_text, load_embedder
 from .features import bags
 from .records import Assignment, StoryInput
 
@@ -66,6 +69,14 @@ def _add(into: dict[str, float], vec: dict[str, float]) -> None:
         into[k] = into.get(k, 0.0) + v
 
 
+def _add_dense(into: list[float] | None, vec: list[float] | None) -> list[float] | None:
+    if vec is None:
+        return into
+    if into is None:
+        return list(vec)
+    return [a + b for a, b in zip(into, vec, strict=True)]
+
+
 @dataclass
 class _Story:
     """One open story: centroid sums per view, times and bookkeeping."""
@@ -81,15 +92,17 @@ class _Story:
     headline: str
     centrality: float = 0.0
     keys: tuple[str, ...] = ()
-    norms: tuple[float, float, float] = field(default=(0.0, 0.0, 0.0))
+    emb: list[float] | None = None
+    norms: tuple[float, float, float, float] = field(default=(0.0, 0.0, 0.0, 0.0))
 
     def refresh_norms(self) -> None:
-        self.norms = (_norm(self.title), _norm(self.body), _norm(self.ents))
+        emb = math.sqrt(sum(x * x for x in self.emb)) if self.emb else 0.0
+        self.norms = (_norm(self.title), _norm(self.body), _norm(self.ents), emb)
 
     def to_json(self) -> list[object]:
         return [
             self.id, self.size, self.title, self.body, self.ents, self.first, self.last,
-            self.last_seq, self.headline, self.centrality, list(self.keys),
+            self.last_seq, self.headline, self.centrality, list(self.keys), self.emb,
         ]
 
     @classmethod
@@ -97,7 +110,7 @@ class _Story:
         story = cls(
             id=data[0], size=data[1], title=data[2], body=data[3], ents=data[4],
             first=data[5], last=data[6], last_seq=data[7], headline=data[8],
-            centrality=data[9], keys=tuple(data[10]),
+            centrality=data[9], keys=tuple(data[10]), emb=data[11],
         )
         story.refresh_norms()
         return story
@@ -109,14 +122,21 @@ class _Vectors:
     body: dict[str, float]
     ents: dict[str, float]
     keys: tuple[str, ...]
+    emb: list[float] | None = None
 
 
 class StoryClusterer:
     """Assign articles to stories one at a time (see the module docstring)."""
 
-    def __init__(self, config: StoriesConfig, next_id: int = 1) -> None:
+    def __init__(
+        self, config: StoriesConfig, next_id: int = 1, *, embedder: Embedder | None = None
+    ) -> None:
         self.config = config
         self.next_id = next_id
+        if embedder is None and config.embeddings:
+            embedder = load_embedder()
+        #: the sentence embedder in use (None: TF-IDF only, e.g. packages not installed)
+        self.embedder = embedder
         self._n_docs = 0
         self._df: dict[str, int] = {}
         self._stories: dict[int, _Story] = {}
@@ -129,10 +149,13 @@ class StoryClusterer:
         """Assign one article; returns its story and the stories it merged."""
         self._seq += 1
         when = _timestamp(item.published)
+        if when is None:
+            when = self._clock  # an undated article arrives "now" in stream time
         vectors = self._vectorise(item)
         scored = self._score(vectors, when)
         cfg = self.config
-        if scored and scored[0][0] >= cfg.threshold:
+        threshold = cfg.embedding_threshold if self.embedder is not None else cfg.threshold
+        if scored and scored[0][0] >= threshold:
             matched = [sid for score, sid in scored if score >= cfg.merge_threshold]
             best_score, best_id = scored[0]
             if best_id not in matched:
@@ -176,12 +199,14 @@ class StoryClusterer:
         return zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), 6)
 
     @classmethod
-    def loads(cls, data: bytes, config: StoriesConfig) -> StoryClusterer:
+    def loads(
+        cls, data: bytes, config: StoriesConfig, *, embedder: Embedder | None = None
+    ) -> StoryClusterer:
         """Rebuild a clusterer saved with ``dumps``."""
         raw = json.loads(zlib.decompress(data).decode("utf-8"))
         if raw.get("format") != STATE_FORMAT:
             raise ValueError(f"unsupported stories state format {raw.get('format')!r}")
-        self = cls(config, next_id=int(raw["next_id"]))
+        self = cls(config, next_id=int(raw["next_id"]), embedder=embedder)
         self._n_docs = int(raw["n_docs"])
         self._df = {k: int(v) for k, v in raw["df"].items()}
         self._clock = raw["clock"]
@@ -216,7 +241,10 @@ class StoryClusterer:
 
         title, body, ents = weigh(b.title), weigh(b.body), weigh(b.entities, _ENT)
         body = _top(body, cfg.centroid_terms)
-        return _Vectors(title, body, ents, self._keys(title, body, ents))
+        emb = None
+        if self.embedder is not None:
+            emb = list(self.embedder.embed(embedding_text(item.title or "", item.text or "")))
+        return _Vectors(title, body, ents, self._keys(title, body, ents), emb)
 
     def _keys(
         self, title: dict[str, float], body: dict[str, float], ents: dict[str, float]
@@ -248,7 +276,8 @@ class StoryClusterer:
         candidates = heapq.nlargest(cfg.max_candidates, hits.items(), key=lambda kv: (kv[1], kv[0]))
         window = cfg.window_days * _DAY
         wt, wb, we = cfg.title_weight, cfg.body_weight, cfg.entity_weight
-        total = wt + wb + we or 1.0
+        wm = cfg.embedding_weight if vec.emb is not None else 0.0
+        total = wt + wb + we + wm or 1.0
         out: list[tuple[float, int]] = []
         for sid, _ in candidates:
             story = self._stories[sid]
@@ -256,12 +285,15 @@ class StoryClusterer:
                 gap = max(0.0, when - story.last, story.first - when)
                 if gap > window:
                     continue
-            nt, nb, ne = story.norms
+            nt, nb, ne, nm = story.norms
             score = (
                 wt * (_dot(vec.title, story.title) / nt if nt else 0.0)
                 + wb * (_dot(vec.body, story.body) / nb if nb else 0.0)
                 + we * (_dot(vec.ents, story.ents) / ne if ne else 0.0)
-            ) / total
+            )
+            if wm and nm and story.emb is not None and vec.emb is not None:
+                score += wm * sum(a * b for a, b in zip(vec.emb, story.emb, strict=True)) / nm
+            score /= total
             out.append((score, sid))
         out.sort(key=lambda x: (-x[0], x[1]))
         return out
@@ -271,6 +303,7 @@ class StoryClusterer:
         story = _Story(
             id=self.next_id, size=1, title=dict(vec.title), body=dict(vec.body),
             ents=dict(vec.ents), first=when, last=when, last_seq=self._seq, headline=title,
+            emb=list(vec.emb) if vec.emb is not None else None,
         )
         self.next_id += 1
         story.refresh_norms()
@@ -285,6 +318,7 @@ class StoryClusterer:
         _add(story.title, vec.title)
         _add(story.body, vec.body)
         _add(story.ents, vec.ents)
+        story.emb = _add_dense(story.emb, vec.emb)
         if when is not None:
             story.first = when if story.first is None else min(story.first, when)
             story.last = when if story.last is None else max(story.last, when)
@@ -301,6 +335,7 @@ class StoryClusterer:
         _add(story.title, gone.title)
         _add(story.body, gone.body)
         _add(story.ents, gone.ents)
+        story.emb = _add_dense(story.emb, gone.emb)
         times = [t for t in (story.first, story.last, gone.first, gone.last) if t is not None]
         if times:
             story.first, story.last = min(times), max(times)
@@ -338,9 +373,8 @@ class StoryClusterer:
         stale: list[int] = []
         if self._clock is not None:
             horizon = self._clock - cfg.window_days * _DAY
-            stale = [
-                s.id for s in self._stories.values() if s.last is not None and s.last < horizon
-            ]
+            # Stories started before the stream had a clock (undated) close once it has one.
+            stale = [s.id for s in self._stories.values() if s.last is None or s.last < horizon]
         for sid in stale:
             self._unindex(self._stories.pop(sid))
         excess = len(self._stories) - cfg.max_open

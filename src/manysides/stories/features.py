@@ -90,6 +90,6 @@ def bags(title: str, text: str, max_body_tokens: int) -> Bags:
     ents = entities(title) + entities(body_text)
     return Bags(
         title=Counter(terms(title)),
-        body=Counter(terms(body_text, max_body_tokens)),
+        body=Counter(terms(title) + terms(body_text, max_body_tokens)),
         entities=Counter(ents),
     )
