@@ -44,7 +44,7 @@ def _quote_refs(rows: list[dict[str, Any]], arts: dict[int, StoryArticle]) -> li
                 carriers=carriers, wording_differs=bool(getattr(q, "wording_differs", False)),
             ))
         return out
-    except (ImportError, AttributeError, TypeError, KeyError):
+    except Exception:  # noqa: BLE001 - quotes are optional: fall back to grouping by key
         pass
     groups: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
