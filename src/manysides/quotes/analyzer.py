@@ -69,7 +69,10 @@ class QuoteAnalyzer:
         self.nlp = nlp if nlp is not None else load_nlp(config.spacy_model)
         names = set(self.nlp.pipe_names)
         self._ner_disable = [n for n in _NER_ONLY_DISABLE if n in names]
-        self._parse_disable = [n for n in ("ner",) if n in names]
+        # the parse pass needs tags and dependencies only (cue lemmas come from the lexicon)
+        self._parse_disable = [
+            n for n in ("ner", "lemmatizer", "attribute_ruler") if n in names
+        ]
 
     def __reduce__(self) -> tuple[object, tuple[QuotesConfig]]:
         # Worker processes rebuild the analyzer from its config; forked workers find the

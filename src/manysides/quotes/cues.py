@@ -69,14 +69,30 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
 }
 
 
+_DOUBLING = frozenset({"admit", "quip", "plan", "dub", "snap", "beg", "chat"})
+
+
 def _forms(lemma: str) -> tuple[str, ...]:
     if lemma in _IRREGULAR:
-        return _IRREGULAR[lemma]
+        forms = _IRREGULAR[lemma]
+        if any(f.endswith("ing") for f in forms):
+            return forms
+        if lemma.endswith("e") and not lemma.endswith("ee"):
+            return (*forms, lemma[:-1] + "ing")
+        if lemma in _DOUBLING:
+            return (*forms, lemma + lemma[-1] + "ing")
+        return (*forms, lemma + "ing")
+    if lemma.endswith("ee"):
+        return (lemma, lemma + "s", lemma + "d", lemma + "ing")
     if lemma.endswith("e"):
-        return (lemma, lemma + "s", lemma + "d")
+        return (lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing")
     if lemma.endswith(("sh", "ch", "ss", "x")):
-        return (lemma, lemma + "es", lemma + "ed")
-    return (lemma, lemma + "s", lemma + "ed")
+        return (lemma, lemma + "es", lemma + "ed", lemma + "ing")
+    if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        return (lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing")
+    if lemma in _DOUBLING:
+        return (lemma, lemma + "s", lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing")
+    return (lemma, lemma + "s", lemma + "ed", lemma + "ing")
 
 
 CUE_FORMS: dict[str, str] = {f: lemma for lemma in SPEECH_LEMMAS for f in _forms(lemma)}

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .cues import CUE_FORMS, OBJECT_CUES, SPEECH_LEMMAS
+from .cues import CUE_FORMS, OBJECT_CUES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -25,6 +25,16 @@ class Found:
     source: tuple[int, int] | None
     cue: str
     cue_start: int
+
+
+def _cue_lemma(tok: Token) -> str | None:
+    """The cue lemma of a token ("said" -> "say"), from the cue lexicon: the parse pass
+    runs without spaCy's lemmatizer and attribute ruler, which it does not need."""
+    return CUE_FORMS.get(tok.lower_)
+
+
+def _is_verb(tok: Token) -> bool:
+    return tok.tag_.startswith("VB") or tok.tag_ == "MD"
 
 
 def _trimmed(tokens: list[Token]) -> tuple[int, int] | None:
@@ -85,7 +95,7 @@ def _that_clause(verb: Token) -> tuple[int, int] | None:
     inside = {t.i for t in verb.subtree}
     for t in verb.doc[verb.i + 1 : verb.i + 12]:
         if t.lower_ in ("that", "whether") and t.dep_ == "mark" and t.head.i in inside:
-            if any(x.lemma_ in SPEECH_LEMMAS and x.pos_ == "VERB" for x in verb.doc[verb.i + 1 : t.i]):
+            if any(_cue_lemma(x) and _is_verb(x) for x in verb.doc[verb.i + 1 : t.i]):
                 return None
             return _trimmed(list(verb.doc[t.i : t.head.right_edge.i + 1]))
     return None
@@ -150,9 +160,8 @@ def _candidates(doc: Doc, consumed: set[int]) -> Iterator[Found]:
             if found:
                 yield found
             continue
-        if tok.pos_ not in ("VERB", "AUX") or (
-            tok.lemma_ not in SPEECH_LEMMAS and low not in CUE_FORMS
-        ):
+        lemma = _cue_lemma(tok)
+        if lemma is None or not _is_verb(tok):
             continue
         comps = [c for c in tok.children if c.dep_ in _CONTENT]
         content: tuple[int, int] | None = None
@@ -165,7 +174,7 @@ def _candidates(doc: Doc, consumed: set[int]) -> Iterator[Found]:
             right = [c for c in comps if c.i > tok.i]
             comp = right[0] if right else comps[-1]
             content = _trimmed(_clause(comp))
-        elif tok.lemma_ in OBJECT_CUES:
+        elif lemma in OBJECT_CUES:
             content = _object_content(tok)
         if content is None:
             content = _that_clause(tok)
@@ -179,7 +188,7 @@ def _candidates(doc: Doc, consumed: set[int]) -> Iterator[Found]:
             continue
         subj = _subject(tok)
         source = _source_span(subj) if subj is not None else None
-        if source is None and tok.lemma_ not in ("say", "tell", "add", "write", "report"):
+        if source is None and lemma not in ("say", "tell", "add", "write", "report"):
             continue
         yield Found(content, source, tok.text, tok.idx)
 
