@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -113,3 +114,14 @@ def test_briefing_date_uses_timezone() -> None:
     assert briefing_date(late, cfg) == "2026-03-10"
     tokyo = Config().replace("briefing", timezone="Asia/Tokyo").briefing
     assert briefing_date(late, tokyo) == "2026-03-11"
+
+
+def test_files_are_world_readable(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    previous = os.umask(0o022)
+    try:
+        with Store(tmp_path / "db.sqlite") as store:
+            briefing_step(_ctx(store, out, NOW))
+    finally:
+        os.umask(previous)
+    assert (out / "2026-03-10" / "index.html").stat().st_mode & 0o777 == 0o644

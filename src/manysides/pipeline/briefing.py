@@ -30,6 +30,13 @@ from ..store import Store
 from . import Report, RunContext
 
 FEED_ENTRIES = 30
+PUBLIC_FILE_MODE = 0o644
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def output_dir(config: Config) -> Path:
@@ -108,6 +115,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        os.chmod(tmp, PUBLIC_FILE_MODE & ~_umask())  # mkstemp makes 0600; these are public
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
