@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from stories_data import stream
+from stories_data import EVENTS, T0, stream
 from typer.testing import CliRunner
 
 from manysides.cli import app
@@ -62,6 +63,18 @@ def test_step_assigns_stories_counts_and_copies(tmp_path: Path) -> None:
         again = RunContext(store=store, config=Config())
         step.stories_step(again)
         assert _stories(store, ids) == got and not again.report.counts
+        assert ctx.report.counts["stories_updated"] == 0
+        # A later run: one more report of a known event updates that story only.
+        title, text = EVENTS["fed"]
+        late = Article(url="https://late.example/fed", canonical_url="https://late.example/fed",
+                       title=title, text=text, published=T0 + timedelta(hours=20), site="late")
+        late_id = store.articles.save_article(late).id
+        later = RunContext(store=store, config=Config())
+        step.stories_step(later)
+        assert store.articles.get(late_id)["story_id"] == got["fed-0"]  # type: ignore[index]
+        assert later.report.counts["stories_updated"] == 1
+        assert later.report.counts["stories_new"] == 0
+        assert store.stories.get(got["fed-0"])["n_outlets"] == 4  # type: ignore[index]
 
 
 def test_killed_run_resumes_with_identical_stories(

@@ -98,8 +98,12 @@ def _table(rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
     table = Table(title=f"{len(rows)} stories")
-    for name in ("id", "headline", "first seen", "last updated", "articles", "outlets"):
-        table.add_column(name, overflow="fold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("headline", ratio=3, min_width=24)
+    table.add_column("first seen", no_wrap=True)
+    table.add_column("last updated", no_wrap=True)
+    table.add_column("articles", justify="right", no_wrap=True)
+    table.add_column("outlets", ratio=2, overflow="fold")
     for r in rows:
         outlets = ", ".join(f"{o['name']} ({o['leaning']})" for o in r["outlets"])
         table.add_row(

@@ -61,6 +61,8 @@ class _Batch:
         self.clusterer = clusterer
         self.report_story: dict[int, int] = {}
         self.redirect: dict[int, int] = {}
+        self.created: set[int] = set()  # stories started in this run
+        self.updated: set[int] = set()  # older stories that got articles in this run
 
     def resolve(self, story_id: int) -> int:
         while story_id in self.redirect:
@@ -70,7 +72,6 @@ class _Batch:
     def run(self, rows: list[dict[str, Any]]) -> None:
         store, report = self.ctx.store, self.ctx.report
         touched: dict[int, None] = {}
-        created: set[int] = set()
         with store.transaction():
             for row in rows:
                 art_id = int(row["id"])
@@ -82,7 +83,7 @@ class _Batch:
                     story_id = self.resolve(story_id)
                     report.count("stories_copies")
                 else:
-                    story_id = self._cluster(row, created, touched)
+                    story_id = self._cluster(row, touched)
                 self.report_story[report_id] = story_id
                 store.stories.assign(art_id, story_id)
                 touched[story_id] = None
@@ -91,11 +92,13 @@ class _Batch:
                 if sid in self.redirect:
                     continue
                 store.stories.refresh(sid, self.clusterer.headline(sid))
-            report.count("stories_updated", len([s for s in touched if s not in created]))
+            grown = {s for s in touched if s not in self.created and s not in self.updated}
+            self.updated |= grown
+            report.count("stories_updated", len(grown))
             store.runs.mark_done(STAGE, VERSION, [int(r["id"]) for r in rows])
             store.runs.save_state(STAGE, VERSION, self.clusterer.dumps())
 
-    def _cluster(self, row: dict[str, Any], created: set[int], touched: dict[int, None]) -> int:
+    def _cluster(self, row: dict[str, Any], touched: dict[int, None]) -> int:
         store, report = self.ctx.store, self.ctx.report
         published = _parse_time(row["published"])
         item = StoryInput(
@@ -106,7 +109,7 @@ class _Batch:
         if got.is_new:
             seen = row["published"] or row["created_at"]
             store.stories.create(got.story_id, item.title, seen)
-            created.add(got.story_id)
+            self.created.add(got.story_id)
             report.count("stories_new")
         for absorbed in got.merged:
             store.stories.merge(absorbed, got.story_id)

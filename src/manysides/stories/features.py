@@ -55,7 +55,7 @@ def terms(text: str, limit: int | None = None) -> list[str]:
     words = _WORD.findall(text.lower())
     if limit is not None:
         words = words[:limit]
-    return [stem(w) for w in words if w not in STOP_WORDS and not w.isdigit() and len(w) > 1]
+    return [stem(w) for w in words if w not in STOP_WORDS and len(w) > 1]
 
 
 def entities(text: str) -> list[str]:
