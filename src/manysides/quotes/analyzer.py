@@ -211,8 +211,8 @@ class QuoteAnalyzer:
     ) -> Quote:
         s, e = att.src_start, att.src_end
         entity = resolver.entity_in(s, e)
-        if entity is not None:
-            s, e = min(s, entity.start), max(e, entity.end) if entity.end <= e + 40 else e
+        if entity is not None and entity.label == "PERSON":
+            s, e = entity.start, entity.end  # the name itself is the mention
         mention = resolver.resolve(s, e)
         pronoun = text[s:e].strip().lower()
         if pronoun in ("he", "she") and mention.speaker != text[s:e]:

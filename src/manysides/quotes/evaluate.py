@@ -124,8 +124,8 @@ class _Pred:
 
 
 def group_split_quotes(text: str, quotes: Sequence[Quote]) -> list[_Pred]:
-    """Predicted attributions: consecutive fragments attributed to one speaker mention,
-    close together (``"X," she said, "Y."``), are one attribution, as annotated."""
+    """Predicted attributions: consecutive fragments attributed to one speaker mention by
+    one cue, close together (``"X," she said, "Y."``), are one attribution, as annotated."""
     out: list[_Pred] = []
     last: Quote | None = None
     for q in sorted(quotes, key=lambda q: q.start):
@@ -136,6 +136,7 @@ def group_split_quotes(text: str, quotes: Sequence[Quote]) -> list[_Pred]:
             and out
             and speaker is not None
             and speaker == out[-1].speaker
+            and q.cue == last.cue
             and last.end <= speaker[0] < q.start
             and q.start - last.end <= 150
         ):
