@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -66,21 +68,29 @@ def load_pages(folder: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
     return truth, pages
 
 
-def run_cli(src: Path, dst: Path) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_cli(src: Path, dst: Path) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (the command and its worker processes)."""
     cmd = [str(REPO / ".venv" / "bin" / "manysides"), "extract", "-i", str(src), "-o", str(dst)]
     if not Path(cmd[0]).exists():
         cmd = [sys.executable, "-m", "manysides", "extract", "-i", str(src), "-o", str(dst)]
-    started = time.perf_counter()
+    cpu, started = _children_cpu(), time.perf_counter()
     subprocess.run(cmd, check=False, capture_output=True)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _children_cpu() - cpu
 
 
-def bare(truth: dict[str, Any], pages: dict[str, bytes]) -> tuple[dict[str, str], float]:
+def bare(
+    truth: dict[str, Any], pages: dict[str, bytes]
+) -> tuple[dict[str, str], float, float]:
     import trafilatura
 
-    started = time.perf_counter()
+    cpu, started = time.process_time(), time.perf_counter()
     out = {k: trafilatura.extract(h, url=truth[k]["url"]) or "" for k, h in pages.items()}
-    return out, time.perf_counter() - started
+    return out, time.perf_counter() - started, time.process_time() - cpu
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -96,12 +106,15 @@ def main(argv: list[str] | None = None) -> None:
             for k, html in pages.items():
                 text = html.decode("utf-8", errors="replace")
                 fh.write(json.dumps({"id": k, "url": truth[k]["url"], "html": text}) + "\n")
-        ours_s, bare_s = [], []
+        ours_s, bare_s, ours_cpu, bare_cpu = [], [], [], []
         anchor: dict[str, str] = {}
         for _ in range(max(1, args.repeat)):
-            anchor, seconds = bare(truth, pages)
+            anchor, seconds, cpu = bare(truth, pages)
             bare_s.append(seconds)
-            ours_s.append(run_cli(src, dst))
+            bare_cpu.append(cpu)
+            seconds, cpu = run_cli(src, dst)
+            ours_s.append(seconds)
+            ours_cpu.append(cpu)
         rows = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
     ours = {r["id"]: r.get("text", "") for r in rows}
     q_ours, q_anchor = score(gold, ours), score(gold, anchor)
@@ -117,6 +130,13 @@ def main(argv: list[str] | None = None) -> None:
         "anchor_pages_per_s": round(bare_rate, 1),
         "speedup": round(speedup, 2),
         "runs_s": {"manysides": [round(x, 2) for x in ours_s], "anchor": [round(x, 2) for x in bare_s]},
+        "cpu_s": {
+            "manysides": [round(x, 2) for x in ours_cpu],
+            "anchor": [round(x, 2) for x in bare_cpu],
+        },
+        # CPU cost per page relative to the anchor, and the speed-up it allows on 2 free cores
+        "cpu_ratio": round(statistics.median(ours_cpu) / statistics.median(bare_cpu), 2),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "targets": {"f1": TARGET_F1, "precision": TARGET_PRECISION, "speedup": TARGET_SPEEDUP},
         "met": {
             "quality": q_ours["f1"] >= TARGET_F1 and q_ours["precision"] >= TARGET_PRECISION,
