@@ -37,6 +37,7 @@ _CUE_WORD = re.compile(
     r"\b(?:" + "|".join(sorted(CUE_FORMS, key=len, reverse=True)) + r"|according to)\b", re.I
 )
 _WORDS = re.compile(r"\w+")
+_NEW_REPORT_IN_GAP = re.compile(r"\b(?:that|adding|saying|noting|calling|added|but)\b")
 _REPORTING_IN_GAP = re.compile(r"\b(?:that|adding|saying|noting|calling|and|but|who|which)\b")
 
 
@@ -200,10 +201,12 @@ class QuoteAnalyzer:
         if not gap.strip():
             return gap.count("\n") <= 2
         # only the attribution may stand between: ``"A," she said. "B."`` / ``she said: "B"``
-        return (
-            "\n" not in gap and len(gap) <= 90 and gap.rstrip()[-1:] in ".,:;—"
-            and _REPORTING_IN_GAP.search(gap) is None
-        )
+        if "\n" in gap or gap.rstrip()[-1:] not in ".,:;—":
+            return False
+        if previous.speaker_start is not None and previous.end <= previous.speaker_start < q_start:
+            # ``"A," Cruz said in response to a question on Monday. "B."``
+            return len(gap) <= 220 and _NEW_REPORT_IN_GAP.search(gap) is None
+        return len(gap) <= 90 and _REPORTING_IN_GAP.search(gap) is None
 
     def _make(
         self, text: str, start: int, end: int, att: Attribution, resolver: SpeakerResolver,

@@ -18,7 +18,7 @@ _NP = rf"(?:{_WORD}\s+){{0,6}}?{_WORD}"
 _ADV = r"(?:(?:also|then|later|once|again|has|had|have|had|would|will|previously|recently|" \
     r"simply|further|only|just|quickly|flatly|repeatedly|reportedly|later|earlier)\s+)*"
 # after the quote: , she said | , said Jane Doe | — Doe told reporters
-_APPOSITION = r"(?:,[^,.;:“”\"]{1,80},)?"
+_APPOSITION = r"(?:,[^,.;:“”\"]{1,80},?)?"
 _AFTER_SRC_CUE = re.compile(
     rf"^[\s,—–-]*(?P<src>{_NP}){_APPOSITION}\s+{_ADV}(?P<cue>{_CUE})\b", re.I
 )
