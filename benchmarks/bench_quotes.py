@@ -48,11 +48,18 @@ def baseline(text: str) -> list[Quote]:
         if m:
             group = "a" if m.group("a") else "b"
             speaker = (m.start(group), m.end(group))
-        out.append(Quote(
-            text[start:end], start, end, text[speaker[0]:speaker[1]] if speaker else None,
-            speaker[0] if speaker else None, speaker[1] if speaker else None,
-            "said" if speaker else None, True,
-        ))
+        out.append(
+            Quote(
+                text[start:end],
+                start,
+                end,
+                text[speaker[0] : speaker[1]] if speaker else None,
+                speaker[0] if speaker else None,
+                speaker[1] if speaker else None,
+                "said" if speaker else None,
+                True,
+            )
+        )
     return out
 
 
@@ -80,8 +87,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--split", default="dev")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--workers", type=int, default=2, help="processes for the parallel run")
-    ap.add_argument("--speed-articles", type=int, default=120,
-                    help="corpus-abp articles of 600-800 words for the speed runs")
+    ap.add_argument(
+        "--speed-articles",
+        type=int,
+        default=120,
+        help="corpus-abp articles of 600-800 words for the speed runs",
+    )
     args = ap.parse_args(argv)
     folder = data_dir(args.data) / "polnear" / args.split
     articles = read_polnear(folder, args.limit)
@@ -152,18 +163,24 @@ def main(argv: list[str] | None = None) -> None:
     }
     path = save("quotes", result)
     print(f"PolNeAR {args.split}: {len(texts)} articles, median {statistics.median(words)} words")
-    print("| system | direct P | direct R | direct F1 | direct speaker | all P | all R | all F1 |"
-          " all speaker |")
+    print(
+        "| system | direct P | direct R | direct F1 | direct speaker | all P | all R | all F1 |"
+        " all speaker |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, r in (("manysides", ours), ("quotation-mark baseline", base)):
         d, a = r["direct"], r["all"]
-        print(f"| {name} | {d['precision']:.3f} | {d['recall']:.3f} | {d['f1']:.3f} |"
-              f" {d['speaker_accuracy']:.3f} | {a['precision']:.3f} | {a['recall']:.3f} |"
-              f" {a['f1']:.3f} | {a['speaker_accuracy']:.3f} |")
-    print(f"speed on {len(speed_texts)} corpus-abp articles of 600-800 words:"
-          f" {speed_1:.1f} articles/s (1 process), {speed_n:.1f} articles/s"
-          f" ({args.workers} processes); {len(speed_texts) / cpu_1:.1f} articles per CPU-second"
-          f" (1 process); verbatim: {verbatim}; saved {Path(path).name}")
+        print(
+            f"| {name} | {d['precision']:.3f} | {d['recall']:.3f} | {d['f1']:.3f} |"
+            f" {d['speaker_accuracy']:.3f} | {a['precision']:.3f} | {a['recall']:.3f} |"
+            f" {a['f1']:.3f} | {a['speaker_accuracy']:.3f} |"
+        )
+    print(
+        f"speed on {len(speed_texts)} corpus-abp articles of 600-800 words:"
+        f" {speed_1:.1f} articles/s (1 process), {speed_n:.1f} articles/s"
+        f" ({args.workers} processes); {len(speed_texts) / cpu_1:.1f} articles per CPU-second"
+        f" (1 process); verbatim: {verbatim}; saved {Path(path).name}"
+    )
 
 
 if __name__ == "__main__":

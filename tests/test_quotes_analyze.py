@@ -101,7 +101,7 @@ SENTENCES = [
     "Officials said on Monday the bridge would reopen.",
     "{name}’s aides didn’t comment on the players’ union.",
     "« Nous gagnerons », a dit {name}.",
-    "\"Straight quotes work too,\" {name} said.",
+    '"Straight quotes work too," {name} said.',
 ]
 NAMES = ["Maria Lopez", "Lopez", "John Smith", "the senator", "Acme Corp"]
 

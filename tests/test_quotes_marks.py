@@ -66,14 +66,18 @@ def test_spans_are_verbatim_and_ordered_on_random_text() -> None:
 def test_sentences_respect_abbreviations_and_newlines() -> None:
     text = "Mr. Smith said no. Then he left.\nNew line here"
     assert [text[s:e] for s, e in sentence_spans(text)] == [
-        "Mr. Smith said no.", "Then he left.", "New line here",
+        "Mr. Smith said no.",
+        "Then he left.",
+        "New line here",
     ]
 
 
 def test_quote_key_and_same_quote() -> None:
     assert quote_key("“We will WIN,” ") == quote_key('"we will win."')
-    assert same_quote("We will win this election, no matter what.",
-                      "we will win this election no matter what they say")
+    assert same_quote(
+        "We will win this election, no matter what.",
+        "we will win this election no matter what they say",
+    )
     assert not same_quote("We will win this election.", "They lost the vote badly yesterday.")
 
 

@@ -11,8 +11,13 @@ def q(text: str, speaker: str | None = "Jane Doe", direct: bool = True) -> Quote
 
 def test_same_quote_across_outlets_is_one_with_carriers() -> None:
     items = [
-        (1, "Left Daily", "left", [q("“We will not back down,”"), q("“Other words entirely here.”")]),
-        (2, "Right Post", "right", [q("\"We will not back down.\"")]),
+        (
+            1,
+            "Left Daily",
+            "left",
+            [q("“We will not back down,”"), q("“Other words entirely here.”")],
+        ),
+        (2, "Right Post", "right", [q('"We will not back down."')]),
         (3, "Center Wire", "center", [q("“we will NOT back down”")]),
     ]
     merged = merge_story_quotes(items)
@@ -34,22 +39,54 @@ def test_different_wording_is_flagged_with_variants() -> None:
 
 
 def test_unrelated_quotes_stay_apart_and_article_counted_once() -> None:
-    merged = merge_story_quotes([
-        (1, "A", "left", [q("The economy is strong this year."), q("The economy is strong this year.")]),
-        (2, "B", "right", [q("Taxes will rise for everyone soon.", speaker=None, direct=False)]),
-    ])
+    merged = merge_story_quotes(
+        [
+            (
+                1,
+                "A",
+                "left",
+                [q("The economy is strong this year."), q("The economy is strong this year.")],
+            ),
+            (
+                2,
+                "B",
+                "right",
+                [q("Taxes will rise for everyone soon.", speaker=None, direct=False)],
+            ),
+        ]
+    )
     assert [len(m.carriers) for m in merged] == [1, 1]
     assert merged[1].speaker is None and merged[1].direct is False
 
 
 def test_store_rows_are_accepted() -> None:
     rows = [
-        {"article_id": 5, "text": "“Yes,” he said", "start": 0, "end": 5, "speaker": "Al",
-         "speaker_start": None, "speaker_end": None, "cue": "said", "direct": 1,
-         "outlet": "Wire", "leaning": "center"},
-        {"article_id": 6, "text": "“yes”", "start": 3, "end": 8, "speaker": None,
-         "speaker_start": None, "speaker_end": None, "cue": None, "direct": 1,
-         "source_id": "post", "leaning": None},
+        {
+            "article_id": 5,
+            "text": "“Yes,” he said",
+            "start": 0,
+            "end": 5,
+            "speaker": "Al",
+            "speaker_start": None,
+            "speaker_end": None,
+            "cue": "said",
+            "direct": 1,
+            "outlet": "Wire",
+            "leaning": "center",
+        },
+        {
+            "article_id": 6,
+            "text": "“yes”",
+            "start": 3,
+            "end": 8,
+            "speaker": None,
+            "speaker_start": None,
+            "speaker_end": None,
+            "cue": None,
+            "direct": 1,
+            "source_id": "post",
+            "leaning": None,
+        },
     ]
     merged = merge_story_quotes(rows)
     assert [m.text for m in merged] == ["“Yes,” he said", "“yes”"]
@@ -62,8 +99,10 @@ def test_store_rows_are_accepted() -> None:
 
 def test_merge_entities_across_articles() -> None:
     a = [Entity("PERSON", "Putin", "Putin", 0, 5)]
-    b = [Entity("PERSON", "Vladimir Putin", "Vladimir Putin", 10, 24),
-         Entity("GPE", "Russia", "Russia", 30, 36)]
+    b = [
+        Entity("PERSON", "Vladimir Putin", "Vladimir Putin", 10, 24),
+        Entity("GPE", "Russia", "Russia", 30, 36),
+    ]
     merged = merge_entities([a, b])
     assert [e.canonical for e in merged] == ["Vladimir Putin", "Vladimir Putin", "Russia"]
     assert merged[0].start == 0 and merged[0].text == "Putin"

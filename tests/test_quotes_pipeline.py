@@ -26,10 +26,16 @@ TEXT = (
 
 
 def _article(store: Store, n: int, text: str, published: datetime, story: int) -> int:
-    saved = store.articles.save_article(Article(
-        url=f"https://o{n}.example/a", title=f"Bridge {n}", text=text,
-        canonical_url=f"https://o{n}.example/a", published=published, site=f"Outlet {n}",
-    ))
+    saved = store.articles.save_article(
+        Article(
+            url=f"https://o{n}.example/a",
+            title=f"Bridge {n}",
+            text=text,
+            canonical_url=f"https://o{n}.example/a",
+            published=published,
+            site=f"Outlet {n}",
+        )
+    )
     store.stories.assign(saved.id, story)
     store.stories.refresh(story)
     return saved.id
@@ -107,8 +113,13 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 
 def test_cli_jsonl_with_bad_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    lines = [json.dumps({"id": "a", "text": TEXT}), "{oops", json.dumps({"id": 7}),
-             json.dumps([1, 2]), json.dumps({"id": "b", "text": ""})]
+    lines = [
+        json.dumps({"id": "a", "text": TEXT}),
+        "{oops",
+        json.dumps({"id": 7}),
+        json.dumps([1, 2]),
+        json.dumps({"id": "b", "text": ""}),
+    ]
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, _, err = _run(["quotes", "--input", str(src), "--output", str(dst)], capsys)
     assert code == 1 and "3 line(s)" in err and "Traceback" not in err
@@ -116,19 +127,31 @@ def test_cli_jsonl_with_bad_lines(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert [r.get("id") for r in rows] == ["a", None, 7, None, "b"]
     assert all("error" in r for r in rows[1:4]) and rows[4] == {"id": "b", "quotes": []}
     quote = rows[0]["quotes"][0]
-    assert set(quote) == {"text", "start", "end", "speaker", "speaker_start", "speaker_end",
-                          "cue", "direct"}
+    assert set(quote) == {
+        "text",
+        "start",
+        "end",
+        "speaker",
+        "speaker_start",
+        "speaker_end",
+        "cue",
+        "direct",
+    }
     assert TEXT[quote["start"] : quote["end"]] == quote["text"]
     unknown = [q for q in rows[0]["quotes"] if q["speaker"] is None]
     assert all(q["speaker_start"] is None for q in unknown)
 
 
-def test_cli_stdin_stdout(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_stdin_stdout(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps({"id": 1, "text": TEXT}) + "\n"))
     code, out, _ = _run(["quotes"], capsys)
     assert code == 0 and json.loads(out)["quotes"][0]["speaker"] == "Ana Ruiz"
 
 
-def test_cli_missing_input_is_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_missing_input_is_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = _run(["quotes", "--input", str(tmp_path / "nope.jsonl")], capsys)
     assert code == 2 and "no such input file" in err

@@ -21,11 +21,11 @@ def _parse(line: str, number: int) -> tuple[Any, str | None, str | None]:
     except json.JSONDecodeError as exc:
         return None, None, f"line {number}: not valid JSON ({exc.msg})"
     if not isinstance(record, dict):
-        return None, None, f"line {number}: expected an object with \"id\" and \"text\""
+        return None, None, f'line {number}: expected an object with "id" and "text"'
     rid = record.get("id")
     text = record.get("text")
     if not isinstance(text, str):
-        return rid, None, f"line {number}: \"text\" must be a string"
+        return rid, None, f'line {number}: "text" must be a string'
     return rid, text, None
 
 
@@ -94,9 +94,7 @@ def register(app: typer.Typer) -> None:
         state: AppState = ctx.obj
         if input_path is not None and not input_path.is_file():
             raise UserError(f"no such input file: {input_path}")
-        source = (
-            input_path.open(encoding="utf-8", errors="replace") if input_path else sys.stdin
-        )
+        source = input_path.open(encoding="utf-8", errors="replace") if input_path else sys.stdin
         sink = output_path.open("w", encoding="utf-8") if output_path else sys.stdout
         try:
             errors = run_quotes(source, sink, state)

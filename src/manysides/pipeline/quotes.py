@@ -21,7 +21,9 @@ STAGE = "quotes"
 VERSION = 1
 
 
-def _rows(result: ArticleQuotes) -> tuple[list[tuple[str, str, str, int, int]], list[dict[str, Any]]]:
+def _rows(
+    result: ArticleQuotes,
+) -> tuple[list[tuple[str, str, str, int, int]], list[dict[str, Any]]]:
     entities = [(e.label, e.text, e.canonical, e.start, e.end) for e in result.entities]
     quotes = [q.to_dict() | {"quote_key": quote_key(q.text)} for q in result.quotes]
     return entities, quotes
@@ -58,9 +60,7 @@ def quotes_step(ctx: RunContext) -> None:
             _persist(ctx, articles[b : b + size], results[b : b + size])
 
 
-def _persist(
-    ctx: RunContext, articles: list[dict[str, Any]], results: list[ArticleQuotes]
-) -> None:
+def _persist(ctx: RunContext, articles: list[dict[str, Any]], results: list[ArticleQuotes]) -> None:
     """One transaction: the batch's entities, quotes and done marks."""
     failed: list[tuple[int, str]] = []
     with ctx.store.transaction():

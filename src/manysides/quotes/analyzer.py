@@ -71,9 +71,7 @@ class QuoteAnalyzer:
         names = set(self.nlp.pipe_names)
         self._ner_disable = [n for n in _NER_ONLY_DISABLE if n in names]
         # the parse pass needs tags and dependencies only (cue lemmas come from the lexicon)
-        self._parse_disable = [
-            n for n in ("ner", "lemmatizer", "attribute_ruler") if n in names
-        ]
+        self._parse_disable = [n for n in ("ner", "lemmatizer", "attribute_ruler") if n in names]
 
     def __reduce__(self) -> tuple[object, tuple[QuotesConfig]]:
         # Worker processes rebuild the analyzer from its config; forked workers find the
@@ -181,8 +179,14 @@ class QuoteAnalyzer:
                 quote = self._make(text, q_start, q_end, att, resolver, direct=True)
             elif previous is not None and self._continues(text, previous, q_start):
                 quote = Quote(
-                    text[q_start:q_end], q_start, q_end, previous.speaker,
-                    previous.speaker_start, previous.speaker_end, previous.cue, True,
+                    text[q_start:q_end],
+                    q_start,
+                    q_end,
+                    previous.speaker,
+                    previous.speaker_start,
+                    previous.speaker_end,
+                    previous.cue,
+                    True,
                 )
             elif len(_WORDS.findall(text[q_start:q_end])) >= self.config.min_unattributed_words:
                 quote = Quote(text[q_start:q_end], q_start, q_end, None, None, None, None, True)
@@ -209,8 +213,14 @@ class QuoteAnalyzer:
         return len(gap) <= 90 and _REPORTING_IN_GAP.search(gap) is None
 
     def _make(
-        self, text: str, start: int, end: int, att: Attribution, resolver: SpeakerResolver,
-        *, direct: bool,
+        self,
+        text: str,
+        start: int,
+        end: int,
+        att: Attribution,
+        resolver: SpeakerResolver,
+        *,
+        direct: bool,
     ) -> Quote:
         s, e = att.src_start, att.src_end
         entity = resolver.entity_in(s, e)
@@ -220,9 +230,7 @@ class QuoteAnalyzer:
         pronoun = text[s:e].strip().lower()
         if pronoun in ("he", "she") and mention.speaker != text[s:e]:
             resolver.note_pronoun(mention.speaker, pronoun)
-        return Quote(
-            text[start:end], start, end, mention.speaker, s, e, att.cue, direct
-        )
+        return Quote(text[start:end], start, end, mention.speaker, s, e, att.cue, direct)
 
     def _finish(self, p: _Pending) -> ArticleQuotes:
         text = p.text
@@ -329,10 +337,18 @@ def _headline_quotes(text: str, quotes: list[Quote], resolver: SpeakerResolver) 
             continue
         out = [q for q in out if q not in inside]
         mention = resolver.resolve(m.start("src"), m.end("src"))
-        out.append(Quote(
-            text[start:end], start, end, mention.speaker, mention.start, mention.end, ":",
-            text[start] in QUOTE_CHARS,
-        ))
+        out.append(
+            Quote(
+                text[start:end],
+                start,
+                end,
+                mention.speaker,
+                mention.start,
+                mention.end,
+                ":",
+                text[start] in QUOTE_CHARS,
+            )
+        )
     out.sort(key=lambda q: q.start)
     return out
 
@@ -346,12 +362,20 @@ def _carry_speakers(text: str, quotes: list[Quote]) -> list[Quote]:
         if q.speaker is None and q.direct and prev is not None and prev.speaker is not None:
             gap = text[prev.end : q.start]
             para_start = text.rfind("\n", 0, q.start) + 1
-            if text[para_start : q.start].strip() == "" and gap.count("\n") <= 2 and (
-                "\n" in gap and len(gap) < 300
+            if (
+                text[para_start : q.start].strip() == ""
+                and gap.count("\n") <= 2
+                and ("\n" in gap and len(gap) < 300)
             ):
                 q = Quote(
-                    q.text, q.start, q.end, prev.speaker, prev.speaker_start, prev.speaker_end,
-                    prev.cue, q.direct,
+                    q.text,
+                    q.start,
+                    q.end,
+                    prev.speaker,
+                    prev.speaker_start,
+                    prev.speaker_end,
+                    prev.cue,
+                    q.direct,
                 )
         out.append(q)
     return out
@@ -367,8 +391,14 @@ def _backfill(text: str, quotes: list[Quote], attributed: Quote) -> list[Quote]:
     if gap.strip() or gap.count("\n") > 2:
         return quotes
     filled = Quote(
-        last.text, last.start, last.end, attributed.speaker, attributed.speaker_start,
-        attributed.speaker_end, attributed.cue, last.direct,
+        last.text,
+        last.start,
+        last.end,
+        attributed.speaker,
+        attributed.speaker_start,
+        attributed.speaker_end,
+        attributed.cue,
+        last.direct,
     )
     return [*quotes[:-1], filled]
 
@@ -388,7 +418,7 @@ def _likely_verb(text: str, m: re.Match[str], sentence_start: int) -> bool:
     prev = _PREV_WORD.search(text, sentence_start, m.start())
     if prev is None:
         return False
-    word = prev.group(1).strip("\"“”’,")
+    word = prev.group(1).strip('"“”’,')
     return word.lower() in _SUBJECT_WORDS or (word[:1].isupper() and prev.start() > sentence_start)
 
 

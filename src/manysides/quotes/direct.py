@@ -15,8 +15,10 @@ from .cues import DIRECT_CUES
 _CUE = "|".join(sorted(DIRECT_CUES, key=len, reverse=True))
 _WORD = r"[\w.'’&-]+"
 _NP = rf"(?:{_WORD}\s+){{0,6}}?{_WORD}"
-_ADV = r"(?:(?:also|then|later|once|again|has|had|have|had|would|will|previously|recently|" \
+_ADV = (
+    r"(?:(?:also|then|later|once|again|has|had|have|had|would|will|previously|recently|"
     r"simply|further|only|just|quickly|flatly|repeatedly|reportedly|later|earlier)\s+)*"
+)
 # after the quote: , she said | , said Jane Doe | — Doe told reporters
 _APPOSITION = r"(?:,[^,.;:“”\"]{1,80},?)?"
 _AFTER_SRC_CUE = re.compile(
@@ -68,11 +70,27 @@ def _valid_after_source(src: str) -> bool:
     if first in _BAD_SRC:
         return False
     # the source before a cue should be a name, a pronoun or a determiner phrase
-    return (
-        words[0][0].isupper()
-        or first in {"he", "she", "they", "i", "we", "the", "a", "an", "his", "her", "their", "one",
-                     "another", "some", "many", "officials", "police", "experts", "sources"}
-    )
+    return words[0][0].isupper() or first in {
+        "he",
+        "she",
+        "they",
+        "i",
+        "we",
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "their",
+        "one",
+        "another",
+        "some",
+        "many",
+        "officials",
+        "police",
+        "experts",
+        "sources",
+    }
 
 
 _PRONOUN_START = re.compile(r"^\s*(?:He|She|They|I|We|It)\b")

@@ -65,7 +65,7 @@ _TITLE_WORDS = words(
 
 
 def _full_name(text: str, surname: str) -> str | None:
-    """"Ana Ruiz" for "Ruiz" when the text spells the name out where NER missed it."""
+    """ "Ana Ruiz" for "Ruiz" when the text spells the name out where NER missed it."""
     pattern = rf"((?:[A-Z][\w’'.-]*\s+){{1,3}}){re.escape(surname)}\b"
     for m in re.finditer(pattern, text):
         words = m.group(1).split()

@@ -59,8 +59,11 @@ def _clause(head: Token) -> list[Token]:
     cut = {
         t.i
         for c in head.children
-        if c.dep_ in ("advcl", "xcomp", "acl") and c.tag_ == "VBG" and c.i > head.i
-        and c.left_edge.i > 1 and head.doc[c.left_edge.i - 1].text in (",", "”", '"')
+        if c.dep_ in ("advcl", "xcomp", "acl")
+        and c.tag_ == "VBG"
+        and c.i > head.i
+        and c.left_edge.i > 1
+        and head.doc[c.left_edge.i - 1].text in (",", "”", '"')
         and any(t.text in ("”", '"') for t in head.doc[c.left_edge.i - 2 : c.left_edge.i])
         for t in c.subtree
     }
@@ -71,8 +74,10 @@ def _object_content(verb: Token) -> tuple[int, int] | None:
     """What an object-taking cue reports: "called the system “rotten”", "declined to
     comment", "urged voters to ...", "called for a ban"."""
     parts = [
-        c for c in verb.children
-        if c.dep_ in ("dobj", "oprd", "xcomp", "ccomp", "advcl") and c.i > verb.i
+        c
+        for c in verb.children
+        if c.dep_ in ("dobj", "oprd", "xcomp", "ccomp", "advcl")
+        and c.i > verb.i
         and not (c.dep_ == "advcl" and c.tag_ == "VBG")
     ]
     if not parts:
@@ -142,7 +147,8 @@ def find_attributions(doc: Doc, consumed: set[int]) -> list[Found]:
     found = list(_candidates(doc, consumed))
     cues = [f.cue_start for f in found]
     return [
-        f for f in found
+        f
+        for f in found
         if f.content[1] > f.cue_start or not any(f.content[0] <= c < f.content[1] for c in cues)
     ]
 

@@ -27,7 +27,7 @@ def _opens(text: str, i: int) -> bool:
 def _single_opens(text: str, i: int) -> bool:
     prev = text[i - 1] if i > 0 else " "
     nxt = text[i + 1] if i + 1 < len(text) else " "
-    return (prev.isspace() or prev in "([{—–“\"") and (nxt.isalnum() or nxt in "…")
+    return (prev.isspace() or prev in '([{—–“"') and (nxt.isalnum() or nxt in "…")
 
 
 def _single_closes(text: str, i: int) -> bool:

@@ -61,8 +61,14 @@ def items_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[StoryItem]:
         )
         entry[2].append(
             Quote(
-                r["text"], int(r["start"]), int(r["end"]), r.get("speaker"),
-                r.get("speaker_start"), r.get("speaker_end"), r.get("cue"), bool(r["direct"]),
+                r["text"],
+                int(r["start"]),
+                int(r["end"]),
+                r.get("speaker"),
+                r.get("speaker_start"),
+                r.get("speaker_end"),
+                r.get("cue"),
+                bool(r["direct"]),
             )
         )
     return [(a, outlet, leaning, qs) for a, (outlet, leaning, qs) in by_article.items()]

@@ -97,7 +97,7 @@ class SpeakerResolver:
         return fallback
 
     def by_title(self, phrase: str, before: int) -> Entity | None:
-        """"the president" -> the most recent person introduced as "President X"."""
+        """ "the president" -> the most recent person introduced as "President X"."""
         words = [w for w in phrase.lower().split() if w not in _DETERMINERS]
         if not words or len(words) > 4:
             return None

@@ -21,12 +21,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for m in _BOUNDARY.finditer(text):
         if "\n" not in m.group():
             word = text[max(0, m.start() - 12) : m.start()].rsplit(None, 1)[-1:]
-            last = word[0].lower().strip("\"“”’.") if word else ""
+            last = word[0].lower().strip('"“”’.') if word else ""
             if last in _ABBREV or (len(last) == 1 and last.isalpha()):
                 continue
         end = m.start()
         # keep closing quote marks that the boundary regex skipped over
-        while end < m.end() and text[end] in "\"”’»)":
+        while end < m.end() and text[end] in '"”’»)':
             end += 1
         _add(text, spans, start, end)
         start = m.end()
