@@ -41,6 +41,12 @@ __all__ = [
 _COVERAGE = 0.45
 # ... and its result is kept when trafilatura's is shorter than this share of it.
 _PARTIAL_SHARE = 0.5
+# ... provided it contains this share of trafilatura's lines.
+_CONTAINED_SHARE = 0.5
+# trafilatura's text is "substantial" from this many min_text_chars on.
+_TRUSTED_TIMES = 4
+# trafilatura runs again with its own fallback extractors below this many min_text_chars.
+_THOROUGH_BELOW = 2
 
 
 @dataclass(slots=True)
@@ -69,27 +75,38 @@ def _run(doc: RawDocument, config: ExtractConfig, template: frozenset[str]) -> _
     html = decode_html(doc.content, doc.charset)
     url = doc.final_url or doc.url
     # trafilatura without its internal fallback extractors first (fast); if that finds
-    # little, trafilatura with them, then readability-lxml; the better result is kept.
+    # very little, trafilatura with them; if the result is still short or covers little of
+    # the page's paragraph text, readability-lxml too. The better result is kept.
     page = parse_page(html, url)
     primary = _cleaned(extract_html(page, fast=True), template)
-    if _sufficient(primary, config):
-        return primary
-    thorough = _cleaned(Extracted(main_text(page, fast=False)), template)
-    if len(thorough.text) > len(primary.text):
-        primary = _Result(_with_text(primary.extracted, thorough.extracted.text), thorough.text,
-                          thorough.removed)
+    if len(primary.text) < _THOROUGH_BELOW * config.min_text_chars:
+        thorough = _cleaned(_with_text(primary.extracted, main_text(page, fast=False)), template)
+        if len(thorough.text) > len(primary.text):
+            primary = thorough
     if not config.fallback or (_covered(primary) and len(primary.text) >= config.min_text_chars):
         return primary
     second = readability_text(html)
     if not second:
         return primary
-    backup = _cleaned(Extracted(second, extractor="readability"), template)
-    if len(primary.text) < config.min_text_chars or len(primary.text) < _PARTIAL_SHARE * len(
-        backup.text
-    ):
-        backup.extracted = _with_text(primary.extracted, second, "readability")
+    backup = _cleaned(_with_text(primary.extracted, second, "readability"), template)
+    if len(primary.text) < config.min_text_chars:
+        return backup if len(backup.text) > len(primary.text) else primary
+    if len(primary.text) >= _PARTIAL_SHARE * len(backup.text):
+        return primary
+    # A short trafilatura result is unreliable; a substantial one is replaced only when
+    # readability extends it rather than picking another block of the page.
+    if len(primary.text) < _TRUSTED_TIMES * config.min_text_chars or _contains(backup, primary):
         return backup
     return primary
+
+
+def _contains(longer: _Result, shorter: _Result) -> bool:
+    """Most of the shorter text's lines occur in the longer text."""
+    lines = [line for line in shorter.text.splitlines() if len(line) > 40]
+    if not lines:
+        return True
+    haystack = longer.text
+    return sum(line in haystack for line in lines) >= _CONTAINED_SHARE * len(lines)
 
 
 def _with_text(meta: Extracted, text: str, extractor: str = "trafilatura") -> Extracted:
@@ -100,11 +117,6 @@ def _with_text(meta: Extracted, text: str, extractor: str = "trafilatura") -> Ex
 def _covered(result: _Result) -> bool:
     """The text covers enough of the page's paragraph text to be the whole article."""
     return len(result.extracted.text) >= _COVERAGE * result.extracted.page_chars
-
-
-def _sufficient(result: _Result, config: ExtractConfig) -> bool:
-    """Long enough, and covering enough of the page's paragraph text."""
-    return _covered(result) and len(result.text) >= 4 * config.min_text_chars
 
 
 def _parse_date(value: str) -> datetime | None:
