@@ -20,19 +20,28 @@ NOW = datetime(2024, 5, 6, 12, 0, tzinfo=UTC)
 
 def _source(a) -> Source:  # noqa: ANN001 - a StoryArticle
     return Source(
-        id=a.source_id, name=a.outlet, domains=(f"{a.source_id}.example",),
-        ownership=a.ownership, leaning=a.leaning,
+        id=a.source_id,
+        name=a.outlet,
+        domains=(f"{a.source_id}.example",),
+        ownership=a.ownership,
+        leaning=a.leaning,
     )
 
 
 def _add(store: Store, story_id: int, arts, report_of: dict[int, int] | None = None) -> list[int]:  # noqa: ANN001
     ids = []
     for a in arts:
-        saved = store.articles.save_article(Article(
-            url=f"https://{a.source_id}.example/{story_id}/{a.id}", title=a.title, text=a.text,
-            canonical_url=f"https://{a.source_id}.example/{story_id}/{a.id}",
-            published=a.published or NOW, site=a.outlet, source_id=a.source_id,
-        ))
+        saved = store.articles.save_article(
+            Article(
+                url=f"https://{a.source_id}.example/{story_id}/{a.id}",
+                title=a.title,
+                text=a.text,
+                canonical_url=f"https://{a.source_id}.example/{story_id}/{a.id}",
+                published=a.published or NOW,
+                site=a.outlet,
+                source_id=a.source_id,
+            )
+        )
         ids.append(saved.id)
         store.stories.assign(saved.id, story_id)
     for article_id, report_id in (report_of or {}).items():
@@ -91,13 +100,45 @@ def test_old_stories_are_ignored(store: Store) -> None:
     assert ctx.report.counts["perspectives_computed"] == 0
 
 
+def test_replay_ignores_stories_updated_after_its_clock(store: Store) -> None:
+    # story 1's latest article is published at NOW (12:00 UTC): a replay at 11:00 is
+    # before that update, so the story is outside its window even though it began at 08:00
+    ctx = RunContext(store=store, config=Config(), now=datetime(2024, 5, 6, 11, 0, tzinfo=UTC))
+    perspectives_step(ctx)
+    assert ctx.report.counts["perspectives_computed"] == 0
+    assert store.briefings.perspective(1) is None
+
+
+def test_window_is_inclusive_of_the_clock_in_any_time_zone(store: Store) -> None:
+    from datetime import timedelta, timezone
+
+    from manysides.pipeline.perspectives import candidate_stories
+
+    eastern = NOW.astimezone(timezone(timedelta(hours=-4)))  # the same instant as NOW
+    assert [s["id"] for s in candidate_stories(store, eastern, 36, 2)] == [1]
+    assert candidate_stories(store, NOW - timedelta(seconds=1), 36, 2) == []
+    assert candidate_stories(store, NOW + timedelta(hours=37), 36, 2) == []
+
+
 def test_bundle_has_leanings_ownership_and_quotes(store: Store) -> None:
     ids = store.stories.article_ids(1)
-    store.quotes.replace_for_article(ids[0], [], [{
-        "text": "a national tragedy", "start": 0, "end": 18, "speaker": "Dina Boluarte",
-        "speaker_start": None, "speaker_end": None, "cue": "called", "direct": 1,
-        "quote_key": "a national tragedy",
-    }])
+    store.quotes.replace_for_article(
+        ids[0],
+        [],
+        [
+            {
+                "text": "a national tragedy",
+                "start": 0,
+                "end": 18,
+                "speaker": "Dina Boluarte",
+                "speaker_start": None,
+                "speaker_end": None,
+                "cue": "called",
+                "direct": 1,
+                "quote_key": "a national tragedy",
+            }
+        ],
+    )
     bundle = build_bundle(store, store.stories.get(1), store.catalog.sources())
     by_outlet = {a.outlet: a for a in bundle.articles}
     assert by_outlet["Center News"].leaning == "center"

@@ -1,13 +1,13 @@
 """Pipeline step: compute the perspective of every recently updated story.
 
-A story is (re)analysed when it was updated within ``briefing.hours`` of ``ctx.now``,
-has at least ``briefing.min_outlets`` outlets, and its article count differs from the
+A story is (re)analysed when it was last updated within ``briefing.hours`` before
+``ctx.now`` (and not after it: a replay with ``--as-of`` sees no later story), has at least ``briefing.min_outlets`` outlets, and its article count differs from the
 one its stored perspective was computed on.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..perspectives import StoryArticle, StoryBundle, StoryQuoteRef, analyze_story
@@ -26,10 +26,14 @@ def _parse_dt(value: str | None) -> datetime | None:
 
 def _quote_refs(rows: list[dict[str, Any]], arts: dict[int, StoryArticle]) -> list[StoryQuoteRef]:
     """Story quotes with their carriers: the quotes stage's merger if present, else by key."""
+
     def carrier(article_id: int) -> dict[str, Any]:
         a = arts.get(article_id)
-        return {"article_id": article_id, "outlet": a.outlet if a else "",
-                "leaning": a.leaning if a else "unrated"}
+        return {
+            "article_id": article_id,
+            "outlet": a.outlet if a else "",
+            "leaning": a.leaning if a else "unrated",
+        }
 
     try:
         from ..quotes import merge_story_quotes  # type: ignore[attr-defined]
@@ -39,10 +43,16 @@ def _quote_refs(rows: list[dict[str, Any]], arts: dict[int, StoryArticle]) -> li
         for q in merged:
             # our outlet names and leanings come from the catalog: they win
             carriers = [c | carrier(int(c["article_id"])) for c in getattr(q, "carriers", [])]
-            out.append(StoryQuoteRef(
-                text=q.text, speaker=q.speaker, cue=q.cue, direct=bool(q.direct),
-                carriers=carriers, wording_differs=bool(getattr(q, "wording_differs", False)),
-            ))
+            out.append(
+                StoryQuoteRef(
+                    text=q.text,
+                    speaker=q.speaker,
+                    cue=q.cue,
+                    direct=bool(q.direct),
+                    carriers=carriers,
+                    wording_differs=bool(getattr(q, "wording_differs", False)),
+                )
+            )
         return out
     except Exception:  # noqa: BLE001 - quotes are optional: fall back to grouping by key
         pass
@@ -51,7 +61,9 @@ def _quote_refs(rows: list[dict[str, Any]], arts: dict[int, StoryArticle]) -> li
         groups.setdefault(r.get("quote_key") or r["text"], []).append(r)
     return [
         StoryQuoteRef(
-            text=g[0]["text"], speaker=g[0].get("speaker"), cue=g[0].get("cue"),
+            text=g[0]["text"],
+            speaker=g[0].get("speaker"),
+            cue=g[0].get("cue"),
             direct=bool(g[0].get("direct")),
             carriers=[carrier(int(r["article_id"])) for r in g],
             wording_differs=len({r["text"] for r in g}) > 1,
@@ -67,23 +79,45 @@ def build_bundle(store: Store, story: dict[str, Any], sources: dict[str, dict]) 
     for r in rows:
         src = sources.get(r.get("source_id") or "") or {}
         articles[int(r["id"])] = StoryArticle(
-            id=int(r["id"]), title=r.get("title") or "", text=r.get("text") or "",
-            url=r.get("url") or "", outlet=src.get("name") or r.get("site") or "",
-            source_id=r.get("source_id"), leaning=src.get("leaning") or "unrated",
+            id=int(r["id"]),
+            title=r.get("title") or "",
+            text=r.get("text") or "",
+            url=r.get("url") or "",
+            outlet=src.get("name") or r.get("site") or "",
+            source_id=r.get("source_id"),
+            leaning=src.get("leaning") or "unrated",
             ownership=src.get("ownership") or "unknown",
-            published=_parse_dt(r.get("published")), report_id=r.get("report_id"),
+            published=_parse_dt(r.get("published")),
+            report_id=r.get("report_id"),
         )
     quotes = _quote_refs(store.quotes.for_story(int(story["id"])), articles)
     return StoryBundle(
-        story_id=int(story["id"]), headline=story.get("headline") or "",
-        articles=list(articles.values()), quotes=quotes,
+        story_id=int(story["id"]),
+        headline=story.get("headline") or "",
+        articles=list(articles.values()),
+        quotes=quotes,
+    )
+
+
+def candidate_stories(
+    store: Store, now: datetime, hours: float, min_outlets: int
+) -> list[dict[str, Any]]:
+    """Stories last updated in [now - hours, now]: bounded on both sides, so a replay in
+    the past (``manysides brief --as-of``) never analyses stories updated after its clock."""
+    now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    until = now.astimezone(UTC)
+    since = until - timedelta(hours=hours)
+    return store.briefings.stories_updated_between(
+        since.isoformat(timespec="seconds"),
+        until.isoformat(timespec="seconds"),
+        min_outlets=min_outlets,
+        limit=1000,
     )
 
 
 def perspectives_step(ctx: RunContext) -> None:
     store, config = ctx.store, ctx.config
-    since = (ctx.now - timedelta(hours=config.briefing.hours)).isoformat(timespec="seconds")
-    stories = store.stories.list(since=since, min_outlets=config.briefing.min_outlets, limit=1000)
+    stories = candidate_stories(store, ctx.now, config.briefing.hours, config.briefing.min_outlets)
     sources = store.catalog.sources()
     for story in ctx.report.progress(stories, "perspectives"):
         story_id = int(story["id"])
