@@ -21,7 +21,6 @@ import argparse
 import gzip
 import json
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,11 @@ from typing import Any
 from .common import REPO, Timer, data_dir, save
 
 NEUS = "stories/neus-train.jsonl"
+_LAUNCHER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+    "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
 ABP = "corpus-abp/articles.jsonl.gz"
 
 
@@ -97,8 +101,10 @@ def quality(root: Path) -> dict[str, Any]:
         "online_tune": scores(online(tune), tune),
         "online_held": scores(online(held), held),
     }
+    print(json.dumps(result, indent=1), flush=True)
     with Timer() as t:
-        result["baseline_all"] = baseline(rows) | {"seconds": round(t.seconds, 2)}
+        base = baseline(rows)
+    result["baseline_all"] = base | {"seconds": round(t.seconds, 2)}
     return result
 
 
@@ -127,24 +133,31 @@ def speed(root: Path, workdir: Path) -> dict[str, Any]:
                    "source": a.get("source"), "url": a.get("url")}
             items.append((when or "", n, row))
     items.sort(key=lambda x: (x[0], x[1]))
+    undated = sum(1 for w, _, _ in items if not w)
+    n_items = len(items)
     src, out, timings = workdir / "abp.jsonl", workdir / "out.jsonl", workdir / "timings.json"
     with src.open("w", encoding="utf-8") as fh:
         for _, _, row in items:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    del items
     cli = Path(sys.executable).parent / "manysides"
     cmd = [str(cli), "cluster", "--input", str(src), "--output", str(out), "--timings", str(timings)]
+    # A child forked from this (big) process would inherit its peak RSS: start the CLI from
+    # a small launcher and read the launcher's RUSAGE_CHILDREN instead.
+    launcher = [sys.executable, "-c", _LAUNCHER, *cmd]
     started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)  # noqa: S603
+    proc = subprocess.run(launcher, capture_output=True, text=True, cwd=REPO, check=False)  # noqa: S603
     wall = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"manysides cluster failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    code, peak_kb = (int(x) for x in proc.stdout.split()[-2:])
+    peak_mb = peak_kb / 1024
+    if code not in (0, 1):
+        raise SystemExit(f"manysides cluster failed ({code}): {proc.stderr[-2000:]}")
     t = json.loads(timings.read_text())
     per = t["per_1000"]
     stories = {json.loads(x)["story"] for x in out.read_text().splitlines()}
     return {
-        "articles": len(items),
-        "undated": sum(1 for w, _, _ in items if not w),
+        "articles": n_items,
+        "undated": undated,
         "wall_seconds": round(wall, 2),
         "cluster_loop_seconds": t["seconds"],
         "peak_rss_mb": round(peak_mb, 1),

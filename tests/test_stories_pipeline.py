@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import random
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -146,3 +150,50 @@ def test_stories_command_lists_stories(tmp_path: Path) -> None:
     assert table.exit_code == 0 and "federal" in table.output.lower()
     bad = runner.invoke(app, ["--db", str(db), "stories", "--date", "yesterday"])
     assert bad.exit_code != 0
+
+
+def _cluster_in_subprocess(src: Path, out: Path, seed: str) -> list[str]:
+    env = dict(os.environ, PYTHONHASHSEED=seed)
+    cmd = [sys.executable, "-m", "manysides.cli", "cluster", "-i", str(src), "-o", str(out)]
+    code = f"import sys; from manysides.cli import main; sys.argv = {cmd[2:]!r}; main()"
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return out.read_text().splitlines()
+
+
+def test_cluster_output_does_not_depend_on_hash_seed(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    vocab = [f"{a}{b}" for a in ("sen", "bud", "sto", "cou", "rul", "ele") for b in "aeiouy"]
+    lines = []
+    for i in range(200):
+        t = (i // 4) % 6
+        words = rng.sample(vocab[t * 6 : t * 6 + 6], 4) + rng.sample(vocab, 2)
+        lines.append(json.dumps({"id": i, "title": " ".join(words[:4]).title(),
+                                 "text": " ".join(words) + f". Day {i % 13}."}))
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n")
+    first = _cluster_in_subprocess(src, tmp_path / "a.jsonl", "1")
+    second = _cluster_in_subprocess(src, tmp_path / "b.jsonl", "2")
+    assert first == second
+    assert len({json.loads(x)["story"] for x in first}) > 5
+
+
+def test_cluster_rejects_bad_lines_one_by_one(tmp_path: Path) -> None:
+    lines = [
+        "[1, 2]",
+        json.dumps({"title": "no id", "text": "x"}),
+        json.dumps({"id": 5, "title": "", "text": "  "}),
+        json.dumps({"id": True, "title": "bool id", "text": "x"}),
+        json.dumps({"id": 6, "title": 7, "text": "x"}),
+        json.dumps({"id": 8, "title": "Ünïcödé — ok", "text": "naïve café " * 5000}),
+    ]
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("\n".join(lines) + "\n\n")
+    result = CliRunner().invoke(app, ["cluster", "-i", str(src), "-o", str(out)])
+    assert result.exit_code == 1
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r["story"] for r in rows] == [None, None, None, None, None, 1]
+    assert all(r["error"].endswith("[E220]") for r in rows[:5])
+    assert rows[2]["id"] == 5 and rows[4]["id"] == 6
+    missing = CliRunner().invoke(app, ["cluster", "-i", str(tmp_path / "nope.jsonl")])
+    assert missing.exit_code != 0

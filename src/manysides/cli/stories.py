@@ -32,7 +32,7 @@ def _open_out(path: Path | None) -> IO[str]:
 def _cluster(state: AppState, src: IO[str], dst: IO[str], timings: Path | None) -> int:
     """Cluster every line of ``src``; returns how many lines failed."""
     from ..stories import StoryClusterer
-    from ..stories.jsonl import parse_line
+    from ..stories.jsonl import line_id, parse_line
 
     clusterer = StoryClusterer(state.config.stories)
     if state.config.stories.embeddings and clusterer.embedder is None:
@@ -51,7 +51,8 @@ def _cluster(state: AppState, src: IO[str], dst: IO[str], timings: Path | None) 
         except ParseError as exc:
             failed += 1
             print(f"manysides cluster: line {number}: {exc}", file=sys.stderr)
-            dst.write(json.dumps({"id": exc.item, "story": None, "error": str(exc)}) + "\n")
+            error = {"id": line_id(line), "story": None, "error": str(exc)}
+            dst.write(json.dumps(error) + "\n")
             continue
         got = clusterer.add(item)
         dst.write(json.dumps({"id": item.id, "story": got.story_id}) + "\n")

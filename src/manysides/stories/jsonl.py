@@ -51,3 +51,13 @@ def parse_line(line: str) -> StoryInput:
         source=source if isinstance(source, str) else None,
         url=url if isinstance(url, str) else None,
     )
+
+
+def line_id(line: str) -> str | int | None:
+    """The ``id`` of a line, if it has a usable one (for error rows)."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    item_id = data.get("id") if isinstance(data, dict) else None
+    return item_id if isinstance(item_id, str | int) and not isinstance(item_id, bool) else None
