@@ -91,7 +91,8 @@ def test_store_rows_are_accepted() -> None:
     merged = merge_story_quotes(rows)
     assert [m.text for m in merged] == ["“Yes,” he said", "“yes”"]
     assert merged[0].carriers == [{"article_id": 5, "outlet": "Wire", "leaning": "center"}]
-    assert merged[1].carriers == [{"article_id": 6, "outlet": "post", "leaning": "unrated"}]
+    # rows without outlet/leaning (store.quotes.for_story) leave them for the caller
+    assert merged[1].carriers == [{"article_id": 6, "outlet": "", "leaning": ""}]
     rows[1]["text"] = "“YES,” he said!"
     assert len(merge_story_quotes(rows)) == 1
     assert merge_story_quotes([]) == []

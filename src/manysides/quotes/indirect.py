@@ -116,7 +116,10 @@ def _subject(verb: Token) -> Token | None:
                     return tok.head
                 return child
         if tok.dep_ in ("xcomp", "advcl", "conj", "acl") and tok.head is not tok:
-            tok = tok.head
+            head = tok.head
+            if tok.dep_ == "conj" and head.dep_ == "ccomp" and _cue_lemma(head.head):
+                head = head.head  # "He said X and said Y": the parser hung Y's verb on X
+            tok = head
             seen += 1
             continue
         return None

@@ -51,13 +51,14 @@ StoryItem = tuple[int, str, str, Sequence[Quote]]
 
 
 def items_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[StoryItem]:
-    """(article_id, outlet, leaning, quotes) from quote rows of the store
-    (``store.quotes.story_items`` or ``for_story``), keeping article order."""
+    """(article_id, outlet, leaning, quotes) from quote rows of the store, keeping article
+    order. ``store.quotes.story_items`` rows carry the outlet name and leaning; rows
+    without them (``for_story``) leave both empty for the caller to fill in."""
     by_article: dict[int, tuple[str, str, list[Quote]]] = {}
     for r in rows:
-        outlet = str(r.get("outlet") or r.get("source_id") or r.get("site") or "")
+        outlet = str(r.get("outlet") or "")
         entry = by_article.setdefault(
-            int(r["article_id"]), (outlet, str(r.get("leaning") or "unrated"), [])
+            int(r["article_id"]), (outlet, str(r.get("leaning") or ""), [])
         )
         entry[2].append(
             Quote(
