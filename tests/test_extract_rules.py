@@ -125,3 +125,15 @@ def test_menus_are_dropped_from_plain_text_only() -> None:
         "menu", "menu", "no-words", "menu", "menu", None, None, None
     ]
     assert classify_lines(lines)[:2] == [None, None]  # trafilatura output has no menus
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Loomer denied in an Instagram post that she ever violated the company's terms of"
+        " service, and asked people to follow her on another site.",
+        "Read the full statement below.",
+    ],
+)
+def test_news_sentences_near_boilerplate_vocabulary_are_kept(line: str) -> None:
+    assert classify_lines([line]) == [None]

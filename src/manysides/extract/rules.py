@@ -129,8 +129,11 @@ RULES: tuple[Rule, ...] = (
         _re(
             r"(\b(we|this (site|website)) uses? cookies\b|\bcookies? (policy|settings|"
             r"preferences|consent)\b|\baccept (all )?cookies\b|\bby (continuing|using) "
-            r"(to (use|browse) )?(this|our) (site|website)\b|\bprivacy (policy|notice|"
-            r"settings)\b|\bterms (of|and) (use|service|conditions)\b|\bdo not sell my\b)"
+            r"(to (use|browse) )?(this|our) (site|website)\b|\b(our|agree to( the)?|read "
+            r"the|see the|accept the|view our|visit our) (updated )?(privacy (policy|notice|"
+            r"settings)|terms (of|and) (use|service|conditions))\b|^[\W_]*(privacy (policy|"
+            r"notice|settings)|terms (of|and) (use|service|conditions))\b.{0,40}$|"
+            r"\bdo not sell my\b)"
         ),
         max_words=60,
         keywords=("cookie", "by continuing", "by using", "privacy", "terms", "do not sell",),
@@ -193,8 +196,9 @@ RULES: tuple[Rule, ...] = (
         "read-more-link",
         "'read more' and 'click here' links",
         _re(
-            r"^[\W_]*(read more|click here|continue reading|read the (full|rest|original|"
-            r"whole)|full (story|coverage)|read (the )?full (story|article))\b"
+            r"^[\W_]*(read more|click here|continue reading|read the (full|rest of the|"
+            r"original|whole) (story|article|report|piece|interview|post)|full (story|"
+            r"coverage))\b"
         ),
         max_words=25,
     ),
