@@ -136,4 +136,5 @@ def test_menus_are_dropped_from_plain_text_only() -> None:
     ],
 )
 def test_news_sentences_near_boilerplate_vocabulary_are_kept(line: str) -> None:
-    assert classify_lines([line]) == [None]
+    after = " ".join(["The company said it would review the decision next week."] * 4)
+    assert classify_lines([line, after]) == [None, None]
