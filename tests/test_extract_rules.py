@@ -64,6 +64,12 @@ def test_rule_names_are_unique_and_described() -> None:
         ("Updated 5:45 PM EST, Tue November 19, 2019", "dateline"),
         ("© 2024 Example News. All rights reserved.", "copyright"),
         ("---", "no-words"),
+        ("Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.", "share-prompt"),
+        ("Subscribe to WIRED and stay smart with more of your favorite writers.", "newsletter-promo"),
+        ("Write to Al Root at allen.root@example.com", "contact"),
+        ("sexta-feira, 22 de outubro de 2010 às 20:13", "dateline"),
+        ("More Great WIRED Stories", "related-heading"),
+        ("Most read in world news", "related-heading"),
     ],
 )
 def test_boilerplate_lines_match_their_rule(line: str, rule: str) -> None:
@@ -96,6 +102,13 @@ def test_tail_rules_do_not_fire_inside_the_article() -> None:
     )
     long = " ".join(["The label said the deal had been agreed months ago and was final."] * 4)
     assert classify_lines([body, long]) == [None, None]
+
+
+def test_a_list_heading_inside_the_article_does_not_swallow_what_follows() -> None:
+    short = "Officials said the repairs would take months to finish."
+    lines = [" ".join([short] * 5), short, "Most read in world news", short,
+             "How is the disease spread?", "It spreads through the bites of infected fleas."]
+    assert classify_lines(lines) == [None, None, "related-heading", None, None, None]
 
 
 def test_headlines_at_the_end_are_kept_without_a_promo_above() -> None:

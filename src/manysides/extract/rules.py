@@ -74,7 +74,8 @@ RULES: tuple[Rule, ...] = (
             r"on)\b.*|recommended( for you| stories| reading| articles)?|you (may|might|"
             r"could) (also )?(like|enjoy|be interested in)\b.*|(most|top) (read|popular|"
             r"viewed|shared|emailed|commented)( stories| articles| news)?( today| this week"
-            r")?|trending( now| stories| news)?|top stories|popular (now|stories|articles|"
+            r")?( (in|on|from) [\w .&'-]{1,30})?|more [\w'’&-]+( [\w'’&-]+){0,2} (stories|"
+            r"news|articles|reads|coverage|videos)|trending( now| stories| news)?|top stories|popular (now|stories|articles|"
             r"on \w+)|editor'?s'? (picks|choice)|further reading|what to read next|latest "
             r"(news|stories|headlines|articles|videos)|in (other|case you missed) news|"
             r"don'?t miss|(recent|featured|similar) (posts|stories|articles)|around the web|"
@@ -90,7 +91,7 @@ RULES: tuple[Rule, ...] = (
             r"(\bsign(ing)? up\b.{0,60}\b(newsletter|e-?mails?|alerts?|briefing|inbox|digest"
             r")|\bnewsletters?\b|\bin(to)? your inbox\b|\bdelivered (directly |straight |"
             r"right )?to your (inbox|e-?mail)|\b(free|daily|weekly) (e-?mail|briefing|"
-            r"digest)\b|\bsubscribe (now|today|here)\b|\bsubscribe to (our|the|this) \w+( \w+)? "
+            r"digest)\b|\bsubscribe (now|today|here)\b|^[\W_]*subscribe (to|for)\b|\bsubscribe to (our|the|this) \w+( \w+)? "
             r"(newsletter|channel|podcast|e-?mails?|mailing list)|^[\W_]*subscribe[\W_]*$|"
             r"\benter your e-?mail\b|\byour e-?mail address\b|\bthanks? (you )?for "
             r"(signing up|subscribing)\b|\bget (the|our) \w+( \w+)? (email|newsletter|"
@@ -149,7 +150,9 @@ RULES: tuple[Rule, ...] = (
             r"linkedin|facebook|twitter|flipboard|messenger|comments?))*[\W_]*$|"
             r"^[\W_]*share (this|on|via|the)\b|\bclick (here )?to (share|email|print|tweet)\b|"
             r"\bfollow (us|me|him|her|them|\w+ \w+) on (twitter|x|facebook|instagram|"
-            r"linkedin|threads|bluesky|tiktok|youtube)\b|\blike us on facebook\b|"
+            r"linkedin|threads|bluesky|tiktok|youtube)\b|^[\W_]*follow .{1,60}\bon (twitter|"
+            r"x|facebook|instagram|linkedin|threads|bluesky|tiktok|youtube)\b|^[\W_]*(text|"
+            r"font) size[\W_]*$|\blike us on facebook\b|"
             r"\bjoin the (conversation|discussion)\b|\bshare (it|this) with (a|your) friends?\b|"
             r"\btell us what you think\b|\bfollow \S+('s)? (full )?coverage\b|\bwe (want to hear|'d love to hear) "
             r"from you\b|\bhave a (news )?tip\b|\bsend us a tip\b|\bwhat do you think\?$)"
@@ -235,7 +238,8 @@ RULES: tuple[Rule, ...] = (
             r"ago|\b(am|pm|a\.m\.|p\.m\.)(?!\w))|^[\W_]*[\w.,-]*\s*\d{1,2}:\d{2}\s*("
             r"am|pm|a\.m\.|p\.m\.)?\s*\w{0,4}\s*[\W_]*[\d/.-]*(\s+by\s+[\w .'-]+)?$|"
             r"^[\W_]*(\w+,? )?(\w+ \d{1,2},? \d{4}|\d{1,2} \w+,? \d{4}|\d{4}-\d{2}-\d{2})"
-            r"([\W_]+\d{1,2}:\d{2}.*)?[\W_]*$|\b\d+ min(ute)?s? read\b|\b(reading time|"
+            r"([\W_]+\d{1,2}:\d{2}.*)?[\W_]*$|^(?=.*\b(19|20)\d{2}\b)(?=.*\b\d{1,2}[:h]\d{2}\b)"
+            r"(?!.*[.!?][\"'”’)]*$)|\b\d+ min(ute)?s? read\b|\b(reading time|"
             r"tempo de leitura|lesezeit|temps de lecture)\b)"
         ),
         max_words=12,
@@ -247,7 +251,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "contact",
         "a bare e-mail address or social handle (author contact)",
-        _re(r"^[\W_]*(\S+@\S+\.\w+|@\w+)([\s,;|]+(\S+@\S+\.\w+|@\w+))*[\W_]*$"),
+        _re(r"^[\W_]*(\S+@\S+\.\w+|@\w+|(https?://)?(www\.)?(twitter|x|instagram|facebook)"
+            r"\.com/\w+)([\s,;|]+(\S+@\S+\.\w+|@\w+))*[\W_]*$|^[\W_]*(write to|contact|"
+            r"e-?mail|reach) [\w .'’-]{1,60}\b(at|via|on)\s+\S+@\S+\.\w+[\W_]*$"),
         max_words=12,
     ),
     Rule(

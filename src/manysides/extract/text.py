@@ -8,8 +8,9 @@ by a crawler. Three passes:
    dropped (``related-list``);
 3. the trailing block (everything after the article's last long paragraph) is checked
    against the ``tail`` rules (bios, tag lists, slogans); headline-like lines and their
-   teasers below a promotional line there are dropped as a list (``tail-list``), and a
-   short brand line right above a promo goes with it (``promo-context``).
+   teasers directly below a promotional line there (up to the first kept line) are
+   dropped as a list (``tail-list``), and a short brand line right above a promo goes
+   with it (``promo-context``).
 """
 
 from __future__ import annotations
@@ -201,6 +202,8 @@ def _tail(items: list[_Line]) -> None:
         if item.rule in PROMO_RULES or item.rule in _LIST_STARTERS:
             seen_promo = True
             _brand_above(items, start, i)
+        elif item.rule is None:
+            seen_promo = False  # the block of boilerplate ended at a kept line
         prev = item
 
 
