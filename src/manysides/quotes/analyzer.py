@@ -188,6 +188,10 @@ class QuoteAnalyzer:
                     previous.cue,
                     True,
                 )
+            elif len(_WORDS.findall(text[q_start:q_end])) >= 6 and (
+                subject := _sentence_subject(text, para_start, q_start, resolver)
+            ):
+                quote = self._make(text, q_start, q_end, subject, resolver, direct=True)
             elif len(_WORDS.findall(text[q_start:q_end])) >= self.config.min_unattributed_words:
                 quote = Quote(text[q_start:q_end], q_start, q_end, None, None, None, None, True)
             if quote is not None:
@@ -230,7 +234,7 @@ class QuoteAnalyzer:
         pronoun = text[s:e].strip().lower()
         if pronoun in ("he", "she") and mention.speaker != text[s:e]:
             resolver.note_pronoun(mention.speaker, pronoun)
-        return Quote(text[start:end], start, end, mention.speaker, s, e, att.cue, direct)
+        return Quote(text[start:end], start, end, mention.speaker, s, e, att.cue or None, direct)
 
     def _finish(self, p: _Pending) -> ArticleQuotes:
         text = p.text
@@ -351,6 +355,24 @@ def _headline_quotes(text: str, quotes: list[Quote], resolver: SpeakerResolver) 
         )
     out.sort(key=lambda q: q.start)
     return out
+
+
+def _sentence_subject(
+    text: str, para_start: int, q_start: int, resolver: SpeakerResolver
+) -> Attribution | None:
+    """A quotation inside a sentence whose subject is a person: ``Trump called the plan
+    “a disaster”``, ``He has coined a new phrase, “undocumented Democrats”``."""
+    m = _SENTENCE_START.search(text, para_start, q_start)
+    sent_start = m.end() if m else para_start
+    if q_start - sent_start < 8 or q_start - sent_start > 200:
+        return None
+    pronoun = _PRONOUN_SUBJECT.match(text, sent_start, q_start)
+    if pronoun and pronoun.group("src") in ("He", "She"):
+        return Attribution(pronoun.start("src"), pronoun.end("src"), "", q_start)
+    person = resolver.first_person(sent_start, q_start)
+    if person is not None and person.start - sent_start <= 25:
+        return Attribution(person.start, person.end, "", q_start)
+    return None
 
 
 def _carry_speakers(text: str, quotes: list[Quote]) -> list[Quote]:
