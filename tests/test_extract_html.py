@@ -119,3 +119,17 @@ def test_min_text_chars_is_respected() -> None:
     doc = _doc("inline-junk.html", "https://news-site.example/a")
     with pytest.raises(ExtractionError):
         extract(doc, ExtractConfig(min_text_chars=100_000))
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b"A plain paragraph sent where HTML was expected. " * 10, "html"),
+        ("Café owners in the old town said the new rules were unfair. ".encode("latin-1") * 5, "text"),
+        (b"\xff\xfe" + "<p>A page saved as UTF-16 with a byte order mark.</p>".encode("utf-16-le") * 6, "html"),
+    ],
+)
+def test_odd_encodings_and_kinds_still_extract(content: bytes, kind: str) -> None:
+    article = extract(RawDocument(url="https://x.example/a", content=content, kind=kind), CONFIG)  # type: ignore[arg-type]
+    assert len(article.text) >= CONFIG.min_text_chars
+    assert "\ufffd" not in article.text

@@ -70,9 +70,11 @@ def _cleaned(extracted: Extracted, template: frozenset[str]) -> _Result:
 
 def _run(doc: RawDocument, config: ExtractConfig, template: frozenset[str]) -> _Result:
     if doc.kind == "text":
-        text = decode_html(doc.content, doc.charset or "utf-8")
+        text = decode_html(doc.content, doc.charset)
         return _cleaned(Extracted(text, extractor="text"), template)
     html = decode_html(doc.content, doc.charset)
+    if "<" not in html[:4096]:  # plain text sent as HTML: clean it as text
+        return _cleaned(Extracted(html, extractor="text"), template)
     url = doc.final_url or doc.url
     # trafilatura without its internal fallback extractors first (fast); if that finds
     # very little, trafilatura with them; if the result is still short or covers little of

@@ -23,6 +23,10 @@ __all__ = [
 ]
 
 _LANG = re.compile(r"^[a-z]{2,3}$")
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+)
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt")
 
@@ -46,6 +50,9 @@ def decode_html(content: bytes, charset: str | None) -> str:
     """Decode page bytes (declared charset, else detected); refuse binary content."""
     if not content or not content.strip():
         raise ExtractionError("empty document")
+    for bom, codec in _BOMS:
+        if content.startswith(bom):
+            return content[len(bom):].decode(codec, errors="replace")
     head = content[:4096]
     if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 20:
         raise ExtractionError("not an HTML or text document (binary content)")
