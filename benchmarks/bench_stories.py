@@ -153,7 +153,7 @@ def speed(root: Path, workdir: Path) -> dict[str, Any]:
     if code not in (0, 1):
         raise SystemExit(f"manysides cluster failed ({code}): {proc.stderr[-2000:]}")
     t = json.loads(timings.read_text())
-    per = t["per_1000"]
+    per, cpu = t["per_1000"], t["cpu_per_1000"]
     stories = {json.loads(x)["story"] for x in out.read_text().splitlines()}
     return {
         "articles": n_items,
@@ -166,6 +166,10 @@ def speed(root: Path, workdir: Path) -> dict[str, Any]:
         "last_over_first": round(per[-1] / per[0], 2) if per else None,
         "median_1000_s": sorted(per)[len(per) // 2] if per else None,
         "max_1000_s": max(per) if per else None,
+        "cpu_first_1000_s": cpu[0] if cpu else None,
+        "cpu_last_1000_s": cpu[-1] if cpu else None,
+        "cpu_last_over_first": round(cpu[-1] / cpu[0], 2) if cpu else None,
+        "cpu_median_1000_s": sorted(cpu)[len(cpu) // 2] if cpu else None,
         "stories": len(stories - {None}),
         "failed_lines": t["failed"],
         "open_stories_at_end": t["open_stories"],
