@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from types import FrameType
 from typing import Annotated
 
 import typer
 
 from ..errors import UserError
 from ._state import AppState
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def register(app: typer.Typer) -> None:
@@ -103,9 +109,18 @@ def register(app: typer.Typer) -> None:
             return Report(show_progress=False, verbose=state.verbose)
 
         log(f"manysides run: every {every}, briefing at {schedule.build_at:%H:%M}; Ctrl-C to stop")
+        # Ctrl-C, and SIGTERM from systemd or kill, stop the loop the same clean way, even
+        # when a non-interactive shell started us with SIGINT ignored.
+        previous = (
+            signal.signal(signal.SIGINT, signal.default_int_handler),
+            signal.signal(signal.SIGTERM, _interrupt),
+        )
         try:
             cycles = run_schedule(state.open_store, cfg, schedule, make_report, log)
         except KeyboardInterrupt:
             log("manysides run: stopped")
             return
+        finally:
+            signal.signal(signal.SIGINT, previous[0])
+            signal.signal(signal.SIGTERM, previous[1])
         state.emit({"cycles": cycles}, None)
