@@ -113,3 +113,51 @@ def test_cli_rejects_bad_schedule_and_missing_db(
     assert run([*db, "serve"]) == 2
     assert "manysides brief" in capsys.readouterr().err
     assert not (tmp_path / "none.db").exists()
+
+
+def test_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time as clock
+
+    catalog = tmp_path / "sources.toml"
+    catalog.write_text(
+        '[sources.dead-feed]\nname = "Dead"\ndomains = ["dead.example"]\n'
+        'feeds = ["http://127.0.0.1:9/feed.xml"]\nleaning = "center"\n'
+    )
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[store]\npath = "{tmp_path / "db.sqlite"}"\n'
+        f'[sources]\ncatalog = "{catalog}"\nuse_builtin = false\n'
+        '[fetch]\nallowed_hosts = ["127.0.0.1"]\nretries = 0\n'
+        f'[briefing]\noutput_dir = "{tmp_path / "out"}"\n'
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "manysides",
+            "--config",
+            str(config),
+            "run",
+            "--every",
+            "1h",
+            "--at",
+            "23:59",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = proc.stderr.readline()  # the banner
+        assert "Ctrl-C to stop" in first
+        cycle = proc.stderr.readline()  # one fetch+stories cycle, then a long sleep
+        assert "fetch+stories" in cycle or "briefing" in cycle, cycle
+        clock.sleep(0.3)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        assert "stopped" in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
