@@ -115,9 +115,12 @@ def run_lines(lines: Iterable[str], options: BatchOptions) -> Iterator[str]:
         for line in wanted:
             yield process_line(line, options)
         return
+    import gc
+
     from .html import warm_up
 
     warm_up()
+    gc.freeze()  # forked workers then share the parent's objects without copying pages
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque[Future[list[str]]] = deque()
