@@ -39,7 +39,9 @@ TARGET_SPEEDUP = 1.6
 
 def shingles(text: str, n: int = 4) -> Counter[str]:
     tokens = _TOKEN.findall(text or "")
-    return Counter(" ".join(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens)
+    return Counter(
+        " ".join(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens
+    )
 
 
 def page_pr(truth: str, pred: str) -> tuple[float, float]:
@@ -83,9 +85,7 @@ def run_cli(src: Path, dst: Path) -> tuple[float, float]:
     return time.perf_counter() - started, _children_cpu() - cpu
 
 
-def bare(
-    truth: dict[str, Any], pages: dict[str, bytes]
-) -> tuple[dict[str, str], float, float]:
+def bare(truth: dict[str, Any], pages: dict[str, bytes]) -> tuple[dict[str, str], float, float]:
     import trafilatura
 
     cpu, started = time.process_time(), time.perf_counter()
@@ -129,7 +129,10 @@ def main(argv: list[str] | None = None) -> None:
         "manysides_pages_per_s": round(ours_rate, 1),
         "anchor_pages_per_s": round(bare_rate, 1),
         "speedup": round(speedup, 2),
-        "runs_s": {"manysides": [round(x, 2) for x in ours_s], "anchor": [round(x, 2) for x in bare_s]},
+        "runs_s": {
+            "manysides": [round(x, 2) for x in ours_s],
+            "anchor": [round(x, 2) for x in bare_s],
+        },
         "cpu_s": {
             "manysides": [round(x, 2) for x in ours_cpu],
             "anchor": [round(x, 2) for x in bare_cpu],

@@ -54,7 +54,12 @@ def prf(docs: list[dict[str, Any]], predict: Any) -> dict[str, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "lines": tp + fp + fn}
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "lines": tp + fp + fn,
+    }
 
 
 def example_page(path: Path) -> dict[str, Any]:
@@ -82,7 +87,10 @@ def main(argv: list[str] | None = None) -> None:
     result: dict[str, Any] = {"target_f1": TARGET_F1}
     for split in ("dev", "train"):
         docs = json.loads((root / "lines-turku" / f"en-{split}.json").read_text(encoding="utf-8"))
-        result[f"turku_{split}"] = {"manysides": prf(docs, ours_noise), "anchor": prf(docs, anchor_noise)}
+        result[f"turku_{split}"] = {
+            "manysides": prf(docs, ours_noise),
+            "anchor": prf(docs, anchor_noise),
+        }
     result["example_page"] = example_page(root / "examples" / "theweek-page.txt")
     ex = result["example_page"]
     result["met"] = {

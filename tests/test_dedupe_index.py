@@ -11,13 +11,19 @@ from manysides.dedupe import NearDuplicateIndex, canonical_url, estimate_jaccard
 @pytest.mark.parametrize(
     ("url", "canonical"),
     [
-        ("https://www.Example.com:443/news/story/amp/?utm_source=x&id=3#top", "https://example.com/news/story?id=3"),
+        (
+            "https://www.Example.com:443/news/story/amp/?utm_source=x&id=3#top",
+            "https://example.com/news/story?id=3",
+        ),
         ("https://amp.example.com/news/story", "https://example.com/news/story"),
         ("https://m.example.com/news/story/", "https://example.com/news/story"),
         ("https://mobile.example.co.uk/a?outputType=amp", "https://example.co.uk/a"),
         ("https://example.com/amp/news/story", "https://example.com/news/story"),
         ("https://example.com/news/story.amp.html", "https://example.com/news/story"),
-        ("http://example.com:80/a?fbclid=1&gclid=2&ocid=3&cmpid=4&page=2", "http://example.com/a?page=2"),
+        (
+            "http://example.com:80/a?fbclid=1&gclid=2&ocid=3&cmpid=4&page=2",
+            "http://example.com/a?page=2",
+        ),
         ("https://example.com:8080/a", "https://example.com:8080/a"),
         ("https://example.com/search?q=a+b&b=1", "https://example.com/search?b=1&q=a+b"),
         ("https://m.com/a", "https://m.com/a"),
@@ -29,7 +35,9 @@ def test_canonical_url(url: str, canonical: str) -> None:
 
 
 def test_fingerprint_ignores_layout_only() -> None:
-    assert text_fingerprint("Hello,  World!\nSecond line.") == text_fingerprint("hello world second line")
+    assert text_fingerprint("Hello,  World!\nSecond line.") == text_fingerprint(
+        "hello world second line"
+    )
     assert text_fingerprint("hello world") != text_fingerprint("hello there world")
 
 
@@ -60,8 +68,9 @@ def test_wire_copies_group_and_different_stories_do_not() -> None:
     index = NearDuplicateIndex(DedupeConfig())
     index.add(1, 1, index.signature(WIRE))
     copy = (
-        "Local Paper Staff and Wire Reports\n" + WIRE.replace("WASHINGTON (AP) — ", "")
-        .replace("Friday morning", "Friday") + "\nCopyright 2024 The Associated Press."
+        "Local Paper Staff and Wire Reports\n"
+        + WIRE.replace("WASHINGTON (AP) — ", "").replace("Friday morning", "Friday")
+        + "\nCopyright 2024 The Associated Press."
         " Sign up for our newsletter."
     )
     assert estimate_jaccard(index.signature(WIRE), index.signature(copy)) >= 0.8

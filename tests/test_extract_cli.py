@@ -69,7 +69,10 @@ def test_extract_stdin_stdout_and_explain(
     code, out, err = run(["extract", "--explain", "--workers", "1"], capsys)
     assert code == 0
     row = json.loads(out)
-    assert {"rule": "credit-line", "text": "(Reporting by Paul Dreyer; Editing by Anna Castillo)"} in row["removed"]
+    assert {
+        "rule": "credit-line",
+        "text": "(Reporting by Paul Dreyer; Editing by Anna Castillo)",
+    } in row["removed"]
     assert "e\trelated-list\tRail freight strike ends after three days" in err
 
 

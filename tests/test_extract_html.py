@@ -21,22 +21,39 @@ def _doc(name: str, url: str, **kwargs: object) -> RawDocument:
 
 
 def test_news_page_text_and_metadata() -> None:
-    doc = _doc("news-article.html", "https://m.coastalledger.example/news/2024/05/14/harbour-tidal-barrier?utm_medium=x")
+    doc = _doc(
+        "news-article.html",
+        "https://m.coastalledger.example/news/2024/05/14/harbour-tidal-barrier?utm_medium=x",
+    )
     article = extract(doc, CONFIG)
     assert article.title == "Harbour council approves tidal barrier after decade of debate"
     assert article.authors == ("Maria Okafor",)
     assert article.published == datetime(2024, 5, 14, 9, 30, tzinfo=UTC)
     assert article.site == "The Coastal Ledger"
     assert article.language == "en"
-    assert article.canonical_url == "https://coastalledger.example/news/2024/05/14/harbour-tidal-barrier"
+    assert (
+        article.canonical_url
+        == "https://coastalledger.example/news/2024/05/14/harbour-tidal-barrier"
+    )
     text = article.text
     assert text.startswith("The harbour council voted nine to four")
     assert "regional insurers' association." in text
     assert "Every family who had to carry their furniture upstairs" in text
     for junk in (
-        "cookies", "Sign up", "inbox", "Getty", "is an environment correspondent",
-        "Related stories", "Storm surge floods", "Most read", "Pier reopens", "Tags:",
-        "Follow us", "All rights reserved", "Advertisement", "Share",
+        "cookies",
+        "Sign up",
+        "inbox",
+        "Getty",
+        "is an environment correspondent",
+        "Related stories",
+        "Storm surge floods",
+        "Most read",
+        "Pier reopens",
+        "Tags:",
+        "Follow us",
+        "All rights reserved",
+        "Advertisement",
+        "Share",
     ):
         assert junk not in text, junk
     assert len(text.splitlines()) == 7
@@ -68,8 +85,11 @@ def test_canonical_link_to_another_site_is_not_trusted() -> None:
 
 
 def test_hints_fill_missing_metadata() -> None:
-    html = (FIXTURES / "inline-junk.html").read_bytes().replace(b"<title>", b"<title>x").replace(
-        b"<h1>Wire operator reports record grain harvest in the plains</h1>", b""
+    html = (
+        (FIXTURES / "inline-junk.html")
+        .read_bytes()
+        .replace(b"<title>", b"<title>x")
+        .replace(b"<h1>Wire operator reports record grain harvest in the plains</h1>", b"")
     )
     doc = RawDocument(
         url="https://news-site.example/a",
@@ -84,8 +104,12 @@ def test_hints_fill_missing_metadata() -> None:
 
 def test_plain_text_document() -> None:
     dump = (FIXTURES / "crawler-dump.txt").read_bytes()
-    doc = RawDocument(url="https://dailyround.example/x", content=dump, kind="text",
-                      hints={"title": "Village school saved"})
+    doc = RawDocument(
+        url="https://dailyround.example/x",
+        content=dump,
+        kind="text",
+        hints={"title": "Village school saved"},
+    )
     article = extract(doc, CONFIG)
     assert article.title == "Village school saved"
     assert "Sign up" not in article.text and "Lower Ashby" in article.text
@@ -125,8 +149,15 @@ def test_min_text_chars_is_respected() -> None:
     ("content", "kind"),
     [
         (b"A plain paragraph sent where HTML was expected. " * 10, "html"),
-        ("Café owners in the old town said the new rules were unfair. ".encode("latin-1") * 5, "text"),
-        (b"\xff\xfe" + "<p>A page saved as UTF-16 with a byte order mark.</p>".encode("utf-16-le") * 6, "html"),
+        (
+            "Café owners in the old town said the new rules were unfair. ".encode("latin-1") * 5,
+            "text",
+        ),
+        (
+            b"\xff\xfe"
+            + "<p>A page saved as UTF-16 with a byte order mark.</p>".encode("utf-16-le") * 6,
+            "html",
+        ),
     ],
 )
 def test_odd_encodings_and_kinds_still_extract(content: bytes, kind: str) -> None:

@@ -65,7 +65,10 @@ def test_rule_names_are_unique_and_described() -> None:
         ("© 2024 Example News. All rights reserved.", "copyright"),
         ("---", "no-words"),
         ("Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.", "share-prompt"),
-        ("Subscribe to WIRED and stay smart with more of your favorite writers.", "newsletter-promo"),
+        (
+            "Subscribe to WIRED and stay smart with more of your favorite writers.",
+            "newsletter-promo",
+        ),
         ("Write to Al Root at allen.root@example.com", "contact"),
         ("sexta-feira, 22 de outubro de 2010 às 20:13", "dateline"),
         ("More Great WIRED Stories", "related-heading"),
@@ -106,14 +109,24 @@ def test_tail_rules_do_not_fire_inside_the_article() -> None:
 
 def test_a_list_heading_inside_the_article_does_not_swallow_what_follows() -> None:
     short = "Officials said the repairs would take months to finish."
-    lines = [" ".join([short] * 5), short, "Most read in world news", short,
-             "How is the disease spread?", "It spreads through the bites of infected fleas."]
+    lines = [
+        " ".join([short] * 5),
+        short,
+        "Most read in world news",
+        short,
+        "How is the disease spread?",
+        "It spreads through the bites of infected fleas.",
+    ]
     assert classify_lines(lines) == [None, None, "related-heading", None, None, None]
 
 
 def test_headlines_at_the_end_are_kept_without_a_promo_above() -> None:
-    lines = [" ".join(["Officials said the repairs would take months to finish."] * 4),
-             "Key dates", "June 9 – Opening ceremony", "June 10 – Final"]
+    lines = [
+        " ".join(["Officials said the repairs would take months to finish."] * 4),
+        "Key dates",
+        "June 9 – Opening ceremony",
+        "June 10 – Final",
+    ]
     assert classify_lines(lines) == [None, None, None, None]
 
 
@@ -135,7 +148,14 @@ def test_menus_are_dropped_from_plain_text_only() -> None:
     )
     lines = ["Home", "World", "", "Business", "Sport", body, "Key dates", body]
     assert classify_lines(lines, plain=True) == [
-        "menu", "menu", "no-words", "menu", "menu", None, None, None
+        "menu",
+        "menu",
+        "no-words",
+        "menu",
+        "menu",
+        None,
+        None,
+        None,
     ]
     assert classify_lines(lines)[:2] == [None, None]  # trafilatura output has no menus
 

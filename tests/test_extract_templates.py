@@ -45,7 +45,10 @@ def test_lines_recurring_on_enough_pages_become_the_template() -> None:
     template = learner.template("ledger.example")
     assert template == {"get the ledger's morning briefing, free every weekday"}
     assert learner.template("other.example") == frozenset()
-    assert strip_template(_page(9), template) == "Story number 9 about the harbour and line 63.\nMore text 9."
+    assert (
+        strip_template(_page(9), template)
+        == "Story number 9 about the harbour and line 63.\nMore text 9."
+    )
 
 
 def test_share_threshold() -> None:
@@ -71,4 +74,6 @@ def test_memory_is_bounded() -> None:
     for i in range(300):
         learner.observe("big.example", "\n".join(f"line {i} {j}" for j in range(50)) + "\n" + PROMO)
     assert len(learner._sites["big.example"].lines) <= MAX_LINES_PER_SITE
-    assert "get the ledger's morning briefing, free every weekday" in learner.template("big.example")
+    assert "get the ledger's morning briefing, free every weekday" in learner.template(
+        "big.example"
+    )

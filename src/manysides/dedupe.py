@@ -36,15 +36,71 @@ __all__ = ["NearDuplicateIndex", "canonical_url", "text_fingerprint", "estimate_
 _HOST_PREFIXES = ("www.", "www1.", "www2.", "amp.", "m.", "mobile.")
 _TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "mc_cid", "mc_eid", "ocid",
-        "cmpid", "cmp", "cid", "icid", "ncid", "ito", "itm_source", "itm_medium",
-        "itm_campaign", "itm_content", "smid", "smtyp", "sr_share", "share", "ref", "ref_src",
-        "ref_url", "referrer", "src", "soc_src", "soc_trk", "source", "mod", "rss", "feed",
-        "outputtype", "amp", "amp_js_v", "usqp", "_ga", "_gl", "igshid", "s_cid", "wt.mc_id",
-        "cmp_id", "spm", "mbid", "sh", "tpcc", "ns_source", "ns_mchannel", "ns_campaign",
-        "ns_linkname", "ns_fee", "__twitter_impression", "at_medium", "at_campaign",
-        "at_custom1", "at_custom2", "at_custom3", "at_custom4", "guccounter", "guce_referrer",
-        "guce_referrer_sig", "partner", "utm",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gclsrc",
+        "msclkid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "ocid",
+        "cmpid",
+        "cmp",
+        "cid",
+        "icid",
+        "ncid",
+        "ito",
+        "itm_source",
+        "itm_medium",
+        "itm_campaign",
+        "itm_content",
+        "smid",
+        "smtyp",
+        "sr_share",
+        "share",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "src",
+        "soc_src",
+        "soc_trk",
+        "source",
+        "mod",
+        "rss",
+        "feed",
+        "outputtype",
+        "amp",
+        "amp_js_v",
+        "usqp",
+        "_ga",
+        "_gl",
+        "igshid",
+        "s_cid",
+        "wt.mc_id",
+        "cmp_id",
+        "spm",
+        "mbid",
+        "sh",
+        "tpcc",
+        "ns_source",
+        "ns_mchannel",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "__twitter_impression",
+        "at_medium",
+        "at_campaign",
+        "at_custom1",
+        "at_custom2",
+        "at_custom3",
+        "at_custom4",
+        "guccounter",
+        "guce_referrer",
+        "guce_referrer_sig",
+        "partner",
+        "utm",
     }
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "oly_", "vero_", "at_", "ga_")
@@ -55,8 +111,18 @@ _WORD = re.compile(r"\w+")
 _MERSENNE = np.uint64((1 << 61) - 1)
 _MAX_HASH = np.uint64((1 << 32) - 1)
 _MIX = np.array(
-    [0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1, 0xD3A2646C, 0xFD7046C5,
-     0xB55A4F09, 0x7FEB352D, 0x846CA68B],
+    [
+        0x9E3779B1,
+        0x85EBCA77,
+        0xC2B2AE3D,
+        0x27D4EB2F,
+        0x165667B1,
+        0xD3A2646C,
+        0xFD7046C5,
+        0xB55A4F09,
+        0x7FEB352D,
+        0x846CA68B,
+    ],
     dtype=np.uint64,
 )
 
@@ -83,7 +149,7 @@ def canonical_url(url: str) -> str:
         changed = False
         for prefix in _HOST_PREFIXES:
             if host.startswith(prefix) and host.count(".") >= 2:
-                host = host[len(prefix):]
+                host = host[len(prefix) :]
                 changed = True
     netloc = host
     if port is not None and _DEFAULT_PORTS.get(scheme) != port:
@@ -94,9 +160,7 @@ def canonical_url(url: str) -> str:
     path = _AMP_PREFIX.sub("", path)
     path = path.rstrip("/")
     query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not _is_tracking(k)
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
     ]
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
 

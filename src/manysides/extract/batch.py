@@ -54,8 +54,15 @@ def process_line(line: str, options: BatchOptions) -> str:
     """One input line to one output line (never raises for bad input)."""
     from . import explain, extract
 
-    out: dict[str, Any] = {"id": None, "title": "", "authors": [], "date": "", "site": "",
-                           "language": "", "text": ""}
+    out: dict[str, Any] = {
+        "id": None,
+        "title": "",
+        "authors": [],
+        "date": "",
+        "site": "",
+        "language": "",
+        "text": "",
+    }
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -83,7 +90,9 @@ def process_line(line: str, options: BatchOptions) -> str:
         out["error"] = f"extraction crashed: {type(exc).__name__}: {exc}"
     if options.explain:
         try:
-            out["removed"] = [{"text": r.text, "rule": r.rule} for r in explain(doc, options.config)]
+            out["removed"] = [
+                {"text": r.text, "rule": r.rule} for r in explain(doc, options.config)
+            ]
         except ManysidesError:
             out["removed"] = []
     return json.dumps(out, ensure_ascii=False)

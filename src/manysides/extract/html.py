@@ -18,14 +18,23 @@ if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 __all__ = [
-    "Extracted", "Page", "decode_html", "extract_html", "main_text", "parse_page",
-    "readability_text", "warm_up",
+    "Extracted",
+    "Page",
+    "decode_html",
+    "extract_html",
+    "main_text",
+    "parse_page",
+    "readability_text",
+    "warm_up",
 ]
 
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _BOMS = (
-    (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
 )
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt")
@@ -52,7 +61,7 @@ def decode_html(content: bytes, charset: str | None) -> str:
         raise ExtractionError("empty document")
     for bom, codec in _BOMS:
         if content.startswith(bom):
-            return content[len(bom):].decode(codec, errors="replace")
+            return content[len(bom) :].decode(codec, errors="replace")
     head = content[:4096]
     if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 20:
         raise ExtractionError("not an HTML or text document (binary content)")
@@ -80,8 +89,16 @@ def _parse(html: str) -> HtmlElement:
 
 
 _PUBLISHED_META = (
-    "article:published_time", "og:published_time", "datepublished", "date", "pubdate",
-    "publishdate", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date",
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "dc.date.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
 )
 
 
@@ -91,8 +108,11 @@ def _page_metadata(tree: HtmlElement) -> tuple[str, str, str]:
     published = ""
     for meta in tree.iterfind(".//meta"):
         key = (
-            meta.get("http-equiv") or meta.get("property") or meta.get("name")
-            or meta.get("itemprop") or ""
+            meta.get("http-equiv")
+            or meta.get("property")
+            or meta.get("name")
+            or meta.get("itemprop")
+            or ""
         ).lower()
         if not lang and key in ("content-language", "og:locale", "language", "dc.language"):
             lang = meta.get("content") or ""
@@ -152,7 +172,9 @@ def _metadata(tree: HtmlElement, url: str, published: str) -> _Meta:
     date = published
     if not date:
         try:
-            date = find_date(tree, url=url or None, original_date=True, extensive_search=False) or ""
+            date = (
+                find_date(tree, url=url or None, original_date=True, extensive_search=False) or ""
+            )
         except Exception:  # htmldate raises on some malformed dates
             date = ""
     site = (meta.sitename or extract_sitename(tree) or "").lstrip("@").strip()

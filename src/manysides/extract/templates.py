@@ -108,7 +108,9 @@ class TemplateLearner:
             if payload.get("format") != _FORMAT:
                 raise ValueError(f"unknown format {payload.get('format')!r}")
             for site, (pages, lines) in payload["sites"].items():
-                learner._sites[site] = _Site(int(pages), Counter({k: int(v) for k, v in lines.items()}))
+                learner._sites[site] = _Site(
+                    int(pages), Counter({k: int(v) for k, v in lines.items()})
+                )
         except (zlib.error, ValueError, KeyError, TypeError) as exc:
             raise ParseError(f"template state is not readable: {exc}") from None
         return learner

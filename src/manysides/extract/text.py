@@ -86,7 +86,10 @@ def _match(rules: tuple[Rule, ...], line: _Line) -> str | None:
 
 
 def classify_lines(
-    lines: list[str], template: frozenset[str] = frozenset(), title: str = "", *,
+    lines: list[str],
+    template: frozenset[str] = frozenset(),
+    title: str = "",
+    *,
     plain: bool = False,
 ) -> list[str | None]:
     """The rule that removes each line, or None for lines that are kept.
@@ -149,8 +152,11 @@ def _title(items: list[_Line], title: str) -> None:
         if item.blank:
             continue
         line = _words(item.text)
-        if line and (line == key or (len(line) >= 0.6 * len(key) and line in key)
-                     or (key in line and len(key) >= 0.8 * len(line))):
+        if line and (
+            line == key
+            or (len(line) >= 0.6 * len(key) and line in key)
+            or (key in line and len(key) >= 0.8 * len(line))
+        ):
             item.rule = "title"
             return
         seen += 1
@@ -231,7 +237,10 @@ def _brand_above(items: list[_Line], start: int, i: int) -> None:
 
 
 def clean_lines(
-    lines: list[str], template: frozenset[str] = frozenset(), title: str = "", *,
+    lines: list[str],
+    template: frozenset[str] = frozenset(),
+    title: str = "",
+    *,
     plain: bool = False,
 ) -> tuple[list[str], list[RemovedLine]]:
     """Kept non-blank lines and the removed non-blank lines with their rule."""
