@@ -4,7 +4,11 @@ A **fact** is a group of sentences from different outlets that say the same thin
 sentences are linked when their TF-IDF cosine (stemmed content words) is at least
 ``fact_similarity``; a connected group carried by outlets of at least two sides
 (left/center/right) is a fact. When fewer than two sides are rated in the whole story,
-two different outlets suffice. The fact's text is the group's most central sentence.
+two different outlets suffice. The fact's text is the group's most central sentence that
+reads as a complete, self-contained claim (``clean.is_clean``: no fragment, quotation
+continuation, caption, conjunction or pronoun start; datelines already stripped); a group
+without one is no fact. Facts carried by more sides come first, then those stating
+checkable details (numbers, dates, names), then those with more outlets.
 
 A **discrepancy** is a number, date or name that matching sentences report differently:
 "12 people were killed" vs "15 people were killed" (numbers keyed by the word that
@@ -21,6 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..config import PerspectivesConfig
+from .clean import checkable, is_clean
 from .coverage import outlet_name, side_of
 from .records import Discrepancy, Fact, StoryArticle
 from .similarity import Unit, cosine_matrix, sentence_units
@@ -28,12 +33,32 @@ from .text import STOPWORDS, stem, tokens, wordset
 
 MAX_FACTS = 8
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "twenty": 20,
-    "hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "dozen": 12,
+    "twenty": 20,
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
 }
-_SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000,
-          "trillion": 1_000_000_000_000}
+_SCALE = {
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+}
 _DATE_WORDS = wordset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december yesterday today"""
@@ -87,9 +112,12 @@ def facts(
         if not enough:
             continue
         sub = sim[np.ix_(group, group)]
-        best = group[int(np.argmax(sub.sum(axis=1)))]
+        by_centrality = [group[int(k)] for k in np.argsort(-sub.sum(axis=1), kind="stable")]
+        best = next((i for i in by_centrality if is_clean(units[i].text)), None)
+        if best is None:
+            continue  # only fragments: nothing a reader could take as a claim
         found.append(Fact(units[best].text, sorted({a.id for a in arts}), outlets, sides))
-    found.sort(key=lambda f: (-len(f.sides), -len(f.outlets), f.text))
+    found.sort(key=lambda f: (-len(f.sides), checkable(f.text) == 0, -len(f.outlets), f.text))
     return found[:MAX_FACTS]
 
 

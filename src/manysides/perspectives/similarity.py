@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .clean import strip_dateline
 from .records import StoryArticle
 from .text import content_stems, split_sentences, words
 
@@ -27,10 +28,12 @@ MAX_SENTENCES = 40  # per article: the lead carries the story; keeps big stories
 
 
 def sentence_units(articles: Sequence[StoryArticle], min_words: int = 4) -> list[Unit]:
-    """The first ``MAX_SENTENCES`` sentences of each article with at least ``min_words``."""
+    """The first ``MAX_SENTENCES`` sentences of each article with at least ``min_words``,
+    without their leading datelines and bylines (``clean.strip_dateline``)."""
     units = []
     for i, a in enumerate(articles):
-        for pos, sent in enumerate(split_sentences(a.text)[:MAX_SENTENCES]):
+        for pos, raw in enumerate(split_sentences(a.text)[:MAX_SENTENCES]):
+            sent = strip_dateline(raw)
             n = len(words(sent))
             if n < min_words:
                 continue

@@ -31,6 +31,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..config import PerspectivesConfig
+from .clean import flaws, needs_context
 from .coverage import side_of
 from .lexicon import OWN_LOADED_WORDS, is_loaded
 from .records import StoryArticle, Summary, SummarySentence
@@ -41,27 +42,80 @@ from .text import content_stems, tokens
 # --fit) to predict a sentence's ROUGE-1 precision against the human roundup; the
 # loaded-language weight is then fixed by hand (see docs/benchmarks.md).
 FEATURES: tuple[str, ...] = (
-    "bias", "lead", "first", "relative_position", "support", "centrality", "title_similarity",
-    "log_words", "quote_share", "loaded", "pronoun_start", "digits", "second",
-    "support_max", "article_centrality", "own_title_similarity", "words", "shared_share",
+    "bias",
+    "lead",
+    "first",
+    "relative_position",
+    "support",
+    "centrality",
+    "title_similarity",
+    "log_words",
+    "quote_share",
+    "loaded",
+    "pronoun_start",
+    "digits",
+    "second",
+    "support_max",
+    "article_centrality",
+    "own_title_similarity",
+    "words",
+    "shared_share",
     "title_word_share",
 )
 WEIGHTS: dict[str, float] = {
-    "bias": -0.069, "lead": 0.228, "first": -0.123, "relative_position": -0.001,
-    "support": 0.481, "centrality": -0.176, "title_similarity": 0.342, "log_words": 0.129,
-    "quote_share": -0.017, "loaded": -0.288, "pronoun_start": -0.043, "digits": 0.018,
-    "second": -0.035, "support_max": -0.248, "article_centrality": 0.256,
-    "own_title_similarity": 0.07, "words": -0.142, "shared_share": 0.41,
+    "bias": -0.069,
+    "lead": 0.228,
+    "first": -0.123,
+    "relative_position": -0.001,
+    "support": 0.481,
+    "centrality": -0.176,
+    "title_similarity": 0.342,
+    "log_words": 0.129,
+    "quote_share": -0.017,
+    "loaded": -0.288,
+    "pronoun_start": -0.043,
+    "digits": 0.018,
+    "second": -0.035,
+    "support_max": -0.248,
+    "article_centrality": 0.256,
+    "own_title_similarity": 0.07,
+    "words": -0.142,
+    "shared_share": 0.41,
     "title_word_share": 0.179,
 }
 W_NEW_SIDE = 0.05
 W_PEJORATIVE = 0.2  # per word of our own loaded-word list: set by hand, not fitted
+# Readability (clean.py): a fragment (unbalanced quotes, conjunction start, caption, ...)
+# or a sentence leaning on unresolved context ("He said", "It", "But") is only chosen when
+# no better candidate is left; set by hand for what the briefing shows, not fitted.
+W_FRAGMENT = 1.0
+W_CONTEXT = 1.0
 MIN_WORDS = 25
 OVERSHOOT = 0.5  # a sentence may end the summary this far past the word budget
 MAX_REDUNDANCY = 0.6  # never pick a sentence this similar to a chosen one
 _QUOTE = re.compile(r"[\"“”]")
-_PRONOUNS = frozenset({"he", "she", "it", "they", "this", "that", "these", "those", "his", "her",
-                       "their", "its", "but", "and", "so", "still", "however", "meanwhile"})
+_PRONOUNS = frozenset(
+    {
+        "he",
+        "she",
+        "it",
+        "they",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "their",
+        "its",
+        "but",
+        "and",
+        "so",
+        "still",
+        "however",
+        "meanwhile",
+    }
+)
 
 
 def _quote_share(text: str) -> float:
@@ -102,12 +156,25 @@ def sentence_features(
             loaded = sum(1 for t in toks if is_loaded(t, lexicon)) / max(1, len(toks))
         first_word = toks[0].lower() if toks else ""
         rows[i] = (
-            1.0, 1.0 / (1.0 + u.position), float(u.position == 0),
-            u.position / max(1, per_article[u.article]), support, central[i], title_sim[i],
-            np.log1p(u.n_words), _quote_share(u.text), loaded,
-            float(first_word in _PRONOUNS), float(any(c.isdigit() for c in u.text)),
-            float(u.position == 1), max(best, default=0.0), art_central[u.article],
-            own_title[i], u.n_words / 30.0, shared, in_titles,
+            1.0,
+            1.0 / (1.0 + u.position),
+            float(u.position == 0),
+            u.position / max(1, per_article[u.article]),
+            support,
+            central[i],
+            title_sim[i],
+            np.log1p(u.n_words),
+            _quote_share(u.text),
+            loaded,
+            float(first_word in _PRONOUNS),
+            float(any(c.isdigit() for c in u.text)),
+            float(u.position == 1),
+            max(best, default=0.0),
+            art_central[u.article],
+            own_title[i],
+            u.n_words / 30.0,
+            shared,
+            in_titles,
         )
     return rows
 
@@ -123,7 +190,11 @@ def sentence_scores(
     pejorative = np.array(
         [sum(is_loaded(t, OWN_LOADED_WORDS) for t in tokens(u.text)) for u in units], dtype=float
     )
-    return sentence_features(units, sim, articles, lexicon) @ weights - W_PEJORATIVE * pejorative
+    readability = np.array(
+        [W_FRAGMENT * bool(flaws(u.text)) + W_CONTEXT * needs_context(u.text) for u in units]
+    )
+    features = sentence_features(units, sim, articles, lexicon)
+    return features @ weights - W_PEJORATIVE * pejorative - readability
 
 
 def _best_per_article(units: Sequence[Unit], sim: np.ndarray, n_art: int) -> np.ndarray:
@@ -185,7 +256,8 @@ def extractive_summary(
         return Summary(text="", sentences=[], method="extractive")
     sim = cosine_matrix(units)
     scores = sentence_scores(units, sim, articles, lexicon)
-    chosen = select_mmr(units, sim, scores, articles, config)
+    weak = {i for i, u in enumerate(units) if flaws(u.text) or needs_context(u.text)}
+    chosen = select_mmr(units, sim, scores, articles, config, weak)
     chosen.sort(key=lambda i: (units[i].position, units[i].article))
     sentences = [
         SummarySentence(units[i].text, citations(i, units, sim, config.cite_similarity))
@@ -210,8 +282,11 @@ def select_mmr(
     scores: np.ndarray,
     articles: Sequence[StoryArticle],
     config: PerspectivesConfig,
+    weak: Collection[int] = (),
 ) -> list[int]:
-    """Greedy MMR under a word budget; prefers sides and articles not yet represented."""
+    """Greedy MMR under a word budget; prefers sides and articles not yet represented.
+    A ``weak`` sentence (a fragment, or leaning on unresolved context) may only open an
+    otherwise empty summary: it never follows another sentence."""
     chosen: list[int] = []
     used_sides: set[str | None] = set()
     used_articles: set[int] = set()
@@ -220,7 +295,7 @@ def select_mmr(
     while len(chosen) < max(1, config.summary_sentences) and total < budget:
         best, best_value = -1, -np.inf
         for i, u in enumerate(units):
-            if i in chosen:
+            if i in chosen or (chosen and i in weak):
                 continue
             redundancy = max((sim[i, j] for j in chosen), default=0.0)
             if redundancy >= min(MAX_REDUNDANCY, config.cite_similarity):
