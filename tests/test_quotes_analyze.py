@@ -158,3 +158,13 @@ def test_a_failing_text_yields_an_error_not_an_exception(
     results = list(analyzer.analyze_many([ARTICLE, "BOOM", "“Fine,” she said."]))
     assert [r.error for r in results] == [None, "RuntimeError: bad text", None]
     assert results[0].quotes and results[2].quotes and results[1].quotes == []
+
+
+def test_cue_in_a_subordinate_clause_reports_its_own_clause(analyzer: QuoteAnalyzer) -> None:
+    text = (
+        "John Kasich is assuring voters he is tough after a woman in Worcester told him"
+        " she worries he is too nice to fend off his rivals."
+    )
+    told = next(q for q in analyzer.analyze(text).quotes if q.cue == "told")
+    assert told.text.startswith("she worries he is too nice")
+    assert text[told.speaker_start : told.speaker_end].startswith("a woman")

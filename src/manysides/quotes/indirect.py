@@ -183,16 +183,17 @@ def _candidates(doc: Doc, consumed: set[int]) -> Iterator[Found]:
             right = [c for c in comps if c.i > tok.i]
             comp = right[0] if right else comps[-1]
             content = _trimmed(_clause(comp))
-        elif lemma in OBJECT_CUES:
+        if content is None and lemma in OBJECT_CUES:
             content = _object_content(tok)
-        if content is None:
-            content = _that_clause(tok)
-        elif tok.dep_ in ("parataxis", "advcl", "ccomp") and tok.head.i < tok.i:
+        if content is None and tok.dep_ in ("parataxis", "advcl", "ccomp") and tok.head.i < tok.i:
+            # "Y, X said": the reported clause is the head the cue hangs on
             head = tok.head
             own = {t.i for t in tok.subtree}
             toks = _span_tokens(doc, head.left_edge.i, head.right_edge.i, own)
             toks = [t for t in toks if t.i < tok.left_edge.i]
             content = _trimmed(toks)
+        if content is None:
+            content = _that_clause(tok)
         if content is None or content[1] - content[0] < 8:
             continue
         subj = _subject(tok)
