@@ -29,8 +29,10 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
             [
                 perspective(1, ALL_SOURCES, first_id=1, headline="Budget deal passes Senate"),
                 perspective(2, ALL_SOURCES[:3], first_id=6, section="World", hostile=True),
+                perspective(3, ALL_SOURCES[:2], first_id=9, headline="Absorbed story"),
             ],
         )
+        store.stories.merge(3, 1)
         briefing_step(RunContext(store=store, config=cfg, now=NOW))
     with TestClient(create_app(cfg, db)) as c:
         yield c
@@ -59,6 +61,9 @@ def test_story_outlet_archive_pages(client: TestClient) -> None:
     assert hostile.status_code == 200 and "&lt;script&gt;" in hostile.text
     assert_safe_html(hostile.text)
     assert client.get("/story/999").status_code == 404
+    merged = client.get("/story/3", follow_redirects=False)
+    assert merged.status_code == 301 and merged.headers["location"] == "/story/1"
+    assert 'style="' not in story.text
     assert client.get("/story/abc").status_code == 422
     outlet = client.get("/outlet/right-times")
     assert outlet.status_code == 200 and "Right" in outlet.text and "private" in outlet.text
@@ -103,7 +108,8 @@ def test_search_finds_stories_and_articles(client: TestClient) -> None:
     assert [s["id"] for s in data["stories"]] == [1]
     data = client.get("/api/search", params={"q": "officials confirmed"}).json()
     assert {a["story_id"] for a in data["articles"]} == {1}
-    assert len(data["articles"]) == 5 and "[Officials]" in data["articles"][0]["snippet"]
+    assert len(data["articles"]) == 7  # 5 of story 1 and 2 of story 3, merged into it
+    assert "[Officials]" in data["articles"][0]["snippet"]
 
 
 def test_fts_query_quotes_every_term() -> None:

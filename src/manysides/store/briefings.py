@@ -103,9 +103,11 @@ class BriefingRepo:
         return row[0] if row else None
 
     def perspective_stamp(self, story_id: int) -> str | None:
-        """When the story's perspective was last computed; None if never."""
+        """When the live story's perspective was last computed; None if never or merged."""
         row = self.store.execute(
-            "SELECT computed_at FROM perspectives WHERE story_id = ?", (story_id,)
+            "SELECT p.computed_at FROM perspectives p JOIN stories s ON s.id = p.story_id"
+            " WHERE p.story_id = ? AND s.merged_into IS NULL",
+            (story_id,),
         ).fetchone()
         return row[0] if row else None
 
