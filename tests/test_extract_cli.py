@@ -79,3 +79,12 @@ def test_extract_stdin_stdout_and_explain(
 def test_missing_input_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["extract", "--input", str(tmp_path / "nope.jsonl")], capsys)
     assert code == 2 and "cannot read" in err
+
+
+def test_rules_table_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    from manysides.extract import RULES, STRUCTURAL
+
+    code, out, _ = run(["--json", "extract", "--rules"], capsys)
+    assert code == 0
+    names = [row["rule"] for row in json.loads(out)]
+    assert names == [r.name for r in RULES] + list(STRUCTURAL)

@@ -44,6 +44,10 @@ def extract_command(
     workers: Annotated[
         int | None, typer.Option("--workers", "-w", help="Processes (default: extract.workers).")
     ] = None,
+    rules: Annotated[
+        bool,
+        typer.Option("--rules", help="List the cleanup rules and what they remove, then exit."),
+    ] = False,
 ) -> None:
     """Extract articles: IN lines {"id","url"?,"html"} or {"id","text"}; one OUT line each.
 
@@ -55,6 +59,9 @@ def extract_command(
     from ..extract.batch import BatchOptions, run_lines
 
     state: AppState = ctx.obj
+    if rules:
+        _print_rules(state)
+        return
     config = state.config.extract
     if workers is not None:
         if workers < 0:
@@ -82,6 +89,17 @@ def extract_command(
         print(f"manysides extract: {failed} of {total} inputs yielded no article", file=sys.stderr)
     if failed:
         raise typer.Exit(1)
+
+
+def _print_rules(state: AppState) -> None:
+    from ..extract import RULES, STRUCTURAL
+
+    table = [{"rule": r.name, "where": r.where, "removes": r.description} for r in RULES]
+    table += [
+        {"rule": name, "where": "structure", "removes": doc} for name, doc in STRUCTURAL.items()
+    ]
+    human = "\n".join(f"{row['rule']:<18} {row['where']:<10} {row['removes']}" for row in table)
+    state.emit(table, human)
 
 
 def _print_removed(record: dict[str, object]) -> None:
