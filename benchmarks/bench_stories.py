@@ -8,6 +8,10 @@ and average-linkage agglomerative clustering over cosine distance, best single t
 on a grid (an offline method that sees every article at once, and is scored with its
 threshold chosen on the very data it is scored on).
 
+Held-out dated stream: ``neus/stories-crawled.jsonl`` (AllSides 2021, ~1,480 articles,
+~490 three-outlet stories, with dates; never used for tuning), articles in time order,
+with and without their dates, next to the same offline baseline.
+
 Speed: the 37,554 articles of ``corpus-abp`` in date order (undated ones first, with no
 date) through ``manysides cluster`` as a subprocess: wall time, peak memory, and
 seconds per 1,000 articles (from ``--timings``).
@@ -19,19 +23,21 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import re
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from .common import REPO, Timer, data_dir, save
 
 NEUS = "stories/neus-train.jsonl"
+CRAWLED = "neus/stories-crawled.jsonl"
 _LAUNCHER = (
     "import resource, subprocess, sys\n"
     "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
@@ -50,22 +56,50 @@ def load_neus(root: Path) -> list[dict[str, str]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def online(rows: list[dict[str, str]]) -> dict[str, int]:
+def load_crawled(root: Path) -> list[dict[str, Any]]:
+    """A dated stream: AllSides 2021 stories, each article at its story's time plus 0-36 h.
+
+    The offset is a fixed hash of story and side, so articles of one event arrive spread
+    over a day and a half, interleaved with other events, in time order.
+    """
+    rows: list[tuple[datetime, str, dict[str, Any]]] = []
+    with (root / CRAWLED).open(encoding="utf-8") as fh:
+        for line in fh:
+            story = json.loads(line)
+            start = datetime.fromisoformat(story["date"])
+            for side, art in sorted(story["news"].items()):
+                key = hashlib.md5(f"{story['id']}/{side}".encode()).hexdigest()  # noqa: S324
+                body = art.get("newBody") or ""
+                text = " ".join(body) if isinstance(body, list) else str(body)
+                when = start + timedelta(hours=int(key, 16) % 37)
+                row = {"id": f"{story['id']}-{side}", "story": str(story["id"]),
+                       "title": art.get("newsTitle") or "", "text": text, "published": when}
+                rows.append((when, key, row))
+    rows.sort(key=lambda x: (x[0], x[1]))
+    return [r for _, _, r in rows]
+
+
+def online(rows: list[dict[str, Any]], dated: bool = False) -> dict[str, int]:
     from manysides.config import StoriesConfig
     from manysides.stories import StoryClusterer, StoryInput
 
     clusterer = StoryClusterer(StoriesConfig())
-    return {r["id"]: clusterer.add(StoryInput(r["id"], r["title"], r["text"])).story_id for r in rows}
+    return {
+        r["id"]: clusterer.add(
+            StoryInput(r["id"], r["title"], r["text"], r.get("published") if dated else None)
+        ).story_id
+        for r in rows
+    }
 
 
-def scores(pred: dict[str, Any], rows: list[dict[str, str]]) -> dict[str, float]:
+def scores(pred: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, float]:
     from manysides.stories import bcubed
 
     p, r, f = bcubed(pred, {x["id"]: x["story"] for x in rows})
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
 
 
-def baseline(rows: list[dict[str, str]]) -> dict[str, Any]:
+def baseline(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """TF-IDF + average-linkage agglomerative clustering, best threshold on a grid."""
     import numpy as np
     from scipy.cluster.hierarchy import fcluster, linkage
@@ -105,6 +139,14 @@ def quality(root: Path) -> dict[str, Any]:
     with Timer() as t:
         base = baseline(rows)
     result["baseline_all"] = base | {"seconds": round(t.seconds, 2)}
+    stream = load_crawled(root)
+    result["dated_stream"] = {
+        "articles": len(stream),
+        "stories": len({r["story"] for r in stream}),
+        "online_dated": scores(online(stream, dated=True), stream),
+        "online_undated": scores(online(stream), stream),
+        "baseline": baseline(stream),
+    }
     return result
 
 
