@@ -228,10 +228,6 @@ def run_schedule(
                 raise
             except ManysidesError as exc:  # e.g. SMTP down or store locked: retry next cycle
                 log(f"{local:%Y-%m-%d %H:%M} run failed: {exc}")
-            finally:
-                closer = getattr(ctx, "close", None)
-                if callable(closer):
-                    closer()
             cycles += 1
             if schedule.iterations and cycles >= schedule.iterations:
                 break
