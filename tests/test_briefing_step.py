@@ -125,3 +125,29 @@ def test_files_are_world_readable(tmp_path: Path) -> None:
     finally:
         os.umask(previous)
     assert (out / "2026-03-10" / "index.html").stat().st_mode & 0o777 == 0o644
+
+
+def test_show_command(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    from manysides.cli import main
+
+    def run(args: list[str]) -> int:
+        try:
+            main(args)
+        except SystemExit as exc:
+            return int(exc.code or 0)
+        return 0
+
+    db = tmp_path / "db.sqlite"
+    assert run(["--db", str(db), "show"]) == 2
+    assert "no briefing yet" in capsys.readouterr().err
+    with Store(db) as store:
+        fill_store(store, _stories())
+        briefing_step(_ctx(store, tmp_path / "out", NOW))
+    assert run(["--db", str(db), "show"]) == 0
+    assert "Budget deal" in capsys.readouterr().out
+    assert run(["--db", str(db), "show", "--format", "markdown", "--date", "2026-03-10"]) == 0
+    assert capsys.readouterr().out.startswith("# manysides daily briefing")
+    assert run(["--db", str(db), "show", "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["date"] == "2026-03-10"
+    assert run(["--db", str(db), "show", "-f", "pdf"]) == 2
+    assert run(["--db", str(db), "show", "--date", "2026-03-01"]) == 2

@@ -46,6 +46,42 @@ def register(app: typer.Typer) -> None:
         )
 
     @app.command()
+    def show(
+        ctx: typer.Context,
+        date: Annotated[
+            str | None, typer.Option("--date", help="Briefing date YYYY-MM-DD (default: latest).")
+        ] = None,
+        fmt: Annotated[
+            str, typer.Option("--format", "-f", help="text, markdown or json.")
+        ] = "text",
+    ) -> None:
+        """Print a stored briefing (plain text, Markdown or JSON)."""
+        from ..briefing.records import Briefing
+        from ..briefing.render import render_json, render_markdown, render_text
+        from ..briefing.view import RenderOptions
+        from ..web.data import valid_date
+
+        state: AppState = ctx.obj
+        renderers = {"text": render_text, "markdown": render_markdown, "md": render_markdown}
+        if fmt not in (*renderers, "json"):
+            raise UserError(f"bad --format {fmt!r}: choose text, markdown or json")
+        if date is not None and not valid_date(date):
+            raise UserError(f"bad --date {date!r}: use YYYY-MM-DD")
+        with state.open_store() as store:
+            date = date or store.briefings.latest_date()
+            data = store.briefings.briefing(date) if date else None
+        if data is None:
+            raise UserError(
+                f"no briefing for {date}" if date else "no briefing yet; run `manysides brief`"
+            )
+        briefing = Briefing.from_dict(data)
+        if fmt == "json" or state.json:
+            sys.stdout.write(render_json(briefing))
+        else:
+            opts = RenderOptions.from_config(state.config.briefing)
+            sys.stdout.write(renderers[fmt](briefing, opts))
+
+    @app.command()
     def serve(
         ctx: typer.Context,
         host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
