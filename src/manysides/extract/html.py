@@ -29,6 +29,8 @@ __all__ = [
 ]
 
 _LANG = re.compile(r"^[a-z]{2,3}$")
+# Bytes that occur in text; what is left after deleting them is control characters.
+_TEXT_BYTES = bytes(range(9, 14)) + bytes(range(32, 256))
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe\x00\x00", "utf-32-le"),
@@ -63,7 +65,7 @@ def decode_html(content: bytes, charset: str | None) -> str:
         if content.startswith(bom):
             return content[len(bom) :].decode(codec, errors="replace")
     head = content[:4096]
-    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 20:
+    if b"\x00" in head or len(head.translate(None, _TEXT_BYTES)) > len(head) // 20:
         raise ExtractionError("not an HTML or text document (binary content)")
     if charset:
         try:

@@ -16,7 +16,7 @@ Rules that are not regular expressions (``template``, ``related-list``, ``tail-l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Where = Literal["any", "tail"]
@@ -33,11 +33,17 @@ class Rule:
     # Cheap pre-check: the (lowercased) line must contain one of these for the pattern to
     # be tried at all. Empty: always tried. Keeps unanchored patterns off most lines.
     keywords: tuple[str, ...] = ()
+    _gate: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.keywords:
+            gate = re.compile("|".join(re.escape(k) for k in self.keywords))
+            object.__setattr__(self, "_gate", gate)
 
     def applies(self, line: str, lower: str, words: int) -> bool:
         if words > self.max_words:
             return False
-        if self.keywords and not any(k in lower for k in self.keywords):
+        if self._gate is not None and self._gate.search(lower) is None:
             return False
         return self.pattern.search(line) is not None
 
