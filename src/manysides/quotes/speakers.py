@@ -21,6 +21,7 @@ _TITLES = words(
     queen prince ambassador commissioner ceo founder executive manager coach sheriff chief
     official billionaire businessman mogul pope"""
 )
+_PREPOSITION = re.compile(r"\b(?:in|of|for|at|from|with|to|on|by|near)\s")
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "his", "her", "their", "its", "our"})
 
 
@@ -58,12 +59,17 @@ class SpeakerResolver:
             self.gender.setdefault(canonical, "m")
 
     def entity_in(self, start: int, end: int) -> Entity | None:
-        """The first entity (people first) inside [start, end)."""
+        """The first entity (people first) inside [start, end) that heads the phrase, not
+        one inside its modifiers ("Worcester" in "a woman in Worcester")."""
         i = bisect.bisect_left(self._starts, start)
-        if i < len(self.people) and self.people[i].start < end:
+        if (
+            i < len(self.people)
+            and self.people[i].start < end
+            and not _PREPOSITION.search(self.text, start, self.people[i].start)
+        ):
             return self.people[i]
         for e in self.others:
-            if start <= e.start < end:
+            if start <= e.start < end and not _PREPOSITION.search(self.text, start, e.start):
                 return e
         return None
 
