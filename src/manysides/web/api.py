@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 
 from . import data
 from .data import WebState
+from .models import BriefingSummary, Outlet, SearchResults
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -17,9 +18,9 @@ def _state(request: Request) -> WebState:
 
 
 @router.get("/briefings", summary="List briefings")
-def list_briefings(request: Request) -> list[dict[str, Any]]:
+def list_briefings(request: Request) -> list[BriefingSummary]:
     """Every stored briefing, newest first: date, created_at, n_stories, top headlines."""
-    return _state(request).reader.store().briefings.index()
+    return [BriefingSummary(**b) for b in _state(request).reader.store().briefings.index()]
 
 
 @router.get("/briefings/latest", summary="Today's (latest) briefing")
@@ -57,19 +58,18 @@ def story(request: Request, story_id: int) -> dict[str, Any]:
 
 
 @router.get("/outlets/{source_id}", summary="One outlet")
-def outlet(request: Request, source_id: str) -> dict[str, Any]:
+def outlet(request: Request, source_id: str) -> Outlet:
     """Leaning, ownership, recent stories and articles of one outlet."""
     found = data.outlet(_state(request), source_id)
     if found is None:
         raise HTTPException(404, "no outlet with this id")
-    found.pop("leaning_class", None)
-    return found
+    return Outlet(**found)
 
 
 @router.get("/search", summary="Full-text search")
 def search(
     request: Request,
     q: str = Query(..., max_length=data.MAX_QUERY, description="words; all must match"),
-) -> dict[str, Any]:
+) -> SearchResults:
     """Stories (by headline) and articles (title and text) matching every word of ``q``."""
-    return data.search(_state(request), q)
+    return SearchResults(**data.search(_state(request), q))
