@@ -60,8 +60,8 @@ def _norm(vec: dict[str, float]) -> float:
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    get = b.get
-    return sum(v * get(k, 0.0) for k, v in a.items())
+    # fsum is exactly rounded, so the (hash-seed dependent) set order cannot change it.
+    return math.fsum([a[k] * b[k] for k in a.keys() & b.keys()])
 
 
 def _add(into: dict[str, float], vec: dict[str, float]) -> None:
@@ -143,6 +143,7 @@ class StoryClusterer:
         self._postings: dict[str, set[int]] = {}
         self._clock: float | None = None
         self._seq = 0
+        self._stems: dict[str, str] = {}  # memo of features.stem (pure, so not state)
 
     # -- public API --------------------------------------------------------------------
     def add(self, item: StoryInput) -> Assignment:
@@ -221,7 +222,9 @@ class StoryClusterer:
     # -- features ----------------------------------------------------------------------
     def _vectorise(self, item: StoryInput) -> _Vectors:
         cfg = self.config
-        b = bags(item.title or "", item.text or "", cfg.max_body_tokens)
+        if len(self._stems) > 200_000:
+            self._stems.clear()
+        b = bags(item.title or "", item.text or "", cfg.max_body_tokens, self._stems)
         ent_keys = {_ENT + e for e in b.entities}
         self._n_docs += 1
         df = self._df

@@ -56,12 +56,24 @@ def stem(word: str) -> str:
     return word
 
 
-def terms(text: str, limit: int | None = None) -> list[str]:
-    """Content terms of a text, in order (at most ``limit`` tokens are read)."""
+def terms(text: str, limit: int | None = None, stems: dict[str, str] | None = None) -> list[str]:
+    """Content terms of a text, in order (at most ``limit`` tokens are read).
+
+    ``stems`` memoises ``stem`` across calls (the caller owns and bounds it).
+    """
     words = _WORD.findall(text.lower())
     if limit is not None:
         words = words[:limit]
-    return [stem(w) for w in words if w not in STOP_WORDS and len(w) > 1]
+    memo = {} if stems is None else stems
+    out: list[str] = []
+    for w in words:
+        if w in STOP_WORDS or len(w) < 2:
+            continue
+        s = memo.get(w)
+        if s is None:
+            s = memo[w] = stem(w)
+        out.append(s)
+    return out
 
 
 def entities(text: str) -> list[str]:
@@ -90,12 +102,15 @@ class Bags:
     entities: Counter[str]
 
 
-def bags(title: str, text: str, max_body_tokens: int) -> Bags:
-    """Term counts of the title, the body opening and the entities of both."""
+def bags(
+    title: str, text: str, max_body_tokens: int, stems: dict[str, str] | None = None
+) -> Bags:
+    """Term counts of the title, the text (title and body opening) and their entities."""
     body_text = text[: max_body_tokens * 8]
     ents = entities(title) + entities(body_text)
+    title_terms = terms(title, None, stems)
     return Bags(
-        title=Counter(terms(title)),
-        body=Counter(terms(title) + terms(body_text, max_body_tokens)),
+        title=Counter(title_terms),
+        body=Counter(title_terms + terms(body_text, max_body_tokens, stems)),
         entities=Counter(ents),
     )
