@@ -151,3 +151,14 @@ def test_show_command(tmp_path: Path, capsys) -> None:  # noqa: ANN001
     assert json.loads(capsys.readouterr().out)["date"] == "2026-03-10"
     assert run(["--db", str(db), "show", "-f", "pdf"]) == 2
     assert run(["--db", str(db), "show", "--date", "2026-03-01"]) == 2
+
+
+def test_unwritable_output_dir_is_one_clear_error(tmp_path: Path) -> None:
+    import pytest
+
+    from manysides.errors import UserError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with Store(tmp_path / "db.sqlite") as store, pytest.raises(UserError, match="output_dir"):
+        briefing_step(_ctx(store, blocker / "out", NOW))

@@ -123,8 +123,13 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def write_files(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        write_atomic(root / rel, text)
+    try:
+        for rel, text in files.items():
+            write_atomic(root / rel, text)
+    except OSError as exc:
+        raise UserError(
+            f"cannot write the briefing under {root} (briefing.output_dir): {exc.strerror or exc}"
+        ) from None
 
 
 def briefing_step(ctx: RunContext) -> None:
