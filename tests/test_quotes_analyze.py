@@ -168,3 +168,15 @@ def test_cue_in_a_subordinate_clause_reports_its_own_clause(analyzer: QuoteAnaly
     told = next(q for q in analyzer.analyze(text).quotes if q.cue == "told")
     assert told.text.startswith("she worries he is too nice")
     assert text[told.speaker_start : told.speaker_end].startswith("a woman")
+
+
+def test_parenthetical_attribution_gives_two_fragments(analyzer: QuoteAnalyzer) -> None:
+    text = "Vice President Joe Biden, Rubio said, had been in the Senate for a long time."
+    quotes = analyzer.analyze(text).quotes
+    assert [q.text for q in quotes] == [
+        "Vice President Joe Biden",
+        "had been in the Senate for a long time",
+    ]
+    assert {(q.speaker_start, q.speaker_end, q.cue, q.direct) for q in quotes} == {
+        (26, 31, "said", False)
+    }

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..config import QuotesConfig
 from .cues import AMBIGUOUS_CUES, CUE_FORMS
-from .direct import CUE_BEFORE, Attribution, attribute_after, attribute_before
+from .direct import CUE_BEFORE, Attribution, attribute_after, attribute_before, parenthetical
 from .entities import doc_entities
 from .indirect import Found, find_attributions
 from .marks import QUOTE_CHARS, quote_spans
@@ -140,6 +140,14 @@ class QuoteAnalyzer:
         direct = _headline_quotes(text, direct, resolver)
         pending = _Pending(text, entities, resolver, direct, spans)
         for start, end in sentence_spans(text):
+            found = None if _inside(spans, start) else parenthetical(text, start, end)
+            if found is not None and not any(start <= s_ < end for s_, _e in spans):
+                att, first, second = found
+                consumed.add(att.cue_start)
+                for a, b in (first, second):
+                    direct.append(self._make(text, a, b, att, resolver, direct=False))
+                direct.sort(key=lambda q: q.start)
+                continue
             if any(
                 m.start() not in consumed
                 and not _inside(spans, m.start())

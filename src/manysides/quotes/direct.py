@@ -139,3 +139,31 @@ def attribute_before(text: str, lo: int, q_start: int) -> Attribution | None:
         if span:
             return Attribution(*span, m.group("cue"), lo + m.start("cue"))
     return None
+
+
+# "Vice President Joe Biden, Rubio said, had been in the Senate for years."
+PARENTHETICAL = re.compile(
+    rf"(?P<a>[^,“”\"\n]{{3,}}?),\s+(?P<src>{_NP})\s+{_ADV}"
+    r"(?P<cue>said|says|told\s+[\w.]+(?:\s+[A-Z][\w.]+)*|added|argued|noted|wrote|explained|"
+    r"insisted|claimed|contended|believes|thinks|recalled|warned),\s+"
+    r"(?P<b>[^“”\"\s][^“”\"\n]{8,}?)[.!?]?$"
+)
+
+
+def parenthetical(
+    text: str, start: int, end: int
+) -> tuple[Attribution, tuple[int, int], tuple[int, int]] | None:
+    """A sentence reported around a parenthetical attribution: (attribution, first part,
+    second part), or None."""
+    m = PARENTHETICAL.match(text, start, end)
+    if m is None or not _valid_after_source(m.group("src")):
+        return None
+    span = _trim_src(text, m.start("src"), m.end("src"))
+    if span is None or not m.group("a").split():
+        return None
+    cue = m.group("cue").split()[0]
+    return (
+        Attribution(*span, cue, m.start("cue")),
+        (m.start("a"), m.end("a")),
+        (m.start("b"), m.end("b")),
+    )
