@@ -73,6 +73,10 @@ def test_rule_names_are_unique_and_described() -> None:
         ("sexta-feira, 22 de outubro de 2010 às 20:13", "dateline"),
         ("More Great WIRED Stories", "related-heading"),
         ("Most read in world news", "related-heading"),
+        ("Back to top", "navigation"),
+        ("You cannot post new topics in this forum", "navigation"),
+        ("“Congratulations on your award!…” read »", "read-more-link"),
+        ("_________________", "no-words"),
     ],
 )
 def test_boilerplate_lines_match_their_rule(line: str, rule: str) -> None:
@@ -146,7 +150,7 @@ def test_menus_are_dropped_from_plain_text_only() -> None:
         "The committee met on Monday to discuss the budget for next year, and members agreed"
         " that spending on roads and schools would rise while other departments saw cuts."
     )
-    lines = ["Home", "World", "", "Business", "Sport", body, "Key dates", body]
+    lines = ["World", "Politics", "", "Business", "Sport", body, "Key dates", body]
     assert classify_lines(lines, plain=True) == [
         "menu",
         "menu",
@@ -171,3 +175,9 @@ def test_menus_are_dropped_from_plain_text_only() -> None:
 def test_news_sentences_near_boilerplate_vocabulary_are_kept(line: str) -> None:
     after = " ".join(["The company said it would review the decision next week."] * 4)
     assert classify_lines([line, after]) == [None, None]
+
+
+def test_pipe_tables_of_page_dumps_are_dropped() -> None:
+    lines = ["|Adult: ||28.- CHF |", "|Children: ||20.- CHF |", "Prices include the lift pass."]
+    assert classify_lines(lines, plain=True) == ["table-markup", "table-markup", None]
+    assert classify_lines(lines) == [None, None, None]

@@ -71,6 +71,22 @@ RULES: tuple[Rule, ...] = (
         max_words=8,
     ),
     Rule(
+        "navigation",
+        "navigation and page-furniture words on a line of their own ('Back to top', 'Sign in')",
+        _re(
+            r"^[\W_]*(back to (the )?top|top of page|skip to (main )?(content|navigation)|"
+            r"sign ?in|sign ?in ?/ ?register|log ?in|log ?out|sign ?out|register|my account|"
+            r"home|home ?page|menu|main menu|search|next|previous|prev|next page|previous page|"
+            r"older posts|newer posts|next article|previous article|view in: \w+|quick links|"
+            r"you are here|toggle navigation|close|loading|page \d+ of \d+|\d+ - \d+ of \d+|"
+            r"\d+ (answers?|comments?|replies|views)|need help\??|contact us|about us|"
+            r"sitemap|site map|help|faqs?|jump to|go to top|scroll to top|all rights reserved)"
+            r"[\W_]*$|^[\W_]*you (cannot|can not|can) (post|reply|edit|delete|vote|attach|"
+            r"download)\b.{0,40}\b(forum|topics?|posts?|polls?)\b"
+        ),
+        max_words=10,
+    ),
+    Rule(
         "related-heading",
         "heading of a related-stories, more-from or most-read list",
         _re(
@@ -285,7 +301,7 @@ RULES: tuple[Rule, ...] = (
         _re(
             r"^[\W_]*(read more|click here|continue reading|read the (full|rest of the|"
             r"original|whole) (story|article|report|piece|interview|post)|full (story|"
-            r"coverage))\b"
+            r"coverage))\b|\bread( more)?\s*[»›>]+[\W_]*$"
         ),
         max_words=25,
     ),
@@ -422,6 +438,7 @@ STRUCTURAL: dict[str, str] = {
     "tail-list": "a headline-like line in the trailing block after the article",
     "promo-context": "a short brand line directly above a promotional block",
     "menu": "a run of very short lines in a plain-text page dump (navigation menu)",
+    "table-markup": "a table row rendered with pipes in a plain-text page dump",
 }
 
 RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES) + tuple(STRUCTURAL)

@@ -23,7 +23,7 @@ from .rules import PROMO_RULES, RULES, Rule
 
 __all__ = ["RemovedLine", "classify_lines", "clean_lines", "normalize_line"]
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits; "____" has no words
 _SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!…][\"'”’)\]]*$")  # headlines may end with "?"
 _BLANK = ""
@@ -39,6 +39,7 @@ BRAND_MAX_WORDS = 6
 # Plain-text dumps: a menu is a run of this many lines of at most MENU_MAX_WORDS words.
 MENU_MAX_WORDS = 3
 MENU_MIN_RUN = 3
+_TABLE_ROW = re.compile(r"^\|.*\|\|")
 _MENU_END = re.compile(r"[.!?…:;,][\"'”’)\]]*$")
 
 
@@ -121,7 +122,11 @@ def _menu_item(item: _Line) -> bool:
 
 
 def _menus(items: list[_Line]) -> None:
-    """Runs of at least MENU_MIN_RUN very short lines (blank lines between allowed)."""
+    """Runs of at least MENU_MIN_RUN very short lines (blank lines between allowed), and
+    table rows a crawler rendered with pipes ('|Adult: ||28 CHF |')."""
+    for item in items:
+        if item.rule is None and _TABLE_ROW.match(item.text):
+            item.rule = "table-markup"
     i = 0
     while i < len(items):
         if not _menu_item(items[i]):
