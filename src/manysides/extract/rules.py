@@ -80,7 +80,8 @@ RULES: tuple[Rule, ...] = (
             r"older posts|newer posts|next article|previous article|view in: \w+|quick links|"
             r"you are here|toggle navigation|close|loading|page \d+ of \d+|\d+ - \d+ of \d+|"
             r"\d+ (answers?|comments?|replies|views)|need help\??|contact us|about us|"
-            r"sitemap|site map|help|faqs?|jump to|go to top|scroll to top|all rights reserved)"
+            r"sitemap|site map|help|faqs?|jump to|go to top|scroll to top|all rights reserved|"
+            r"search results|table of contents|related questions)"
             r"[\W_]*$|^[\W_]*you (cannot|can not|can) (post|reply|edit|delete|vote|attach|"
             r"download)\b.{0,40}\b(forum|topics?|posts?|polls?)\b"
         ),
@@ -143,7 +144,8 @@ RULES: tuple[Rule, ...] = (
             r"\bsubscribe to (continue|read|unlock)\b|\bbecome a (member|subscriber)\b|"
             r"\bsupport (our|independent|quality) journalism\b|\bthis (article|content) is "
             r"(for|available to) (subscribers|members)\b|\bsubscription (required|offer)\b|"
-            r"\byou have reached (your|the) (limit|maximum)\b|\bif you (enjoyed|liked|value|"
+            r"\byou have reached (your|the) (limit|maximum)\b|\b(login|log in|sign in) or register\b|"
+            r"\bcreate (a|an|your) (new |free )?account\b|\bforgot (your )?(password|passcode)\b|\bif you (enjoyed|liked|value|"
             r"appreciate) (this|our) (article|story|journalism|reporting)\b|\bget access to\b)"
         ),
         max_words=50,
@@ -165,6 +167,7 @@ RULES: tuple[Rule, ...] = (
             "value",
             "appreciate",
             "access",
+            "forgot",
         ),
     ),
     Rule(
