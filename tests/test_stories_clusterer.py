@@ -44,6 +44,24 @@ def test_dumps_loads_resumes_identically() -> None:
     assert restored.dumps() == StoryClusterer.loads(restored.dumps(), StoriesConfig()).dumps()
 
 
+def test_saving_at_any_point_does_not_change_the_outcome() -> None:
+    cfg = StoriesConfig(window_days=1)
+    title, text = EVENTS["quake"]
+    items = [StoryInput(0, title, text, T0)]
+    items += [StoryInput(i, *EVENTS["fed"], T0 + timedelta(days=2, hours=i)) for i in (1, 2)]
+    items.append(StoryInput(3, title, text, T0 + timedelta(hours=6)))  # late report
+    straight = StoryClusterer(cfg)
+    expected = [straight.add(item) for item in items]
+    # The quake story closed when the clock passed T0 + 1 day: the late report starts anew.
+    assert expected[3].is_new
+    resumed, got = StoryClusterer(cfg), []
+    for item in items:
+        resumed = StoryClusterer.loads(resumed.dumps(), cfg)
+        got.append(resumed.add(item))
+    assert got == expected
+    assert resumed.dumps() == straight.dumps()
+
+
 def test_same_words_outside_the_window_start_a_new_story() -> None:
     title, text = EVENTS["fed"]
     c = StoryClusterer(StoriesConfig(window_days=2))
@@ -56,7 +74,7 @@ def test_same_words_outside_the_window_start_a_new_story() -> None:
 
 def test_closed_stories_leave_the_state() -> None:
     c = StoryClusterer(StoriesConfig(window_days=1))
-    for day in range(200):
+    for day in range(256):  # stale stories are swept every 64 articles
         c.add(StoryInput(day, f"Story number {day} about topic{day}", f"words{day} " * 20,
                          T0 + timedelta(days=day)))
     state = c.dumps()
@@ -66,7 +84,7 @@ def test_closed_stories_leave_the_state() -> None:
 
 def test_max_open_bounds_undated_streams() -> None:
     c = StoryClusterer(StoriesConfig(max_open=50))
-    for i in range(300):
+    for i in range(320):  # a multiple of the 64-article sweep
         c.add(StoryInput(i, f"Unrelated item{i} headline{i}", f"zz{i} yy{i} " * 10))
     state = StoryClusterer.loads(c.dumps(), StoriesConfig(max_open=50))
     assert state.open_stories <= 50

@@ -9,7 +9,8 @@ similarity to a story is a weighted mean of the three cosines. Above ``threshold
 joins the best story, otherwise it starts a new one. Other candidate stories that it
 also matches above ``merge_threshold`` are merged into the kept story (the bigger one;
 on a tie the older one). Stories not updated within ``window_days`` of the stream's
-clock (the latest publication time seen) close and leave the state. An undated article
+clock (the latest publication time seen) close: they take no more articles and leave the
+state at the next sweep (every 64 articles). An undated article
 counts as published at the clock; stories begun before any dated article close when the
 first one arrives; ``max_open`` bounds streams without dates.
 
@@ -186,8 +187,11 @@ class StoryClusterer:
         return len(self._stories)
 
     def dumps(self) -> bytes:
-        """The state as compact bytes (closed stories are not kept)."""
-        self._close_stale()
+        """The exact state as compact bytes (read-only: saving never changes the outcome).
+
+        Stale stories are dropped every 64 articles, so the state holds only open stories
+        plus those that closed since the last sweep.
+        """
         data = {
             "format": STATE_FORMAT,
             "next_id": self.next_id,
@@ -278,12 +282,16 @@ class StoryClusterer:
             return []
         candidates = heapq.nlargest(cfg.max_candidates, hits.items(), key=lambda kv: (kv[1], kv[0]))
         window = cfg.window_days * _DAY
+        # Stories that went stale are closed even before the next sweep drops them.
+        horizon = None if self._clock is None else self._clock - window
         wt, wb, we = cfg.title_weight, cfg.body_weight, cfg.entity_weight
         wm = cfg.embedding_weight if vec.emb is not None else 0.0
         total = wt + wb + we + wm or 1.0
         out: list[tuple[float, int]] = []
         for sid, _ in candidates:
             story = self._stories[sid]
+            if horizon is not None and (story.last is None or story.last < horizon):
+                continue
             if when is not None and story.last is not None and story.first is not None:
                 gap = max(0.0, when - story.last, story.first - when)
                 if gap > window:
