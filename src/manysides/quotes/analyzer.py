@@ -341,7 +341,8 @@ def _headline_quotes(text: str, quotes: list[Quote], resolver: SpeakerResolver) 
     out = list(quotes)
     for m in _HEADLINE.finditer(text):
         entity = resolver.entity_in(m.start("src"), m.end("src"))
-        if entity is None or entity.label not in ("PERSON", "ORG"):
+        is_title = text[: m.start()].strip() == ""  # the first line: the headline
+        if not is_title and (entity is None or entity.label not in ("PERSON", "ORG")):
             continue
         start, end = m.start("content"), m.end("content")
         inside = [q for q in out if start <= q.start and q.end <= end]
