@@ -181,3 +181,13 @@ def test_pipe_tables_of_page_dumps_are_dropped() -> None:
     lines = ["|Adult: ||28.- CHF |", "|Children: ||20.- CHF |", "Prices include the lift pass."]
     assert classify_lines(lines, plain=True) == ["table-markup", "table-markup", None]
     assert classify_lines(lines) == [None, None, None]
+
+
+def test_access_in_a_news_sentence_is_not_a_paywall() -> None:
+    line = (
+        "The rules make it harder for the Americans who need health insurance to get access"
+        " to it, critics said."
+    )
+    after = " ".join(["The agency said it would publish the final rule next month."] * 4)
+    assert classify_lines([line, after]) == [None, None]
+    assert classify_lines(["Get unlimited access to all our stories for $1", after])[0] == "paywall"

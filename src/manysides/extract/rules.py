@@ -146,7 +146,8 @@ RULES: tuple[Rule, ...] = (
             r"(for|available to) (subscribers|members)\b|\bsubscription (required|offer)\b|"
             r"\byou have reached (your|the) (limit|maximum)\b|\b(login|log in|sign in) or register\b|"
             r"\bcreate (a|an|your) (new |free )?account\b|\bforgot (your )?(password|passcode)\b|\bif you (enjoyed|liked|value|"
-            r"appreciate) (this|our) (article|story|journalism|reporting)\b|\bget access to\b)"
+            r"appreciate) (this|our) (article|story|journalism|reporting)\b|^[\W_]*get "
+            r"(unlimited |full |digital |instant )?access to\b)"
         ),
         max_words=50,
         keywords=(
