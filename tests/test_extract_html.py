@@ -10,14 +10,14 @@ import pytest
 from manysides.config import ExtractConfig
 from manysides.errors import ExtractionError
 from manysides.extract import explain, extract
-from manysides.records import RawDocument
+from manysides.records import DocKind, RawDocument
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 CONFIG = ExtractConfig()
 
 
-def _doc(name: str, url: str, **kwargs: object) -> RawDocument:
-    return RawDocument(url=url, content=(FIXTURES / name).read_bytes(), **kwargs)  # type: ignore[arg-type]
+def _doc(name: str, url: str) -> RawDocument:
+    return RawDocument(url=url, content=(FIXTURES / name).read_bytes())
 
 
 def test_news_page_text_and_metadata() -> None:
@@ -160,7 +160,7 @@ def test_min_text_chars_is_respected() -> None:
         ),
     ],
 )
-def test_odd_encodings_and_kinds_still_extract(content: bytes, kind: str) -> None:
-    article = extract(RawDocument(url="https://x.example/a", content=content, kind=kind), CONFIG)  # type: ignore[arg-type]
+def test_odd_encodings_and_kinds_still_extract(content: bytes, kind: DocKind) -> None:
+    article = extract(RawDocument(url="https://x.example/a", content=content, kind=kind), CONFIG)
     assert len(article.text) >= CONFIG.min_text_chars
     assert "\ufffd" not in article.text
