@@ -72,8 +72,13 @@ def load_crawled(root: Path) -> list[dict[str, Any]]:
                 body = art.get("newBody") or ""
                 text = " ".join(body) if isinstance(body, list) else str(body)
                 when = start + timedelta(hours=int(key, 16) % 37)
-                row = {"id": f"{story['id']}-{side}", "story": str(story["id"]),
-                       "title": art.get("newsTitle") or "", "text": text, "published": when}
+                row = {
+                    "id": f"{story['id']}-{side}",
+                    "story": str(story["id"]),
+                    "title": art.get("newsTitle") or "",
+                    "text": text,
+                    "published": when,
+                }
                 rows.append((when, key, row))
     rows.sort(key=lambda x: (x[0], x[1]))
     return [r for _, _, r in rows]
@@ -171,8 +176,14 @@ def speed(root: Path, workdir: Path) -> dict[str, Any]:
         for n, line in enumerate(fh):
             a = json.loads(line)
             when = _iso(a.get("date") or "")
-            row = {"id": a["id"], "title": a["title"], "text": a["text"], "date": when,
-                   "source": a.get("source"), "url": a.get("url")}
+            row = {
+                "id": a["id"],
+                "title": a["title"],
+                "text": a["text"],
+                "date": when,
+                "source": a.get("source"),
+                "url": a.get("url"),
+            }
             items.append((when or "", n, row))
     items.sort(key=lambda x: (x[0], x[1]))
     undated = sum(1 for w, _, _ in items if not w)
@@ -183,7 +194,16 @@ def speed(root: Path, workdir: Path) -> dict[str, Any]:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     del items
     cli = Path(sys.executable).parent / "manysides"
-    cmd = [str(cli), "cluster", "--input", str(src), "--output", str(out), "--timings", str(timings)]
+    cmd = [
+        str(cli),
+        "cluster",
+        "--input",
+        str(src),
+        "--output",
+        str(out),
+        "--timings",
+        str(timings),
+    ]
     # A child forked from this (big) process would inherit its peak RSS: start the CLI from
     # a small launcher and read the launcher's RUSAGE_CHILDREN instead.
     launcher = [sys.executable, "-c", _LAUNCHER, *cmd]

@@ -75,8 +75,14 @@ def test_same_words_outside_the_window_start_a_new_story() -> None:
 def test_closed_stories_leave_the_state() -> None:
     c = StoryClusterer(StoriesConfig(window_days=1))
     for day in range(256):  # stale stories are swept every 64 articles
-        c.add(StoryInput(day, f"Story number {day} about topic{day}", f"words{day} " * 20,
-                         T0 + timedelta(days=day)))
+        c.add(
+            StoryInput(
+                day,
+                f"Story number {day} about topic{day}",
+                f"words{day} " * 20,
+                T0 + timedelta(days=day),
+            )
+        )
     state = c.dumps()
     assert len(state) < 20_000
     assert StoryClusterer.loads(state, StoriesConfig(window_days=1)).open_stories <= 3

@@ -44,8 +44,9 @@ def test_embeddings_join_paraphrases_that_words_miss() -> None:
     with_emb.add(FIRST)
     got = with_emb.add(PARAPHRASE)
     assert not got.is_new and got.story_id == 1
-    restored = StoryClusterer.loads(with_emb.dumps(), StoriesConfig(embeddings=True),
-                                    embedder=TopicEmbedder())
+    restored = StoryClusterer.loads(
+        with_emb.dumps(), StoriesConfig(embeddings=True), embedder=TopicEmbedder()
+    )
     assert restored.dumps() == with_emb.dumps()
 
 

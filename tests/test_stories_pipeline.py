@@ -30,16 +30,20 @@ def _fill(store: Store) -> dict[str, int]:
     items = stream()
     for item, _ in reversed(items):
         art = Article(
-            url=f"https://{item.source}.example/{item.id}", title=item.title, text=item.text,
-            canonical_url=f"https://{item.source}.example/{item.id}", published=item.published,
+            url=f"https://{item.source}.example/{item.id}",
+            title=item.title,
+            text=item.text,
+            canonical_url=f"https://{item.source}.example/{item.id}",
+            published=item.published,
             site=str(item.source),
         )
         ids[str(item.id)] = store.articles.save_article(art).id
     first = ids["quake-0"]
     for n in range(2):
         url = f"https://copy{n}.example/wire"
-        copy = Article(url=url, canonical_url=url, title=SYNDICATED[0], text=SYNDICATED[1],
-                       site=f"copy{n}")
+        copy = Article(
+            url=url, canonical_url=url, title=SYNDICATED[0], text=SYNDICATED[1], site=f"copy{n}"
+        )
         ids[f"copy{n}"] = store.articles.save_article(copy, report_id=first).id
     return ids
 
@@ -70,8 +74,14 @@ def test_step_assigns_stories_counts_and_copies(tmp_path: Path) -> None:
         assert ctx.report.counts["stories_updated"] == 0
         # A later run: one more report of a known event updates that story only.
         title, text = EVENTS["fed"]
-        late = Article(url="https://late.example/fed", canonical_url="https://late.example/fed",
-                       title=title, text=text, published=T0 + timedelta(hours=20), site="late")
+        late = Article(
+            url="https://late.example/fed",
+            canonical_url="https://late.example/fed",
+            title=title,
+            text=text,
+            published=T0 + timedelta(hours=20),
+            site="late",
+        )
         late_id = store.articles.save_article(late).id
         later = RunContext(store=store, config=Config())
         step.stories_step(later)
@@ -111,8 +121,14 @@ def test_killed_run_resumes_with_identical_stories(
 
 def test_cluster_command(tmp_path: Path) -> None:
     lines = [
-        json.dumps({"id": item.id, "title": item.title, "text": item.text,
-                    "date": item.published.isoformat() if item.published else None})
+        json.dumps(
+            {
+                "id": item.id,
+                "title": item.title,
+                "text": item.text,
+                "date": item.published.isoformat() if item.published else None,
+            }
+        )
         for item, _ in stream()
     ]
     lines.insert(2, "{not json")
@@ -168,8 +184,15 @@ def test_cluster_output_does_not_depend_on_hash_seed(tmp_path: Path) -> None:
     for i in range(200):
         t = (i // 4) % 6
         words = rng.sample(vocab[t * 6 : t * 6 + 6], 4) + rng.sample(vocab, 2)
-        lines.append(json.dumps({"id": i, "title": " ".join(words[:4]).title(),
-                                 "text": " ".join(words) + f". Day {i % 13}."}))
+        lines.append(
+            json.dumps(
+                {
+                    "id": i,
+                    "title": " ".join(words[:4]).title(),
+                    "text": " ".join(words) + f". Day {i % 13}.",
+                }
+            )
+        )
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(lines) + "\n")
     first = _cluster_in_subprocess(src, tmp_path / "a.jsonl", "1")

@@ -78,7 +78,9 @@ def _cluster(state: AppState, src: IO[str], dst: IO[str], timings: Path | None) 
     return failed
 
 
-def _story_rows(state: AppState, day: date | None, min_outlets: int, limit: int) -> list[dict[str, Any]]:
+def _story_rows(
+    state: AppState, day: date | None, min_outlets: int, limit: int
+) -> list[dict[str, Any]]:
     since = until = None
     if day is not None:
         since, until = day.isoformat(), (day + timedelta(days=1)).isoformat()
@@ -86,8 +88,11 @@ def _story_rows(state: AppState, day: date | None, min_outlets: int, limit: int)
         rows = store.stories.list(since=since, until=until, min_outlets=min_outlets, limit=limit)
         return [
             {
-                "id": r["id"], "headline": r["headline"], "first_seen": r["first_seen"],
-                "last_updated": r["last_updated"], "articles": r["n_articles"],
+                "id": r["id"],
+                "headline": r["headline"],
+                "first_seen": r["first_seen"],
+                "last_updated": r["last_updated"],
+                "articles": r["n_articles"],
                 "outlets": store.stories.outlets(int(r["id"])),
             }
             for r in rows
@@ -112,8 +117,12 @@ def _table(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         outlets = ", ".join(f"{o['name']} ({o['leaning']})" for o in r["outlets"])
         table.add_row(
-            str(r["id"]), r["headline"], _when(r["first_seen"]), _when(r["last_updated"]),
-            str(r["articles"]), outlets,
+            str(r["id"]),
+            r["headline"],
+            _when(r["first_seen"]),
+            _when(r["last_updated"]),
+            str(r["articles"]),
+            outlets,
         )
     Console().print(table)
 
@@ -156,7 +165,9 @@ def register(app: typer.Typer) -> None:
         day: Annotated[
             str | None, typer.Option("--date", help="Stories active on this day (YYYY-MM-DD).")
         ] = None,
-        min_outlets: Annotated[int, typer.Option("--min-outlets", min=1, help="At least N outlets.")] = 1,
+        min_outlets: Annotated[
+            int, typer.Option("--min-outlets", min=1, help="At least N outlets.")
+        ] = 1,
         limit: Annotated[int, typer.Option("--limit", min=1, help="At most N stories.")] = 50,
     ) -> None:
         """List stories with their outlets and leanings, busiest first."""

@@ -102,8 +102,12 @@ class _Batch:
         store, report = self.ctx.store, self.ctx.report
         published = _parse_time(row["published"])
         item = StoryInput(
-            id=int(row["id"]), title=row["title"] or "", text=row["text"] or "",
-            published=published, source=row["source_id"] or row["site"] or None, url=row["url"],
+            id=int(row["id"]),
+            title=row["title"] or "",
+            text=row["text"] or "",
+            published=published,
+            source=row["source_id"] or row["site"] or None,
+            url=row["url"],
         )
         got = self.clusterer.add(item)
         if got.is_new:

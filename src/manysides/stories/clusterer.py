@@ -102,16 +102,35 @@ class _Story:
 
     def to_json(self) -> list[object]:
         return [
-            self.id, self.size, self.title, self.body, self.ents, self.first, self.last,
-            self.last_seq, self.headline, self.centrality, list(self.keys), self.emb,
+            self.id,
+            self.size,
+            self.title,
+            self.body,
+            self.ents,
+            self.first,
+            self.last,
+            self.last_seq,
+            self.headline,
+            self.centrality,
+            list(self.keys),
+            self.emb,
         ]
 
     @classmethod
     def from_json(cls, data: list) -> _Story:
         story = cls(
-            id=data[0], size=data[1], title=data[2], body=data[3], ents=data[4],
-            first=data[5], last=data[6], last_seq=data[7], headline=data[8],
-            centrality=data[9], keys=tuple(data[10]), emb=data[11],
+            id=data[0],
+            size=data[1],
+            title=data[2],
+            body=data[3],
+            ents=data[4],
+            first=data[5],
+            last=data[6],
+            last_seq=data[7],
+            headline=data[8],
+            centrality=data[9],
+            keys=tuple(data[10]),
+            emb=data[11],
         )
         story.refresh_norms()
         return story
@@ -312,8 +331,15 @@ class StoryClusterer:
     # -- story updates -----------------------------------------------------------------
     def _create(self, vec: _Vectors, when: float | None, title: str) -> _Story:
         story = _Story(
-            id=self.next_id, size=1, title=dict(vec.title), body=dict(vec.body),
-            ents=dict(vec.ents), first=when, last=when, last_seq=self._seq, headline=title,
+            id=self.next_id,
+            size=1,
+            title=dict(vec.title),
+            body=dict(vec.body),
+            ents=dict(vec.ents),
+            first=when,
+            last=when,
+            last_seq=self._seq,
+            headline=title,
             emb=list(vec.emb) if vec.emb is not None else None,
         )
         self.next_id += 1

@@ -102,9 +102,7 @@ class Bags:
     entities: Counter[str]
 
 
-def bags(
-    title: str, text: str, max_body_tokens: int, stems: dict[str, str] | None = None
-) -> Bags:
+def bags(title: str, text: str, max_body_tokens: int, stems: dict[str, str] | None = None) -> Bags:
     """Term counts of the title, the text (title and body opening) and their entities."""
     body_text = text[: max_body_tokens * 8]
     ents = entities(title) + entities(body_text)

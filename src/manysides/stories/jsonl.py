@@ -47,7 +47,10 @@ def parse_line(line: str) -> StoryInput:
     except ParseError as exc:
         raise ParseError(exc.message, item=str(item_id)) from None
     return StoryInput(
-        id=item_id, title=title, text=text, published=published,
+        id=item_id,
+        title=title,
+        text=text,
+        published=published,
         source=source if isinstance(source, str) else None,
         url=url if isinstance(url, str) else None,
     )
