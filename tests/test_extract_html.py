@@ -113,6 +113,14 @@ def test_plain_text_document() -> None:
     article = extract(doc, CONFIG)
     assert article.title == "Village school saved"
     assert "Sign up" not in article.text and "Lower Ashby" in article.text
+    assert article.text.startswith("Village school saved by parents")  # not the same line
+    titled = RawDocument(
+        url="https://dailyround.example/x",
+        content=b"Council approves barrier\n\n" + dump,
+        kind="text",
+        hints={"title": "Council approves barrier"},
+    )
+    assert extract(titled, CONFIG).text.startswith("Village school saved by parents")
 
 
 def test_readability_fallback_when_trafilatura_finds_little() -> None:

@@ -71,7 +71,8 @@ def _cleaned(extracted: Extracted, template: frozenset[str]) -> _Result:
 def _run(doc: RawDocument, config: ExtractConfig, template: frozenset[str]) -> _Result:
     if doc.kind == "text":
         text = decode_html(doc.content, doc.charset)
-        return _cleaned(Extracted(text, extractor="text"), template)
+        title = doc.hints.get("title", "")  # a headline repeated atop the text is dropped
+        return _cleaned(Extracted(text, title=title, extractor="text"), template)
     html = decode_html(doc.content, doc.charset)
     if "<" not in html[:4096]:  # plain text sent as HTML: clean it as text
         return _cleaned(Extracted(html, extractor="text"), template)
