@@ -85,3 +85,8 @@ def test_wrong_closing_mark_is_recovered() -> None:
     text = "Schumer tweeted: “Let’s go. We can win.’ She starred in “Trainwreck.”"
     assert texts(text) == ["“Let’s go. We can win.’", "“Trainwreck.”"]
     assert texts("He said: “We are done here.’") == ["“We are done here.’"]
+
+
+def test_opening_mark_typed_as_closing_mark() -> None:
+    text = "“That could create real problems for her here,“ said Jim Clyburn. “Yes.”"
+    assert texts(text) == ["“That could create real problems for her here,“", "“Yes.”"]

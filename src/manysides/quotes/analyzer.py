@@ -255,10 +255,11 @@ class QuoteAnalyzer:
             inside = [q for q in quotes if q.start < c_end and c_start < q.end]
             covered = sum(min(q.end, c_end) - max(q.start, c_start) for q in inside)
             if inside and covered >= 0.6 * (c_end - c_start):
-                # the quotation marks already hold this content; fill in a missing speaker
+                # the quotation marks already hold this content; the parse supplies a
+                # speaker the patterns missed or only guessed (sentence subject, no cue)
                 if f.source is not None:
                     for q in inside:
-                        if q.speaker is None:
+                        if q.speaker is None or q.cue in (None, ":"):
                             att = Attribution(f.source[0] + offset, f.source[1] + offset, f.cue, 0)
                             quotes[quotes.index(q)] = self._make(
                                 text, q.start, q.end, att, p.resolver, direct=True
@@ -300,6 +301,7 @@ def _close_quote(text: str, marks: list[tuple[int, int]], start: int, end: int) 
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’]?\s+|\n)(?=[^.!?\n]*$)")
+_NAME_BEFORE_COLON = re.compile(r"(?P<name>(?:[A-Z][\w.'’-]*\s+){1,3}[A-Z][\w'’-]*)\s*:$")
 _PRONOUN_SUBJECT = re.compile(r"\s*(?P<src>He|She|They|We|I)\b")
 
 
@@ -325,6 +327,9 @@ def _subject_source(
     person = resolver.first_person(sent_start, cue_at)
     if person is not None:
         return Attribution(person.start, person.end, cue, cue_at)
+    name = _NAME_BEFORE_COLON.search(text, sent_start, cue_at + 1) if cue == ":" else None
+    if name is not None:  # a name NER missed: ``... - Michael P. McDonald: “...”``
+        return Attribution(name.start("name"), name.end("name"), cue, cue_at)
     return None
 
 

@@ -57,6 +57,10 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
             elif ch == "”" and not spans and text[start:i].strip() == "":
                 # a closing mark used as an opener (some sites); treat as opening
                 open_at, closer = i, "”"
+        elif ch == "“" and closer == "”" and text[i - 1] in ",.!?" and _space_after(text, i, end):
+            # ``...here,“ said Jim Clyburn``: an opening mark typed for the closing one
+            spans.append((open_at, i + 1))
+            open_at = None
         elif ch == "“" and closer == "”":
             # a second opening mark: the first quotation was closed by a stray ’
             stray = _stray_close(text, open_at, i)
@@ -79,6 +83,10 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
             spans.append((open_at, stray))
             open_at = None
     return spans, open_at
+
+
+def _space_after(text: str, i: int, end: int) -> bool:
+    return i + 1 >= end or text[i + 1].isspace()
 
 
 def _stray_close(text: str, start: int, end: int) -> int | None:
