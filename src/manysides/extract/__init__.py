@@ -34,6 +34,7 @@ __all__ = [
     "describe",
     "explain",
     "extract",
+    "extract_explained",
 ]
 
 # readability-lxml is consulted when trafilatura's text is short or covers less than this
@@ -159,7 +160,29 @@ def extract(
     doc: RawDocument, config: ExtractConfig, template: frozenset[str] = frozenset()
 ) -> Article:
     """The clean article of one document; ``ExtractionError`` if nothing usable is left."""
+    return _article(doc, config, _run(doc, config, template))
+
+
+def explain(
+    doc: RawDocument, config: ExtractConfig, template: frozenset[str] = frozenset()
+) -> list[RemovedLine]:
+    """Every line the cleanup removed from this document, with the rule that removed it."""
+    return _run(doc, config, template).removed
+
+
+def extract_explained(
+    doc: RawDocument, config: ExtractConfig, template: frozenset[str] = frozenset()
+) -> tuple[Article | ExtractionError, list[RemovedLine]]:
+    """``extract`` and ``explain`` in one pass; a document with no usable text gives its
+    ``ExtractionError`` in place of the article (other errors are raised)."""
     result = _run(doc, config, template)
+    try:
+        return _article(doc, config, result), result.removed
+    except ExtractionError as exc:
+        return exc, result.removed
+
+
+def _article(doc: RawDocument, config: ExtractConfig, result: _Result) -> Article:
     if len(result.text) < config.min_text_chars:
         what = "page" if doc.kind == "html" else "text"
         raise ExtractionError(
@@ -179,10 +202,3 @@ def extract(
         site=_site_name(meta.site, hints.get("source", "").strip()),
         language=meta.language or hints.get("language", ""),
     )
-
-
-def explain(
-    doc: RawDocument, config: ExtractConfig, template: frozenset[str] = frozenset()
-) -> list[RemovedLine]:
-    """Every line the cleanup removed from this document, with the rule that removed it."""
-    return _run(doc, config, template).removed

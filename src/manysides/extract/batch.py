@@ -52,7 +52,7 @@ def _record(data: Any) -> RawDocument:
 
 def process_line(line: str, options: BatchOptions) -> str:
     """One input line to one output line (never raises for bad input)."""
-    from . import explain, extract
+    from . import extract, extract_explained
 
     out: dict[str, Any] = {
         "id": None,
@@ -75,7 +75,14 @@ def process_line(line: str, options: BatchOptions) -> str:
         out["error"] = str(exc)
         return json.dumps(out, ensure_ascii=False)
     try:
-        article = extract(doc, options.config)
+        if options.explain:
+            found, removed = extract_explained(doc, options.config)
+            out["removed"] = [{"text": r.text, "rule": r.rule} for r in removed]
+            if isinstance(found, ManysidesError):
+                raise found
+            article = found
+        else:
+            article = extract(doc, options.config)
         out.update(
             title=article.title,
             authors=list(article.authors),
@@ -88,13 +95,6 @@ def process_line(line: str, options: BatchOptions) -> str:
         out["error"] = exc.message
     except Exception as exc:  # a crash on one page must not end the run
         out["error"] = f"extraction crashed: {type(exc).__name__}: {exc}"
-    if options.explain:
-        try:
-            out["removed"] = [
-                {"text": r.text, "rule": r.rule} for r in explain(doc, options.config)
-            ]
-        except ManysidesError:
-            out["removed"] = []
     return json.dumps(out, ensure_ascii=False)
 
 
