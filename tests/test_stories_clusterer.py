@@ -52,14 +52,22 @@ def test_saving_at_any_point_does_not_change_the_outcome() -> None:
     items.append(StoryInput(3, title, text, T0 + timedelta(hours=6)))  # late report
     straight = StoryClusterer(cfg)
     expected = [straight.add(item) for item in items]
-    # The quake story closed when the clock passed T0 + 1 day: the late report starts anew.
-    assert expected[3].is_new
+    # The late report steps the clock back and joins its event (still in the state).
+    assert expected[3].story_id == expected[0].story_id
     resumed, got = StoryClusterer(cfg), []
     for item in items:
         resumed = StoryClusterer.loads(resumed.dumps(), cfg)
         got.append(resumed.add(item))
     assert got == expected
     assert resumed.dumps() == straight.dumps()
+
+
+def test_a_bogus_future_date_does_not_close_every_story() -> None:
+    c = StoryClusterer(StoriesConfig(window_days=1))
+    quake = c.add(StoryInput(1, *EVENTS["quake"], T0))
+    c.add(StoryInput(2, *EVENTS["fed"], T0.replace(year=2050)))
+    again = c.add(StoryInput(3, *EVENTS["quake"], T0 + timedelta(hours=2)))
+    assert again.story_id == quake.story_id
 
 
 def test_same_words_outside_the_window_start_a_new_story() -> None:

@@ -9,8 +9,10 @@ similarity to a story is a weighted mean of the three cosines. Above ``threshold
 joins the best story, otherwise it starts a new one. Other candidate stories that it
 also matches above ``merge_threshold`` are merged into the kept story (the bigger one;
 on a tie the older one). Stories not updated within ``window_days`` of the stream's
-clock (the latest publication time seen) close: they take no more articles and leave the
-state at the next sweep (every 64 articles). An undated article
+clock close: they take no more articles and leave the state at the next sweep (every 64
+articles). The clock is the publication time of the latest dated article; it steps back
+for a late or backfilled article (so one bogus future date cannot close every story, and
+a backfill of old articles clusters among itself while the present's stories stay). An undated article
 counts as published at the clock; stories begun before any dated article close when the
 first one arrives; ``max_open`` bounds streams without dates.
 
@@ -172,6 +174,8 @@ class StoryClusterer:
         when = _timestamp(item.published)
         if when is None:
             when = self._clock  # an undated article arrives "now" in stream time
+        else:
+            self._clock = when  # may step back: a late or backfilled article
         vectors = self._vectorise(item)
         scored = self._score(vectors, when)
         cfg = self.config
@@ -190,8 +194,6 @@ class StoryClusterer:
         else:
             story = self._create(vectors, when, item.title)
             assignment = Assignment(story.id, True, ())
-        if when is not None and (self._clock is None or when > self._clock):
-            self._clock = when
         if self._seq % 64 == 0:
             self._close_stale()
         return assignment
