@@ -17,9 +17,11 @@ word of our own pejorative list (``lexicon.OWN_LOADED_WORDS``).
 Sentences are then picked greedily by MMR (``summary_redundancy`` weighs the maximal
 similarity to what is already chosen; near-duplicates are never picked twice), with a
 bonus for a side/article not yet used, until the word budget (``word_budget``) or
-``summary_sentences`` is reached. Each chosen sentence cites its own article plus every
-article holding a near-identical sentence (cosine ≥ ``cite_similarity``). Output keeps
-the articles' order of sentences.
+``summary_sentences`` is reached. A weak sentence (``clean.flaws`` or
+``clean.needs_context``: a fragment, or one starting "He said", "It", "But", ...) is
+penalised and may only open an otherwise empty summary. Each chosen sentence cites its
+own article plus every article holding a near-identical sentence (cosine ≥
+``cite_similarity``). Output keeps the articles' order of sentences.
 """
 
 from __future__ import annotations
