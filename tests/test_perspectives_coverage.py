@@ -51,7 +51,10 @@ def test_no_blindspot_below_min_outlets_or_share() -> None:
     cfg = PerspectivesConfig(blindspot_share=0.8, blindspot_min_outlets=3)
     assert coverage(_story(["left", "left"]), cfg).blindspot is None  # too few outlets
     assert coverage(_story(["left", "left", "right"]), cfg).blindspot is None  # 67% < 80%
-    assert coverage(_story(["left", "left", "right"]), replace(cfg, blindspot_share=0.6)).blindspot == "right"
+    assert (
+        coverage(_story(["left", "left", "right"]), replace(cfg, blindspot_share=0.6)).blindspot
+        == "right"
+    )
     # unrated outlets never count towards the rule
     assert coverage(_story(["left", "unrated", "unrated", "unrated"]), cfg).blindspot is None
 

@@ -39,10 +39,20 @@ def test_number_and_date_discrepancies() -> None:
 
 def test_agreeing_outlets_have_no_discrepancy() -> None:
     arts = [
-        StoryArticle(1, "a", "The senate passed the bill 52 to 48 on Friday, aides said.",
-                     outlet="A", leaning="left"),
-        StoryArticle(2, "b", "The senate passed the bill 52 to 48 on Friday, leaders said.",
-                     outlet="B", leaning="right"),
+        StoryArticle(
+            1,
+            "a",
+            "The senate passed the bill 52 to 48 on Friday, aides said.",
+            outlet="A",
+            leaning="left",
+        ),
+        StoryArticle(
+            2,
+            "b",
+            "The senate passed the bill 52 to 48 on Friday, leaders said.",
+            outlet="B",
+            leaning="right",
+        ),
     ]
     assert discrepancies(arts, PerspectivesConfig()) == []
     assert len(facts(arts, PerspectivesConfig())) == 1
@@ -50,10 +60,20 @@ def test_agreeing_outlets_have_no_discrepancy() -> None:
 
 def test_name_discrepancy() -> None:
     arts = [
-        StoryArticle(1, "a", "The protest was organised by activist Maria Lopez in the capital.",
-                     outlet="A", leaning="left"),
-        StoryArticle(2, "b", "The protest was organised by activist Mary Lopes in the capital.",
-                     outlet="B", leaning="right"),
+        StoryArticle(
+            1,
+            "a",
+            "The protest was organised by activist Maria Lopez in the capital.",
+            outlet="A",
+            leaning="left",
+        ),
+        StoryArticle(
+            2,
+            "b",
+            "The protest was organised by activist Mary Lopes in the capital.",
+            outlet="B",
+            leaning="right",
+        ),
     ]
     found = discrepancies(arts, PerspectivesConfig())
     assert [(d.kind, d.context) for d in found] == [("name", "activist")]

@@ -35,12 +35,23 @@ def test_fightin_words_sign_and_scale() -> None:
 
 def test_framing_per_side() -> None:
     quotes = [
-        StoryQuoteRef("a national tragedy", "Dina Boluarte", "called", True,
-                      [{"article_id": 1, "outlet": "Left Daily", "leaning": "left"}]),
-        StoryQuoteRef("shallow", "Scientists", "said", False, [
-            {"article_id": 4, "outlet": "Center News", "leaning": "center"},
-            {"article_id": 2, "outlet": "Right Post", "leaning": "right"},
-        ]),
+        StoryQuoteRef(
+            "a national tragedy",
+            "Dina Boluarte",
+            "called",
+            True,
+            [{"article_id": 1, "outlet": "Left Daily", "leaning": "left"}],
+        ),
+        StoryQuoteRef(
+            "shallow",
+            "Scientists",
+            "said",
+            False,
+            [
+                {"article_id": 4, "outlet": "Center News", "leaning": "center"},
+                {"article_id": 2, "outlet": "Right Post", "leaning": "right"},
+            ],
+        ),
     ]
     lexicon = frozenset({"disgraceful", "incompetent", "slam", "tragedy"})
     refs = article_refs(QUAKE, lexicon)
@@ -100,12 +111,33 @@ def test_section_classifier() -> None:
     def story(title: str, text: str) -> str:
         return classify_section(title, [StoryArticle(1, title, text)])
 
-    assert story("Stocks slide as inflation fears grip investors",
-                 "Shares fell and the Fed may raise interest rates, economists said.") == "Business"
-    assert story("NASA telescope spots water on distant planet",
-                 "Scientists said the research could reshape the study of planets.") == "Science & Tech"
-    assert story("Senate passes border bill", "Republicans and Democrats in Congress voted "
-                 "in Washington after the governor of Texas spoke.") == "US"
-    assert story("Ukraine strikes Russian base", "Kyiv said the attack near Moscow hit "
-                 "fuel depots; NATO ministers met.") == "World"
+    assert (
+        story(
+            "Stocks slide as inflation fears grip investors",
+            "Shares fell and the Fed may raise interest rates, economists said.",
+        )
+        == "Business"
+    )
+    assert (
+        story(
+            "NASA telescope spots water on distant planet",
+            "Scientists said the research could reshape the study of planets.",
+        )
+        == "Science & Tech"
+    )
+    assert (
+        story(
+            "Senate passes border bill",
+            "Republicans and Democrats in Congress voted "
+            "in Washington after the governor of Texas spoke.",
+        )
+        == "US"
+    )
+    assert (
+        story(
+            "Ukraine strikes Russian base",
+            "Kyiv said the attack near Moscow hit fuel depots; NATO ministers met.",
+        )
+        == "World"
+    )
     assert story("Local man wins prize", "He was pleased.") == "US"

@@ -13,8 +13,10 @@ from manysides.cli import main
 
 
 def _story_line(story: str = "s1") -> str:
-    arts = [{"id": a.id, "title": a.title, "text": a.text, "source": a.outlet,
-             "leaning": a.leaning} for a in QUAKE]
+    arts = [
+        {"id": a.id, "title": a.title, "text": a.text, "source": a.outlet, "leaning": a.leaning}
+        for a in QUAKE
+    ]
     return json.dumps({"story": story, "articles": arts})
 
 
@@ -48,7 +50,9 @@ def test_bad_lines_get_an_error_and_exit_1(
         json.dumps(["a", "list"]),
         json.dumps({"story": "empty", "articles": []}),
         json.dumps({"story": "badid", "articles": [{"id": "x", "title": "t", "text": "t"}]}),
-        json.dumps({"story": "dup", "articles": [{"id": 1, "text": "a b"}, {"id": 1, "text": "c"}]}),
+        json.dumps(
+            {"story": "dup", "articles": [{"id": 1, "text": "a b"}, {"id": 1, "text": "c"}]}
+        ),
         _story_line("ok"),
     ]
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))

@@ -61,6 +61,7 @@ def test_empty_and_single_article() -> None:
 def test_sentence_splitter_keeps_abbreviations() -> None:
     text = 'Sen. Bernie Sanders won in the U.S. state of Nevada. "We won," he said. Next came S.C.'
     assert split_sentences(text) == [
-        "Sen. Bernie Sanders won in the U.S. state of Nevada.", '"We won," he said.',
+        "Sen. Bernie Sanders won in the U.S. state of Nevada.",
+        '"We won," he said.',
         "Next came S.C.",
     ]

@@ -69,7 +69,7 @@ def _config(url: str, **llm: Any) -> PerspectivesConfig:
 def test_valid_answer_is_used_with_citations(fake_llm: FakeLLM) -> None:
     fake_llm.answer = (
         "An earthquake struck southern Peru near Arequipa [1, 4]. Outlets reported between "
-        "12 and 15 deaths [1,2]. Peru's president called it \"a national tragedy\" [1]."
+        '12 and 15 deaths [1,2]. Peru\'s president called it "a national tragedy" [1].'
     )
     notes: list[str] = []
     s = summarize(QUAKE, _config(fake_llm.url), frozenset(), notes)
@@ -117,7 +117,7 @@ def test_unreachable_endpoint_falls_back() -> None:
 
 
 def test_parse_and_check_helpers() -> None:
-    parsed = parse_cited('Talks resumed [2]. Leaders met [1, 3]. Nothing cited.')
+    parsed = parse_cited("Talks resumed [2]. Leaders met [1, 3]. Nothing cited.")
     assert parsed == [("Talks resumed.", [2]), ("Leaders met.", [1, 3]), ("Nothing cited.", [])]
     by_id = {a.id: a for a in QUAKE}
     assert check_sentence("x", [], by_id) == "cites no article"
@@ -127,7 +127,9 @@ def test_parse_and_check_helpers() -> None:
 
 
 def test_cli_llm_flag_uses_endpoint_and_env_key(
-    fake_llm: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    fake_llm: FakeLLM,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from manysides.cli import main
@@ -154,8 +156,14 @@ def test_prompt_is_bounded_and_balanced() -> None:
 
     leanings = ["left", "center", "right"]
     arts = [
-        StoryArticle(i, f"t{i}", "word " * 5000, outlet=f"o{i}", leaning=leanings[i % 3],
-                     report_id=1 if i < 5 else None)  # articles 0-4: one syndicated report
+        StoryArticle(
+            i,
+            f"t{i}",
+            "word " * 5000,
+            outlet=f"o{i}",
+            leaning=leanings[i % 3],
+            report_id=1 if i < 5 else None,
+        )  # articles 0-4: one syndicated report
         for i in range(30)
     ]
     prompt = build_messages(arts, PerspectivesConfig())[-1]["content"]

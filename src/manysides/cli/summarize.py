@@ -26,8 +26,12 @@ def _article(raw: Any, index: int) -> Any:
         raise ValueError(f"articles[{index}]: id must be an integer")
     source = raw.get("source") or ""
     return StoryArticle(
-        id=art_id, title=title, text=text, outlet=str(source),
-        source_id=str(source) or None, leaning=normalize_leaning(raw.get("leaning")),
+        id=art_id,
+        title=title,
+        text=text,
+        outlet=str(source),
+        source_id=str(source) or None,
+        leaning=normalize_leaning(raw.get("leaning")),
     )
 
 
@@ -107,9 +111,7 @@ def register(app: typer.Typer) -> None:
         if llm:
             if not config.llm.url:
                 raise UserError("--llm needs perspectives.llm.url in the config file")
-            config = dataclasses.replace(
-                config, llm=dataclasses.replace(config.llm, enabled=True)
-            )
+            config = dataclasses.replace(config, llm=dataclasses.replace(config.llm, enabled=True))
         if input is not None and not input.is_file():
             raise UserError(f"input file not found: {input}")
         src = input.open(encoding="utf-8") if input else sys.stdin
@@ -125,6 +127,5 @@ def register(app: typer.Typer) -> None:
             if output:
                 dst.close()
         if failed:
-            print(f"manysides: {failed} of {n} line(s) failed; see their \"error\"",
-                  file=sys.stderr)
+            print(f'manysides: {failed} of {n} line(s) failed; see their "error"', file=sys.stderr)
             raise typer.Exit(1)

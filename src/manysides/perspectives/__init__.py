@@ -33,9 +33,21 @@ from .similarity import cosine_matrix, sentence_units
 from .summary import extractive_summary
 
 __all__ = [
-    "Lexicon", "Perspective", "StoryArticle", "StoryBundle", "StoryQuoteRef", "Summary",
-    "analyze_story", "classify_section", "coverage", "discrepancies", "facts", "framing",
-    "load_lexicon", "loaded_language", "summarize",
+    "Lexicon",
+    "Perspective",
+    "StoryArticle",
+    "StoryBundle",
+    "StoryQuoteRef",
+    "Summary",
+    "analyze_story",
+    "classify_section",
+    "coverage",
+    "discrepancies",
+    "facts",
+    "framing",
+    "load_lexicon",
+    "loaded_language",
+    "summarize",
 ]
 
 

@@ -22,8 +22,11 @@ from .lexicon import loaded_language
 from .records import ArticleRef, Coverage, StoryArticle
 
 _SIDE_OF = {
-    "left": "left", "lean-left": "left", "center": "center",
-    "lean-right": "right", "right": "right",
+    "left": "left",
+    "lean-left": "left",
+    "center": "center",
+    "lean-right": "right",
+    "right": "right",
 }
 
 
@@ -125,13 +128,20 @@ def article_refs(
             carriers[a.report_id].append(a)
     refs = []
     for a in articles:
-        others = [
-            outlet_name(b) for b in carriers.get(a.report_id, []) if b.id != a.id
-        ] if a.report_id is not None else []
+        others = (
+            [outlet_name(b) for b in carriers.get(a.report_id, []) if b.id != a.id]
+            if a.report_id is not None
+            else []
+        )
         refs.append(
             ArticleRef(
-                id=a.id, title=a.title, url=a.url, outlet=outlet_name(a), source_id=a.source_id,
-                leaning=normalize_leaning(a.leaning), published=_iso(a.published),
+                id=a.id,
+                title=a.title,
+                url=a.url,
+                outlet=outlet_name(a),
+                source_id=a.source_id,
+                leaning=normalize_leaning(a.leaning),
+                published=_iso(a.published),
                 loaded_language=loaded_language(f"{a.title}. {a.text}", lexicon),
                 carriers=sorted(set(others) - {outlet_name(a)}),
             )

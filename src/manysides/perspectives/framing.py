@@ -31,7 +31,8 @@ def terms(text: str) -> list[str]:
         ws = [w for w in words(segment) if len(w) > 1]
         out += [w for w in ws if w not in STOPWORDS and not w.isdigit()]
         out += [
-            f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False)
+            f"{a} {b}"
+            for a, b in zip(ws, ws[1:], strict=False)
             if a not in STOPWORDS and b not in STOPWORDS and not (a.isdigit() or b.isdigit())
         ]
     return out
@@ -103,7 +104,10 @@ def framing(
         )
         scores = [refs[i].loaded_language for i in by_side[side]]
         out[side] = SideFraming(
-            side=side, terms=top, headlines=list(heads), quotes=quotes_of[side],
+            side=side,
+            terms=top,
+            headlines=list(heads),
+            quotes=quotes_of[side],
             loaded_language=round(sum(scores) / len(scores), 2) if scores else 0.0,
         )
     return out

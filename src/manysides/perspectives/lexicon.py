@@ -70,7 +70,8 @@ def _find(path: str) -> Lexicon:
         if candidate.is_file():
             return _read(str(candidate))
     return Lexicon(
-        frozenset(), None,
+        frozenset(),
+        None,
         "bias lexicon not found (set perspectives.lexicon_path); loaded-language scores"
         " use only manysides' short built-in list",
     )
@@ -82,7 +83,8 @@ def _read(path: str) -> Lexicon:
         lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError as exc:
         return Lexicon(
-            frozenset(), None,
+            frozenset(),
+            None,
             f"bias lexicon unreadable ({path}: {exc.strerror}); using the built-in list only",
         )
     entries = frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
@@ -96,8 +98,17 @@ def _lemmas(word: str) -> tuple[str, ...]:
     """The word and plausible base forms (the lexicon lists lemmas)."""
     out = [word]
     for suffix, repl in (
-        ("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"),
-        ("ing", ""), ("ing", "e"), ("ly", ""), ("er", ""), ("est", ""),
+        ("ies", "y"),
+        ("ied", "y"),
+        ("es", ""),
+        ("s", ""),
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", ""),
+        ("ing", "e"),
+        ("ly", ""),
+        ("er", ""),
+        ("est", ""),
     ):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             base = word[: len(word) - len(suffix)] + repl

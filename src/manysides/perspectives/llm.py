@@ -95,8 +95,11 @@ def chat(messages: list[dict], llm: LLMConfig) -> str:
     headers = {"Content-Type": "application/json"}
     if key := _api_key(llm):
         headers["Authorization"] = f"Bearer {key}"
-    payload: dict[str, Any] = {"model": llm.model or "default", "messages": messages,
-                               "temperature": 0}
+    payload: dict[str, Any] = {
+        "model": llm.model or "default",
+        "messages": messages,
+        "temperature": 0,
+    }
     url = llm.url.rstrip("/") + "/chat/completions"
     try:
         resp = httpx.post(url, json=payload, headers=headers, timeout=llm.timeout)

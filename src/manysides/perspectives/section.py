@@ -67,7 +67,7 @@ def _score(vocab: frozenset[str], title_words: list[str], text_words: list[str])
 
 
 def classify_section(headline: str, articles: Sequence[StoryArticle]) -> str:
-    """"US", "World", "Business" or "Science & Tech" (see the module docstring)."""
+    """ "US", "World", "Business" or "Science & Tech" (see the module docstring)."""
     title_words = words(" ".join([headline, *(a.title for a in articles)]))
     text_words = words(" ".join(a.text for a in articles))
     politics = _score(POLITICS, title_words, text_words)
