@@ -182,3 +182,26 @@ def test_summary_strips_datelines_and_avoids_fragments() -> None:
     assert all(not t.startswith(("But", "He said", '"This')) for t in texts)
     for x in s.sentences:  # still verbatim in an article it cites
         assert any(x.text in a.text for a in _story() if a.id in x.articles)
+
+
+def test_facts_with_checkable_details_come_first() -> None:
+    arts = [
+        StoryArticle(
+            1,
+            "a",
+            "The mood among the staff remained tense and uncertain all through the long day. "
+            "The senate passed the spending bill 52 to 48 on Friday after a long debate.",
+            outlet="A",
+            leaning="left",
+        ),
+        StoryArticle(
+            2,
+            "b",
+            "The mood among the staff remained tense and uncertain all through the long day. "
+            "The senate passed the spending bill 52 to 48 on Friday after a long debate.",
+            outlet="B",
+            leaning="right",
+        ),
+    ]
+    found = facts(arts, PerspectivesConfig())
+    assert [f.text.split()[1] for f in found] == ["senate", "mood"]
