@@ -158,7 +158,9 @@ def test_kill_9_leaves_a_consistent_store(tmp_path: Path) -> None:
         str(src),
     ]
     env = os.environ | {"PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.time() + 60
     while time.time() < deadline:  # kill once some work is committed, well before the end
         time.sleep(0.2)
@@ -171,6 +173,7 @@ def test_kill_9_leaves_a_consistent_store(tmp_path: Path) -> None:
             break
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    assert _group_gone(proc.pid), "extraction workers outlived their killed parent"
     with sqlite3.connect(db) as c:
         assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         partial = c.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -183,3 +186,16 @@ def test_kill_9_leaves_a_consistent_store(tmp_path: Path) -> None:
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == n
         assert c.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == n
+
+
+def _group_gone(pgid: int, timeout: float = 5.0) -> bool:
+    """True once no process of the group is left (killing stragglers if not)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    os.killpg(pgid, signal.SIGKILL)
+    return False

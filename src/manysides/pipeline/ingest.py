@@ -11,6 +11,8 @@ next run skips exactly those.
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -132,7 +134,9 @@ class Ingestor:
         jobs = [(d, config, self.templates.template(s)) for d, s in zip(docs, sites, strict=True)]
         if self._workers > 1 and len(jobs) >= 8:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self._workers)
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self._workers, initializer=die_with_parent
+                )
             chunk = max(1, len(jobs) // (self._workers * 4))
             return self._pool.map(_process, jobs, chunksize=chunk)
         return iter([_process(j) for j in jobs])
@@ -227,13 +231,29 @@ class Ingestor:
         self.ctx.store.runs.save_state(*TEMPLATE_STATE, self.templates.to_bytes())
 
 
+def die_with_parent() -> None:
+    """Worker initializer: on Linux, ask the kernel to kill this worker when its parent dies.
+
+    Without it a ``kill -9`` of the main process would leave idle workers behind.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() == 1:  # the parent died before we got here
+            os._exit(1)
+
+
 def _sha1(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()  # noqa: S324 - identity, not security
 
 
 def _cpu_count() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
