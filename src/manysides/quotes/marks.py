@@ -44,6 +44,7 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
     closer = ""
     # a paragraph using curly quotes: its straight double quotes are typos, not quotes
     curly = "“" in text[start:end] and "”" in text[start:end]
+    searched = start  # how far back stray closing marks were already looked for
     while i < end:
         ch = text[i]
         if curly and ch == '"':
@@ -63,7 +64,9 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
             open_at = None
         elif ch == "“" and closer == "”":
             # a second opening mark: the first quotation was closed by a stray ’
-            stray = _stray_close(text, open_at, i)
+            # (only the stretch not searched before: keeps the scan linear)
+            stray = _stray_close(text, max(open_at, searched), i)
+            searched = i
             if stray is not None:
                 spans.append((open_at, stray))
                 open_at = i
