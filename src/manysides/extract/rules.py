@@ -8,9 +8,10 @@ mention "subscribe" or "photo" is not touched. ``where`` says where the rule app
 * ``tail``  only in the trailing block after the article's last paragraph (bios, tag
   lists and headline lists look like article text when taken out of context).
 
-Rules that are not regular expressions (``template``, ``related-list``, ``tail-list``,
-``promo-context``) are listed in ``STRUCTURAL`` with their explanation; the cleaner in
-``manysides.extract.text`` implements them.
+Rules that are not regular expressions (``title``, ``template``, ``related-list``,
+``tail-list``, ``promo-context``, and for plain-text page dumps ``menu`` and
+``table-markup``) are listed in ``STRUCTURAL`` with their explanation; the cleaner in
+``manysides.extract.text`` implements them. ``manysides extract --rules`` prints the table.
 """
 
 from __future__ import annotations
