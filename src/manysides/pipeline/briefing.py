@@ -67,10 +67,14 @@ def candidates(ctx: RunContext) -> list[Candidate]:
     """Stories updated within ``briefing.hours`` that have a stored perspective."""
     cfg = ctx.config.briefing
     store = ctx.store
-    since = (ctx.now - timedelta(hours=cfg.hours)).isoformat(timespec="seconds")
+    now = ctx.now if ctx.now.tzinfo else ctx.now.replace(tzinfo=UTC)
+    since = (now - timedelta(hours=cfg.hours)).astimezone(UTC).isoformat(timespec="seconds")
     date = briefing_date(ctx.now, cfg)
     rows = store.stories.list(
-        since=since, min_outlets=cfg.min_outlets, limit=max(200, cfg.max_stories * 10)
+        since=since,
+        updated_until=now.astimezone(UTC).isoformat(timespec="seconds"),
+        min_outlets=cfg.min_outlets,
+        limit=max(200, cfg.max_stories * 10),
     )
     out: list[Candidate] = []
     for row in rows:

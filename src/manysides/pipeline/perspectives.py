@@ -107,9 +107,9 @@ def candidate_stories(
     now = now if now.tzinfo else now.replace(tzinfo=UTC)
     until = now.astimezone(UTC)
     since = until - timedelta(hours=hours)
-    return store.briefings.stories_updated_between(
-        since.isoformat(timespec="seconds"),
-        until.isoformat(timespec="seconds"),
+    return store.stories.list(
+        since=since.isoformat(timespec="seconds"),
+        updated_until=until.isoformat(timespec="seconds"),
         min_outlets=min_outlets,
         limit=1000,
     )

@@ -138,16 +138,3 @@ class BriefingRepo:
             (source_id, limit),
         )
         return [dict(r) for r in rows]
-
-    def stories_updated_between(
-        self, since: str, until: str, *, min_outlets: int = 1, limit: int = 1000
-    ) -> list[dict[str, Any]]:
-        """Live stories whose ``last_updated`` lies in [since, until], busiest first
-        (the perspectives step of a replay must not see stories updated after its clock)."""
-        rows = self.store.query(
-            "SELECT * FROM stories WHERE merged_into IS NULL AND n_outlets >= ?"
-            " AND last_updated >= ? AND last_updated <= ?"
-            " ORDER BY n_outlets DESC, n_articles DESC, last_updated DESC LIMIT ?",
-            (min_outlets, since, until, limit),
-        )
-        return [dict(r) for r in rows]

@@ -112,15 +112,22 @@ class StoryRepo:
         *,
         since: str | None = None,
         until: str | None = None,
+        updated_until: str | None = None,
         min_outlets: int = 1,
         limit: int = 200,
     ) -> list[dict[str, Any]]:
-        """Live (not merged) stories updated in [since, until), busiest first."""
+        """Live (not merged) stories, busiest first.
+
+        ``since``: last updated at or after it; ``until``: first seen before it (so
+        ``since``/``until`` = one day lists the stories active that day);
+        ``updated_until``: last updated at or before it (a replay's clock).
+        """
         rows = self.store.query(
             "SELECT * FROM stories WHERE merged_into IS NULL AND n_outlets >= ?"
             " AND (? IS NULL OR last_updated >= ?) AND (? IS NULL OR first_seen < ?)"
+            " AND (? IS NULL OR last_updated <= ?)"
             " ORDER BY n_outlets DESC, n_articles DESC, last_updated DESC LIMIT ?",
-            (min_outlets, since, since, until, until, limit),
+            (min_outlets, since, since, until, until, updated_until, updated_until, limit),
         )
         return [dict(r) for r in rows]
 
