@@ -217,7 +217,18 @@ class QuoteAnalyzer:
         if not gap.strip():
             return gap.count("\n") <= 2
         # only the attribution may stand between: ``"A," she said. "B."`` / ``she said: "B"``
-        if "\n" in gap or gap.rstrip()[-1:] not in ".,:;—":
+        if "\n" in gap:
+            # ``"A," Susan said as she turned around.`` / new paragraph ``"B."``
+            before, _, after = gap.partition("\n")
+            return (
+                after.strip() == ""
+                and gap.count("\n") <= 2
+                and len(before) <= 200
+                and previous.speaker_start is not None
+                and previous.end <= previous.speaker_start < previous.end + len(before)
+                and _NEW_REPORT_IN_GAP.search(before) is None
+            )
+        if gap.rstrip()[-1:] not in ".,:;—":
             return False
         if previous.speaker_start is not None and previous.end <= previous.speaker_start < q_start:
             # ``"A," Cruz said in response to a question on Monday. "B."``
