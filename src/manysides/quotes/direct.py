@@ -37,6 +37,7 @@ _BEFORE = re.compile(
 )
 # the last cue before a quotation it introduces: "..., joked: “...”"
 CUE_BEFORE = re.compile(rf"^.*\b(?P<cue>{_CUE})\b[^.!?\"“”]{{0,80}}?\s*[:,—]\s*$", re.I | re.S)
+_AFTER_ACCORDING = re.compile(rf"^[\s,—–-]*according to\s+(?P<src>{_NP})", re.I)
 _ACCORDING = re.compile(rf"\baccording to\s+(?P<src>{_NP})\s*[:,]\s*$", re.I)
 _SRC_STOP = re.compile(r"[,;:()\"“”]")
 _BAD_SRC = frozenset({"that", "which", "what", "who", "it", "this", "there", "as", "and", "but"})
@@ -104,6 +105,11 @@ def attribute_after(text: str, q_end: int, limit: int) -> Attribution | None:
     closed_sentence = q_end >= 2 and text[q_end - 2] in ".…"
     if closed_sentence and _PRONOUN_START.match(window):
         return None  # ``"...done." She said ...`` starts a new sentence about what follows
+    m = _AFTER_ACCORDING.match(window)
+    if m:
+        span = _trim_src(text, q_end + m.start("src"), q_end + m.end("src"))
+        if span:
+            return Attribution(*span, "according to", q_end + m.start())
     m = _AFTER_SRC_CUE.match(window)
     if m and closed_sentence and _CLAUSE_AFTER_CUE.match(window[m.end() :]):
         m = None  # ``"...done." Smith said that ...`` introduces new content
