@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 MAX_CHILD_SITEMAPS = 3
-SAVE_BATCH = 16
+SAVE_BATCH = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,10 +265,12 @@ async def _fetch_page(fetcher: Fetcher, job: FeedJob, entry: FeedEntry) -> RawDo
 async def _fetch_pages(
     ctx: RunContext, fetcher: Fetcher, chosen: list[tuple[FeedJob, FeedEntry]]
 ) -> None:
-    from .ingest import save_documents
+    from .ingest import PendingBatch, ingestor
 
     if not chosen:
         return
+    ingest = ingestor(ctx)
+    pending: PendingBatch | None = None
 
     async def one(job: FeedJob, entry: FeedEntry) -> tuple[str, RawDocument | BaseException]:
         try:
@@ -291,11 +293,16 @@ async def _fetch_pages(
             ctx.report.count("documents_fetched")
             batch.append(result)
             if len(batch) >= SAVE_BATCH:
-                # One writer: the loop keeps fetching while this thread stores the batch.
-                await asyncio.to_thread(save_documents, ctx, batch)
-                batch = []
+                # Workers extract this batch while one thread (the single writer) saves the
+                # previous one and the event loop keeps fetching.
+                submitted = ingest.submit(batch)
+                if pending is not None:
+                    await asyncio.to_thread(ingest.complete, pending)
+                pending, batch = submitted, []
+        if pending is not None:
+            await asyncio.to_thread(ingest.complete, pending)
         if batch:
-            await asyncio.to_thread(save_documents, ctx, batch)
+            await asyncio.to_thread(ingest.save_batch, batch)
     finally:
         for task in tasks:
             task.cancel()
