@@ -180,3 +180,14 @@ def test_parenthetical_attribution_gives_two_fragments(analyzer: QuoteAnalyzer) 
     assert {(q.speaker_start, q.speaker_end, q.cue, q.direct) for q in quotes} == {
         (26, 31, "said", False)
     }
+
+
+def test_pronoun_skips_a_person_of_the_other_gender(analyzer: QuoteAnalyzer) -> None:
+    text = (
+        "Angela Merkel met reporters in Berlin. She spoke about trade. Later Donald Trump"
+        " arrived with his aides. “It is a matter for them,” she said."
+    )
+    quote = analyzer.analyze(text).quotes[0]
+    assert (
+        quote.speaker == "Angela Merkel" and text[quote.speaker_start : quote.speaker_end] == "she"
+    )

@@ -11,6 +11,7 @@ from .cues import PERSON_PRONOUNS, words
 from .records import Entity
 
 _FEMALE = frozenset({"she", "her"})
+_NEXT_PRONOUN = re.compile(r"\b(she|her|he|his|him)\b", re.I)
 _MALE = frozenset({"he", "his", "him"})
 _FEMALE_TITLES = re.compile(r"\b(?:Mrs|Ms|Miss|Madam|Mrs\.|Ms\.)\s*$")
 _MALE_TITLES = re.compile(r"\b(?:Mr|Mr\.|Sir)\s*$")
@@ -43,12 +44,25 @@ class SpeakerResolver:
         self.others = [e for e in entities if e.label != "PERSON"]
         self._starts = [e.start for e in self.people]
         self.gender: dict[str, str] = {}
+        votes: dict[str, list[int]] = {}
         for e in self.people:
             before = text[max(0, e.start - 6) : e.start]
             if _FEMALE_TITLES.search(before):
                 self.gender.setdefault(e.canonical, "f")
             elif _MALE_TITLES.search(before):
                 self.gender.setdefault(e.canonical, "m")
+            # the first pronoun after a mention, before any other name, usually refers to it
+            nxt = _NEXT_PRONOUN.search(text, e.end, min(len(text), e.end + 160))
+            if nxt and not self._person_between(e.end, nxt.start()):
+                tally = votes.setdefault(e.canonical, [0, 0])
+                tally[0 if nxt.group(1).lower() in _FEMALE else 1] += 1
+        for name, (female, male) in votes.items():
+            if name not in self.gender and female != male:
+                self.gender[name] = "f" if female > male else "m"
+
+    def _person_between(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self._starts, start)
+        return i < len(self.people) and self.people[i].start < end
 
     def note_pronoun(self, canonical: str, pronoun: str) -> None:
         """Learn a speaker's gender from a pronoun that was attributed to them."""
