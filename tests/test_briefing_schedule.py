@@ -6,6 +6,7 @@ from datetime import datetime, time
 from pathlib import Path
 
 import pytest
+from clitools import run_cli
 
 from manysides.briefing.schedule import (
     briefing_due,
@@ -96,21 +97,12 @@ def test_loop_builds_once_then_only_ingests(
 def test_cli_rejects_bad_schedule_and_missing_db(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    from manysides.cli import main
-
-    def run(args: list[str]) -> int:
-        try:
-            main(args)
-        except SystemExit as exc:
-            return int(exc.code or 0)
-        return 0
-
     db = ["--db", str(tmp_path / "none.db")]
-    assert run([*db, "run", "--every", "5x"]) == 2
+    assert run_cli([*db, "run", "--every", "5x"]) == 2
     assert "bad interval" in capsys.readouterr().err
-    assert run([*db, "run", "--at", "25:00"]) == 2
+    assert run_cli([*db, "run", "--at", "25:00"]) == 2
     assert "bad time" in capsys.readouterr().err
-    assert run([*db, "serve"]) == 2
+    assert run_cli([*db, "serve"]) == 2
     assert "manysides brief" in capsys.readouterr().err
     assert not (tmp_path / "none.db").exists()
 

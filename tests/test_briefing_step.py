@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from briefing_data import ALL_SOURCES, NOW, article, fill_store, perspective
+from clitools import run_cli
 
 from manysides.config import Config
 from manysides.pipeline import RunContext
@@ -128,29 +129,20 @@ def test_files_are_world_readable(tmp_path: Path) -> None:
 
 
 def test_show_command(tmp_path: Path, capsys) -> None:  # noqa: ANN001
-    from manysides.cli import main
-
-    def run(args: list[str]) -> int:
-        try:
-            main(args)
-        except SystemExit as exc:
-            return int(exc.code or 0)
-        return 0
-
     db = tmp_path / "db.sqlite"
-    assert run(["--db", str(db), "show"]) == 2
+    assert run_cli(["--db", str(db), "show"]) == 2
     assert "no briefing yet" in capsys.readouterr().err
     with Store(db) as store:
         fill_store(store, _stories())
         briefing_step(_ctx(store, tmp_path / "out", NOW))
-    assert run(["--db", str(db), "show"]) == 0
+    assert run_cli(["--db", str(db), "show"]) == 0
     assert "Budget deal" in capsys.readouterr().out
-    assert run(["--db", str(db), "show", "--format", "markdown", "--date", "2026-03-10"]) == 0
+    assert run_cli(["--db", str(db), "show", "--format", "markdown", "--date", "2026-03-10"]) == 0
     assert capsys.readouterr().out.startswith("# manysides daily briefing")
-    assert run(["--db", str(db), "show", "-f", "json"]) == 0
+    assert run_cli(["--db", str(db), "show", "-f", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["date"] == "2026-03-10"
-    assert run(["--db", str(db), "show", "-f", "pdf"]) == 2
-    assert run(["--db", str(db), "show", "--date", "2026-03-01"]) == 2
+    assert run_cli(["--db", str(db), "show", "-f", "pdf"]) == 2
+    assert run_cli(["--db", str(db), "show", "--date", "2026-03-01"]) == 2
 
 
 def test_unwritable_output_dir_is_one_clear_error(tmp_path: Path) -> None:

@@ -8,18 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from manysides.cli import main
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from clitools import run
 
 
 def test_unknown_config_key_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

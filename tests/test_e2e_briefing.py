@@ -26,9 +26,8 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from clitools import run_cli
 from httpserver import LocalServer, Reply
-
-from manysides.cli import main
 
 OUTLETS = {
     "left-news": ("Left News", "left"),
@@ -230,14 +229,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def run_cli(args: list[str]) -> int:
-    try:
-        main(args)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 @pytest.fixture()

@@ -6,20 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from manysides.cli import main
+from clitools import run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _inputs() -> list[str]:

@@ -12,22 +12,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from briefing_data import ALL_SOURCES, NOW, fill_store, perspective
+from clitools import run_cli
 
-from manysides.cli import main
 from manysides.config import Config, EmailConfig
 from manysides.errors import ManysidesError, UserError
 from manysides.mail import build_message, check_address, send_message
 from manysides.pipeline import RunContext
 from manysides.pipeline.briefing import briefing_step
 from manysides.store import Store
-
-
-def run_cli(args: list[str]) -> int:
-    try:
-        main(args)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 class Inbox:

@@ -6,20 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from clitools import run
 from httpserver import LocalServer, Reply
 
-from manysides.cli import main
 from manysides.store import Store
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_list_json_and_filter(capsys: pytest.CaptureFixture[str]) -> None:

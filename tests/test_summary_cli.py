@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from clitools import run
 from perspectives_data import QUAKE
-
-from manysides.cli import main
 
 
 def _story_line(story: str = "s1") -> str:
@@ -18,16 +17,6 @@ def _story_line(story: str = "s1") -> str:
         for a in QUAKE
     ]
     return json.dumps({"story": story, "articles": arts})
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_files_in_and_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
