@@ -1,7 +1,7 @@
 """Quality gate on PolNeAR dev (needs ../shared/data; skips without it).
 
 Floors sit a little under what the first 20 dev articles measure (direct F1 0.771, direct
-speaker accuracy 0.777, all-attributions F1 0.641; docs/benchmarks.md has the full split);
+speaker accuracy 0.785, all-attributions F1 0.641; docs/benchmarks.md has the full split);
 the run takes about 10 s.
 """
 
