@@ -4,30 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated
 
 import typer
 
 from ..errors import UserError
+from ._jsonl import exit_if_failed, jsonl_streams
 from ._state import AppState
-
-
-def _open_in(path: Path | None) -> TextIO:
-    if path is None or str(path) == "-":
-        return sys.stdin
-    try:
-        return path.open(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror}") from None
-
-
-def _open_out(path: Path | None) -> TextIO:
-    if path is None or str(path) == "-":
-        return sys.stdout
-    try:
-        return path.open("w", encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def extract_command(
@@ -67,9 +50,8 @@ def extract_command(
         if workers < 0:
             raise UserError("--workers must be 0 (all cores) or more")
         config = state.config.replace("extract", workers=workers).extract
-    source, sink = _open_in(input_path), _open_out(output_path)
     failed = total = 0
-    try:
+    with jsonl_streams(input_path, output_path) as (source, sink):
         for out in run_lines(source, BatchOptions(config, explain)):
             total += 1
             if explain or '"error"' in out:
@@ -78,17 +60,9 @@ def extract_command(
                 if explain and not state.quiet:
                     _print_removed(record)
             sink.write(out + "\n")
-    finally:
-        if source is not sys.stdin:
-            source.close()
-        if sink is not sys.stdout:
-            sink.close()
-        else:
-            sink.flush()
-    if failed and not state.quiet:
-        print(f"manysides extract: {failed} of {total} inputs yielded no article", file=sys.stderr)
-    if failed:
-        raise typer.Exit(1)
+    exit_if_failed(
+        failed, f"manysides extract: {failed} of {total} inputs yielded no article", state.quiet
+    )
 
 
 def _print_rules(state: AppState) -> None:

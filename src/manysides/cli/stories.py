@@ -12,21 +12,8 @@ from typing import IO, Annotated, Any
 import typer
 
 from ..errors import ParseError, UserError
+from ._jsonl import exit_if_failed, jsonl_streams, numbered_lines
 from ._state import AppState
-
-
-def _open_in(path: Path | None) -> IO[str]:
-    if path is None or str(path) == "-":
-        return sys.stdin
-    if not path.exists():
-        raise UserError(f"no such file: {path}")
-    return path.open(encoding="utf-8", errors="replace")
-
-
-def _open_out(path: Path | None) -> IO[str]:
-    if path is None or str(path) == "-":
-        return sys.stdout
-    return path.open("w", encoding="utf-8")
 
 
 def _cluster(state: AppState, src: IO[str], dst: IO[str], timings: Path | None) -> int:
@@ -45,9 +32,7 @@ def _cluster(state: AppState, src: IO[str], dst: IO[str], timings: Path | None) 
     started = chunk_start = time.perf_counter()
     cpu_start = time.process_time()
     done = 0
-    for number, line in enumerate(src, start=1):
-        if not line.strip():
-            continue
+    for number, line in numbered_lines(src):
         try:
             item = parse_line(line)
         except ParseError as exc:
@@ -146,18 +131,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Cluster JSONL articles {"id","title","text","date"?,...} into stories {"id","story"}."""
         state: AppState = ctx.obj
-        src = _open_in(input)
-        dst = _open_out(output)
-        try:
+        with jsonl_streams(input, output, missing="no such file: {path}") as (src, dst):
             failed = _cluster(state, src, dst, timings)
-        finally:
-            if src is not sys.stdin:
-                src.close()
-            if dst is not sys.stdout:
-                dst.close()
-        if failed:
-            print(f"manysides cluster: {failed} line(s) failed", file=sys.stderr)
-            raise typer.Exit(1)
+        exit_if_failed(failed, f"manysides cluster: {failed} line(s) failed")
 
     @app.command()
     def stories(

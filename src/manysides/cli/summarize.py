@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import IO, Annotated, Any
 
 import typer
 
+from ._jsonl import exit_if_failed, jsonl_streams, numbered_lines
 from ._state import AppState
 
 
@@ -74,9 +74,7 @@ def run_summarize(src: IO[str], dst: IO[str], config: Any) -> tuple[int, int]:
 
     lexicon = load_lexicon(config.lexicon_path)
     n = failed = 0
-    for line in src:
-        if not line.strip():
-            continue
+    for _, line in numbered_lines(src):
         n += 1
         out = summarize_line(line, config, lexicon)
         failed += "error" in out
@@ -112,20 +110,6 @@ def register(app: typer.Typer) -> None:
             if not config.llm.url:
                 raise UserError("--llm needs perspectives.llm.url in the config file")
             config = dataclasses.replace(config, llm=dataclasses.replace(config.llm, enabled=True))
-        if input is not None and not input.is_file():
-            raise UserError(f"input file not found: {input}")
-        src = input.open(encoding="utf-8") if input else sys.stdin
-        try:
-            dst = output.open("w", encoding="utf-8") if output else sys.stdout
-        except OSError as exc:
-            raise UserError(f"cannot write {output}: {exc.strerror}") from None
-        try:
+        with jsonl_streams(input, output, missing="input file not found: {path}") as (src, dst):
             n, failed = run_summarize(src, dst, config)
-        finally:
-            if input:
-                src.close()
-            if output:
-                dst.close()
-        if failed:
-            print(f'manysides: {failed} of {n} line(s) failed; see their "error"', file=sys.stderr)
-            raise typer.Exit(1)
+        exit_if_failed(failed, f'manysides: {failed} of {n} line(s) failed; see their "error"')
