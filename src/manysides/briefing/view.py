@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..config import BriefingConfig
-from ..perspectives.records import ArticleRef, Perspective
+from ..perspectives.records import SIDE_OF, ArticleRef, Perspective
+from ..records import LEANINGS
 from .rank import parse_time
 from .records import WhatsNew
 
-LEANING_ORDER: tuple[str, ...] = ("left", "lean-left", "center", "lean-right", "right", "unrated")
+LEANING_ORDER: tuple[str, ...] = LEANINGS
 LEANING_LABELS: dict[str, str] = {
     "left": "Left",
     "lean-left": "Lean left",
@@ -28,13 +29,6 @@ LEANING_LABELS: dict[str, str] = {
 }
 SIDE_LABELS: dict[str, str] = {"left": "Left", "center": "Center", "right": "Right"}
 QUOTE_MARKS = "\"'“”‘’«»„ "
-_SIDE_OF = {
-    "left": "left",
-    "lean-left": "left",
-    "center": "center",
-    "lean-right": "right",
-    "right": "right",
-}
 
 
 @dataclass(frozen=True)
@@ -101,7 +95,7 @@ def leaning_label(leaning: str | None) -> str:
 
 
 def side_of(leaning: str | None) -> str:
-    return _SIDE_OF.get(leaning or "", "unrated")
+    return SIDE_OF.get(leaning or "", "unrated")
 
 
 def short_time(value: str | None) -> str:

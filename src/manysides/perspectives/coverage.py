@@ -19,20 +19,12 @@ from datetime import UTC, datetime
 from ..config import PerspectivesConfig
 from ..records import LEANINGS
 from .lexicon import loaded_language
-from .records import ArticleRef, Coverage, StoryArticle
-
-_SIDE_OF = {
-    "left": "left",
-    "lean-left": "left",
-    "center": "center",
-    "lean-right": "right",
-    "right": "right",
-}
+from .records import SIDE_OF, ArticleRef, Coverage, StoryArticle
 
 
 def side_of(leaning: str) -> str | None:
     """The side of a 5-point leaning (also accepts "left"/"center"/"right"); None if unrated."""
-    return _SIDE_OF.get((leaning or "").strip().lower())
+    return SIDE_OF.get((leaning or "").strip().lower())
 
 
 def normalize_leaning(leaning: str | None) -> str:

@@ -12,6 +12,13 @@ from datetime import datetime
 from typing import Any
 
 SIDES: tuple[str, ...] = ("left", "center", "right")
+SIDE_OF: dict[str, str] = {  # 5-point leaning -> side; "unrated" has none
+    "left": "left",
+    "lean-left": "left",
+    "center": "center",
+    "lean-right": "right",
+    "right": "right",
+}
 
 
 @dataclass
