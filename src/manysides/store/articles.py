@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..records import Article, RawDocument
+from ._sql import in_chunks
 
 if TYPE_CHECKING:
     from . import Store
@@ -56,14 +57,12 @@ class ArticleRepo:
         """Which (url, body_sha1) pairs are already stored."""
         found: set[tuple[str, str]] = set()
         urls = sorted({u for u, _ in pairs})
-        for i in range(0, len(urls), 500):
-            chunk = urls[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(urls):
             found.update(
                 (r[0], r[1])
                 for r in self.store.query(
                     f"SELECT url, body_sha1 FROM documents WHERE url IN ({marks})",  # noqa: S608
-                    tuple(chunk),
+                    chunk,
                 )
             )
         return found & set(pairs)
@@ -71,13 +70,11 @@ class ArticleRepo:
     def known_urls(self, urls: list[str]) -> set[str]:
         """Which of these URLs already have a document or an article."""
         found: set[str] = set()
-        for i in range(0, len(urls), 500):
-            chunk = urls[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(urls):
             for r in self.store.query(
                 f"SELECT url FROM documents WHERE url IN ({marks})"  # noqa: S608 - placeholders
                 f" UNION SELECT canonical_url FROM articles WHERE canonical_url IN ({marks})",
-                tuple(chunk) * 2,
+                chunk * 2,
             ):
                 found.add(r[0])
         return found
@@ -208,14 +205,12 @@ class ArticleRepo:
 
     def get_many(self, ids: list[int]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             out.extend(
                 _article_row(r)
                 for r in self.store.query(
                     f"SELECT * FROM articles WHERE id IN ({marks}) ORDER BY id",  # noqa: S608
-                    tuple(chunk),
+                    chunk,
                 )
             )
         return out

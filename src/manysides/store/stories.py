@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._sql import in_chunks
+
 if TYPE_CHECKING:
     from . import Store
 
@@ -67,15 +69,13 @@ class StoryRepo:
     def clustering_order(self, article_ids: list[int]) -> list[int]:
         """These articles in arrival order: publication time (else storage time), then id."""
         rows: list[tuple[str, int]] = []
-        for i in range(0, len(article_ids), 500):
-            chunk = article_ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(article_ids):
             rows.extend(
                 (r[0] or "", int(r[1]))
                 for r in self.store.query(
                     "SELECT COALESCE(published, created_at), id FROM articles"  # noqa: S608
                     f" WHERE id IN ({marks})",
-                    tuple(chunk),
+                    chunk,
                 )
             )
         rows.sort()
@@ -84,13 +84,11 @@ class StoryRepo:
     def clustering_inputs(self, article_ids: list[int]) -> list[dict[str, Any]]:
         """What the clusterer needs of these articles, in the order of ``article_ids``."""
         found: dict[int, dict[str, Any]] = {}
-        for i in range(0, len(article_ids), 500):
-            chunk = article_ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(article_ids):
             for r in self.store.query(
                 "SELECT id, title, text, published, created_at, source_id, site, url,"  # noqa: S608
                 f" report_id FROM articles WHERE id IN ({marks})",
-                tuple(chunk),
+                chunk,
             ):
                 found[int(r["id"])] = dict(r)
         return [found[i] for i in article_ids if i in found]
