@@ -90,3 +90,8 @@ def test_wrong_closing_mark_is_recovered() -> None:
 def test_opening_mark_typed_as_closing_mark() -> None:
     text = "“That could create real problems for her here,“ said Jim Clyburn. “Yes.”"
     assert texts(text) == ["“That could create real problems for her here,“", "“Yes.”"]
+
+
+def test_double_apostrophes_are_quotation_marks() -> None:
+    text = "''It's not easy,'' said Mr. King. ''No doubt.'' He called it ''formal.'' Rock 'n' roll."
+    assert texts(text) == ["''It's not easy,''", "''No doubt.''", "''formal.''"]

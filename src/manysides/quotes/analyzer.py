@@ -290,7 +290,7 @@ class QuoteAnalyzer:
         return ArticleQuotes(entities=p.entities, quotes=_carry_speakers(text, _dedupe(quotes)))
 
 
-_TRAILING_CLOSE = re.compile(r"[.,!?;…]*[”\"’»]")
+_TRAILING_CLOSE = re.compile(r"[.,!?;…]*(?:[”\"’»]|'')")
 
 
 def _close_quote(text: str, marks: list[tuple[int, int]], start: int, end: int) -> int:
@@ -311,7 +311,7 @@ def _close_quote(text: str, marks: list[tuple[int, int]], start: int, end: int) 
     return end
 
 
-_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’]?\s+|\n)(?=[^.!?\n]*$)")
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’']*\s+|\n)(?=[^.!?\n]*$)")
 _NAME_BEFORE_COLON = re.compile(r"(?P<name>(?:[A-Z][\w.'’-]*\s+){1,3}[A-Z][\w'’-]*)\s*:$")
 _PRONOUN_SUBJECT = re.compile(r"\s*(?P<src>He|She|They|We|I)\b")
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .cues import DIRECT_CUES
+from .marks import QUOTE_CHARS
 
 _CUE = "|".join(sorted(DIRECT_CUES, key=len, reverse=True))
 _WORD = r"[\w.'’&-]+"
@@ -102,7 +103,10 @@ def attribute_after(text: str, q_end: int, limit: int) -> Attribution | None:
     """Source and cue right after a quote (``"...," she said``)."""
     window = text[q_end:limit]
     # the quotation ends its own sentence with a full stop: ``... done.”``
-    closed_sentence = q_end >= 2 and text[q_end - 2] in ".…"
+    j = q_end
+    while j > 0 and text[j - 1] in QUOTE_CHARS:
+        j -= 1
+    closed_sentence = j > 0 and text[j - 1] in ".…"
     if closed_sentence and _PRONOUN_START.match(window):
         return None  # ``"...done." She said ...`` starts a new sentence about what follows
     m = _AFTER_ACCORDING.match(window)

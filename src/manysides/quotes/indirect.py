@@ -63,8 +63,8 @@ def _clause(head: Token) -> list[Token]:
         and c.tag_ == "VBG"
         and c.i > head.i
         and c.left_edge.i > 1
-        and head.doc[c.left_edge.i - 1].text in (",", "”", '"')
-        and any(t.text in ("”", '"') for t in head.doc[c.left_edge.i - 2 : c.left_edge.i])
+        and head.doc[c.left_edge.i - 1].text in (",", "”", '"', "''")
+        and any(t.text in ("”", '"', "''") for t in head.doc[c.left_edge.i - 2 : c.left_edge.i])
         for t in c.subtree
     }
     return [t for t in head.subtree if t.i not in cut]

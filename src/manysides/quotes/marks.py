@@ -101,8 +101,27 @@ def _stray_close(text: str, start: int, end: int) -> int | None:
     return None
 
 
+_DOUBLE_APOSTROPHE = re.compile(r"''")
+_PAD = "\x01"  # stands for the second character of a two-character mark while scanning
+
+
+def _as_double_quotes(text: str) -> str:
+    """Text of the same length with ``''`` (the New York Times' quotation mark) turned into a
+    straight double quote: ``"`` + pad when opening, pad + ``"`` when closing, so a span's
+    offsets cover both apostrophes."""
+    if "''" not in text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        prev = text[m.start() - 1] if m.start() else " "
+        return '"' + _PAD if prev.isspace() or prev in "([{—–-" else _PAD + '"'
+
+    return _DOUBLE_APOSTROPHE.sub(one, text)
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every quotation, marks included, in text order."""
+    text = _as_double_quotes(text)
     paragraphs = [(m.start(), m.end()) for m in _PARA.finditer(text)]
     out: list[tuple[int, int]] = []
     carry: int | None = None  # start of a quote continued from the previous paragraph

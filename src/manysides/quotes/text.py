@@ -6,7 +6,7 @@ import re
 
 from .cues import words
 
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+(?=[\"“‘«(]?[A-Z0-9])|\n+")
+_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’»)']*\s+(?=[\"“‘«('`]*[A-Z0-9])|\n+")
 _ABBREV = words(
     """mr mrs ms dr sen rep gov gen st jr sr lt col sgt capt prof inc co corp vs
     jan feb mar apr aug sept sep oct nov dec u.s u.k u.n d.c p.m a.m rev ft mt pres
@@ -26,7 +26,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 continue
         end = m.start()
         # keep closing quote marks that the boundary regex skipped over
-        while end < m.end() and text[end] in '"”’»)':
+        while end < m.end() and text[end] in "\"”’»)'":
             end += 1
         _add(text, spans, start, end)
         start = m.end()
