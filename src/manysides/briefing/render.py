@@ -40,6 +40,9 @@ EMAIL_ARTICLES = 5
 EMAIL_FACTS = 3
 EMAIL_QUOTES = 2
 EMAIL_CSS_NAME = "email.css"
+# The coverage bar's segment widths (.p0 … .p100; CSP forbids inline styles), appended to
+# both stylesheets by ``stylesheet``.
+BAR_WIDTHS_CSS_NAME = "bar-widths.css"
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,11 @@ def static_text(name: str) -> str:
     return resources.files("manysides").joinpath("static", name).read_text(encoding="utf-8")
 
 
+def stylesheet(name: str) -> str:
+    """A stylesheet of ``manysides/static`` followed by the shared bar widths."""
+    return static_text(name) + static_text(BAR_WIDTHS_CSS_NAME)
+
+
 def render_page(template: str, **context: Any) -> str:
     """Render one template of ``manysides/templates`` (used by the web app too)."""
     return environment().get_template(template).render(**context)
@@ -161,7 +169,7 @@ def render_email_html(briefing: Briefing, opts: RenderOptions) -> str:
         sections=_views(briefing, compact),
         links=links,
         opts=opts,
-        css=static_text(EMAIL_CSS_NAME),
+        css=stylesheet(EMAIL_CSS_NAME),
     )
     logging.getLogger("cssutils").setLevel(logging.CRITICAL)
     return premailer.transform(
@@ -384,5 +392,5 @@ def render_files(
         "feed.atom": render_atom(
             everything[:30], opts, f"{opts.base_url}/feed.atom" if opts.base_url else "", feed_links
         ),
-        CSS_NAME: static_text(CSS_NAME),
+        CSS_NAME: stylesheet(CSS_NAME),
     }

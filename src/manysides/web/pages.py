@@ -6,8 +6,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ..briefing import render
 from ..briefing.records import Briefing
-from ..briefing.render import CSS_NAME, ArchiveEntry, render_atom, render_html, static_text
+from ..briefing.render import CSS_NAME, ArchiveEntry, render_atom, render_html
 from ..briefing.view import story_view
 from ..perspectives.records import Perspective
 from . import data
@@ -146,7 +147,7 @@ def feed(request: Request) -> Response:
 @router.get(f"/static/{CSS_NAME}")
 def stylesheet() -> Response:
     return Response(
-        static_text(CSS_NAME),
+        render.stylesheet(CSS_NAME),
         media_type="text/css; charset=utf-8",
         headers={"cache-control": "public, max-age=3600"},
     )
