@@ -15,7 +15,6 @@ import email.policy
 import json
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from clitools import run_cli
 from httpserver import LocalServer, Reply
+from smtpinbox import Inbox, free_port
 
 OUTLETS = {
     "left-news": ("Left News", "left"),
@@ -212,23 +212,6 @@ def serve_outlets(server: LocalServer, now: datetime) -> None:
             f"/{sid}/feed.xml",
             Reply(body=_feed(base, sid, name, items), content_type="application/rss+xml"),
         )
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
-        self.messages.append(
-            (list(envelope.rcpt_tos), envelope.original_content or envelope.content)
-        )
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from briefing_data import ALL_SOURCES, NOW, fill_store, perspective
 from clitools import run_cli
+from smtpinbox import Inbox, free_port
 
 from manysides.config import Config, EmailConfig
 from manysides.errors import ManysidesError, UserError
@@ -20,17 +20,6 @@ from manysides.mail import build_message, check_address, send_message
 from manysides.pipeline import RunContext
 from manysides.pipeline.briefing import briefing_step
 from manysides.store import Store
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
-        self.messages.append(
-            (list(envelope.rcpt_tos), envelope.original_content or envelope.content)
-        )
-        return "250 OK"
 
 
 def _auth(server, session, envelope, mechanism, auth_data):  # noqa: ANN001, ANN202
@@ -41,9 +30,7 @@ def _auth(server, session, envelope, mechanism, auth_data):  # noqa: ANN001, ANN
 @pytest.fixture()
 def smtp() -> Iterator[tuple[Inbox, int]]:
     inbox = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     controller = Controller(
         inbox, hostname="127.0.0.1", port=port, authenticator=_auth, auth_require_tls=False
     )
