@@ -325,7 +325,8 @@ def _subject_source(
     window = text[lo:q_start].rstrip()
     cue_match = CUE_BEFORE.match(text, lo, lo + len(window))
     if cue_match is not None:
-        cue, cue_at = cue_match.group("cue"), cue_match.start("cue")
+        group = "cue" if cue_match.group("cue") else "manner"
+        cue, cue_at = cue_match.group(group), cue_match.start(group)
     elif window.endswith(":"):
         cue, cue_at = ":", lo + len(window) - 1
     else:

@@ -37,7 +37,7 @@ OBJECT_CUES: frozenset[str] = words(
 # Verbs of saying that only ever introduce a direct quotation ("“Go back,” Trump barked").
 MANNER_LEMMAS: frozenset[str] = words(
     """
-    bark snap exclaim chant scream thunder gush plead beg rage fume sigh laugh chuckle
+    bark snap exclaim chant scream thunder gush plead beg rage fume sigh laugh chuckle opine
     interject interrupt quip chide scold mock sneer concede marvel recount recite sing
     """
 )
@@ -70,6 +70,11 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
 
 
 _DOUBLING = frozenset({"admit", "quip", "plan", "dub", "snap", "beg", "chat"})
+
+
+def forms(lemma: str) -> tuple[str, ...]:
+    """Inflected forms of a cue lemma ("say" -> say, says, said, saying)."""
+    return _forms(lemma)
 
 
 def _forms(lemma: str) -> tuple[str, ...]:

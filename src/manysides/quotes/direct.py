@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cues import DIRECT_CUES
+from .cues import DIRECT_CUES, MANNER_LEMMAS, forms
 from .marks import QUOTE_CHARS
 
 _CUE = "|".join(sorted(DIRECT_CUES, key=len, reverse=True))
@@ -37,7 +37,18 @@ _BEFORE = re.compile(
     re.I | re.S,
 )
 # the last cue before a quotation it introduces: "..., joked: “...”"
-CUE_BEFORE = re.compile(rf"^.*\b(?P<cue>{_CUE})\b[^.!?\"“”]{{0,80}}?\s*[:,—]\s*$", re.I | re.S)
+_MANNER = "|".join(
+    sorted(
+        (f for lemma in MANNER_LEMMAS | {"opine", "read"} for f in forms(lemma)),
+        key=len,
+        reverse=True,
+    )
+)
+# the last cue before a quotation it introduces: "..., joked: “...”", "chanting “...”"
+CUE_BEFORE = re.compile(
+    rf"^.*\b(?:(?P<cue>{_CUE})\b[^.!?\"“”]{{0,80}}?\s*[:,—]|(?P<manner>{_MANNER}))\s*$",
+    re.I | re.S,
+)
 _AFTER_ACCORDING = re.compile(rf"^[\s,—–-]*according to\s+(?P<src>{_NP})", re.I)
 _ACCORDING = re.compile(rf"\baccording to\s+(?P<src>{_NP})\s*[:,]\s*$", re.I)
 _SRC_STOP = re.compile(r"[,;:()\"“”]")
