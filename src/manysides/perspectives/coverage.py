@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from datetime import UTC, datetime
 
 from ..config import PerspectivesConfig
 from ..records import LEANINGS
+from ..times import iso_utc
 from .lexicon import loaded_language
 from .records import SIDE_OF, ArticleRef, Coverage, StoryArticle
 
@@ -38,14 +38,6 @@ def outlet_key(article: StoryArticle) -> str:
 
 def outlet_name(article: StoryArticle) -> str:
     return article.outlet or article.source_id or f"article {article.id}"
-
-
-def _iso(dt: datetime | None) -> str | None:
-    if dt is None:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def coverage(articles: Sequence[StoryArticle], config: PerspectivesConfig) -> Coverage:
@@ -74,7 +66,7 @@ def coverage(articles: Sequence[StoryArticle], config: PerspectivesConfig) -> Co
             "articles": articles_by_leaning[leaning],
         }
     by_side = {side: len(side_outlets[side]) for side in ("left", "center", "right")}
-    times = sorted(t for t in (_iso(a.published) for a in articles) if t)
+    times = sorted(t for t in (iso_utc(a.published) for a in articles) if t)
     blindspot, dominant = find_blindspot(by_side, config)
     return Coverage(
         n_articles=len(articles),
@@ -133,7 +125,7 @@ def article_refs(
                 outlet=outlet_name(a),
                 source_id=a.source_id,
                 leaning=normalize_leaning(a.leaning),
-                published=_iso(a.published),
+                published=iso_utc(a.published),
                 loaded_language=loaded_language(f"{a.title}. {a.text}", lexicon),
                 carriers=sorted(set(others) - {outlet_name(a)}),
             )

@@ -12,16 +12,8 @@ from typing import Any
 
 from ..perspectives import StoryArticle, StoryBundle, StoryQuoteRef, analyze_story
 from ..store import Store
+from ..times import parse_iso
 from . import RunContext
-
-
-def _parse_dt(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _quote_refs(rows: list[dict[str, Any]], arts: dict[int, StoryArticle]) -> list[StoryQuoteRef]:
@@ -87,7 +79,7 @@ def build_bundle(store: Store, story: dict[str, Any], sources: dict[str, dict]) 
             source_id=r.get("source_id"),
             leaning=src.get("leaning") or "unrated",
             ownership=src.get("ownership") or "unknown",
-            published=_parse_dt(r.get("published")),
+            published=parse_iso(r.get("published")),
             report_id=r.get("report_id"),
         )
     quotes = _quote_refs(store.quotes.for_story(int(story["id"])), articles)

@@ -13,11 +13,11 @@ member beats it).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..stories import StoryClusterer, StoryInput
 from ..stories.embeddings import EMBEDDINGS_MISSING
+from ..times import parse_iso
 
 if TYPE_CHECKING:
     from . import RunContext
@@ -25,15 +25,6 @@ if TYPE_CHECKING:
 STAGE = "stories"
 VERSION = 1
 BATCH = 500
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def load_clusterer(ctx: RunContext) -> StoryClusterer:
@@ -100,7 +91,7 @@ class _Batch:
 
     def _cluster(self, row: dict[str, Any], touched: dict[int, None]) -> int:
         store, report = self.ctx.store, self.ctx.report
-        published = _parse_time(row["published"])
+        published = parse_iso(row["published"])
         item = StoryInput(
             id=int(row["id"]),
             title=row["title"] or "",

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..records import Article, RawDocument
+from ..times import iso_utc
 from ._sql import in_chunks
 
 if TYPE_CHECKING:
@@ -19,14 +20,6 @@ if TYPE_CHECKING:
 
 def sha1(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()  # noqa: S324 - identity, not security
-
-
-def _iso(dt: datetime | None) -> str | None:
-    if dt is None:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _parse_iso(value: str | None) -> datetime | None:
@@ -94,7 +87,7 @@ class ArticleRepo:
                 (
                     doc.url,
                     doc.final_url or doc.url,
-                    _iso(doc.fetched_at or datetime.now(UTC)),
+                    iso_utc(doc.fetched_at or datetime.now(UTC)),
                     doc.status,
                     doc.content_type,
                     doc.charset,
@@ -164,7 +157,7 @@ class ArticleRepo:
             article.url,
             article.title,
             json.dumps(list(article.authors)),
-            _iso(article.published),
+            iso_utc(article.published),
             article.source_id,
             article.site,
             article.language,
