@@ -27,13 +27,13 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 import numpy as np
 
 from .config import DedupeConfig
+from .sources import strip_host_prefixes
 
 if TYPE_CHECKING:
     from datasketch import MinHashLSH
 
 __all__ = ["NearDuplicateIndex", "canonical_url", "text_fingerprint", "estimate_jaccard"]
 
-_HOST_PREFIXES = ("www.", "www1.", "www2.", "amp.", "m.", "mobile.")
 _TRACKING_PARAMS = frozenset(
     {
         "fbclid",
@@ -143,14 +143,7 @@ def canonical_url(url: str) -> str:
     except ValueError:
         return url
     scheme = (parts.scheme or "http").lower()
-    host = (parts.hostname or "").lower().rstrip(".")
-    changed = True
-    while changed:
-        changed = False
-        for prefix in _HOST_PREFIXES:
-            if host.startswith(prefix) and host.count(".") >= 2:
-                host = host[len(prefix) :]
-                changed = True
+    host = strip_host_prefixes((parts.hostname or "").lower().rstrip("."))
     netloc = host
     if port is not None and _DEFAULT_PORTS.get(scheme) != port:
         netloc = f"{host}:{port}"

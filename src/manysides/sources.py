@@ -40,7 +40,7 @@ OWNERSHIPS = ("private", "public-broadcaster", "state-funded", "nonprofit", "unk
 KINDS = ("wire", "public-broadcaster", "newspaper", "magazine", "digital", "tv", "")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_MOBILE_PREFIXES = ("www.", "amp.", "m.", "mobile.", "www1.", "www2.")
+_HOST_PREFIXES = ("www.", "www1.", "www2.", "amp.", "m.", "mobile.")
 _FIELDS = {f.name: f for f in dataclasses.fields(Source)}
 _LIST_FIELDS = ("domains", "feeds", "sitemaps")
 
@@ -62,10 +62,15 @@ def normalize_domain(value: str) -> str:
     value = value.strip().lower()
     host = urlsplit(value).hostname or "" if "://" in value else value.split("/", 1)[0]
     host = host.split(":", 1)[0].rstrip(".") if not host.startswith("[") else host
+    return strip_host_prefixes(host)
+
+
+def strip_host_prefixes(host: str) -> str:
+    """``host`` without its www./www1./www2./amp./m./mobile. prefixes (keeps two labels)."""
     changed = True
     while changed:
         changed = False
-        for prefix in _MOBILE_PREFIXES:
+        for prefix in _HOST_PREFIXES:
             if host.startswith(prefix) and host.count(".") >= 2:
                 host = host[len(prefix) :]
                 changed = True
