@@ -14,6 +14,17 @@ def iso_utc(dt: datetime | None) -> str | None:
     return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
+def parse_utc(value: str | None) -> datetime | None:
+    """ISO 8601 (``Z`` allowed) to an aware UTC datetime, naive taken as UTC; None if bad."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
 def parse_iso(value: str | None) -> datetime | None:
     """A stored ISO 8601 time, as written; None when empty or not ISO 8601."""
     if not value:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from ..config import BriefingConfig
 from ..perspectives.records import SIDES, Perspective
+from ..times import parse_utc
 from .records import BriefingItem, BriefingSection, WhatsNew
 
 RECENCY_HALF_LIFE_HOURS = 12.0
@@ -69,17 +70,6 @@ class Candidate:
     previous: PreviousAppearance | None = None
 
 
-def parse_time(value: str | None) -> datetime | None:
-    """ISO 8601 to an aware UTC datetime (naive values are taken as UTC); None if bad."""
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
-
-
 def max_article_id(p: Perspective) -> int:
     return max((a.id for a in p.articles), default=0)
 
@@ -90,7 +80,7 @@ def sides_covered(p: Perspective) -> int:
 
 def momentum(p: Perspective, now: datetime, hours: float) -> float:
     """Share of the story's dated articles published within ``hours`` before ``now``."""
-    times = [t for t in (parse_time(a.published) for a in p.articles) if t is not None]
+    times = [t for t in (parse_utc(a.published) for a in p.articles) if t is not None]
     if not times:
         return 0.0
     recent = sum(1 for t in times if 0 <= (now - t).total_seconds() <= hours * 3600)
@@ -99,9 +89,9 @@ def momentum(p: Perspective, now: datetime, hours: float) -> float:
 
 def recency(p: Perspective, now: datetime) -> float:
     """1.0 for a report right now, halving every ``RECENCY_HALF_LIFE_HOURS``."""
-    latest = parse_time(p.coverage.latest_report)
+    latest = parse_utc(p.coverage.latest_report)
     if latest is None:
-        latest = max((t for t in (parse_time(a.published) for a in p.articles) if t), default=None)
+        latest = max((t for t in (parse_utc(a.published) for a in p.articles) if t), default=None)
     if latest is None:
         return 0.25
     age_hours = max(0.0, (now - latest).total_seconds() / 3600)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from ..config import BriefingConfig
 from ..perspectives.records import SIDE_OF, ArticleRef, Perspective
 from ..records import LEANINGS
-from .rank import parse_time
+from ..times import parse_utc
 from .records import WhatsNew
 
 LEANING_ORDER: tuple[str, ...] = LEANINGS
@@ -99,7 +99,7 @@ def side_of(leaning: str | None) -> str:
 
 
 def short_time(value: str | None) -> str:
-    dt = parse_time(value)
+    dt = parse_utc(value)
     return dt.strftime("%Y-%m-%d %H:%M UTC") if dt else ""
 
 

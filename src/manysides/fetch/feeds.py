@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..errors import ParseError
 from ..records import FeedEntry
+from ..times import parse_utc
 
 MAX_DECOMPRESSED = 50_000_000
 _TAGS = re.compile(r"<[^>]+>")
@@ -128,19 +129,6 @@ def parse_feed(content: bytes, url: str) -> list[FeedEntry]:
     return out
 
 
-def _parse_iso(value: str | None) -> datetime | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
-
-
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
@@ -186,7 +174,7 @@ def parse_sitemap(content: bytes, url: str) -> tuple[list[FeedEntry], list[str]]
                 continue
             loc = _http_url(url, _child_text(sm, "loc"))
             if loc and loc not in children:
-                children[loc] = _parse_iso(_child_text(sm, "lastmod"))
+                children[loc] = parse_utc(_child_text(sm, "lastmod"))
         # Newest child sitemaps first (undated ones after, in document order).
         oldest = datetime.min.replace(tzinfo=UTC)
         ordered = sorted(children, key=lambda c: children[c] or oldest, reverse=True)
@@ -203,10 +191,10 @@ def parse_sitemap(content: bytes, url: str) -> tuple[list[FeedEntry], list[str]]
             continue
         seen.add(loc)
         title = ""
-        published = _parse_iso(_child_text(node, "lastmod"))
+        published = parse_utc(_child_text(node, "lastmod"))
         for child in node:
             if _local(child.tag) == "news":
                 title = _clean(_child_text(child, "title"), 500)
-                published = _parse_iso(_child_text(child, "publication_date")) or published
+                published = parse_utc(_child_text(child, "publication_date")) or published
         entries.append(FeedEntry(url=loc, guid=loc, title=title, published=published))
     return entries, []
