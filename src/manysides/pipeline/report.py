@@ -36,7 +36,9 @@ class Report:
         if self.verbose:
             print(message, file=sys.stderr)
 
-    def progress(self, items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
+    def progress(
+        self, items: Iterable[T], description: str, total: int | None = None
+    ) -> Iterator[T]:
         if not (self.show_progress and sys.stderr.isatty()):
             yield from items
             return

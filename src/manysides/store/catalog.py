@@ -37,8 +37,16 @@ class CatalogRepo:
         now = utcnow()
         rows = [
             (
-                s.id, s.name, json.dumps(list(s.domains)), json.dumps(list(s.feeds)),
-                s.country, s.ownership, s.leaning, s.leaning_provenance, s.kind, now,
+                s.id,
+                s.name,
+                json.dumps(list(s.domains)),
+                json.dumps(list(s.feeds)),
+                s.country,
+                s.ownership,
+                s.leaning,
+                s.leaning_provenance,
+                s.kind,
+                now,
             )
             for s in sources
         ]
@@ -105,8 +113,16 @@ class CatalogRepo:
                 " entries = CASE WHEN excluded.last_error IS NULL THEN excluded.entries"
                 " ELSE feeds.entries END",
                 (
-                    url, source_id, kind, etag if ok else None, last_modified if ok else None,
-                    status, error, now, now if ok else None, entries,
+                    url,
+                    source_id,
+                    kind,
+                    etag if ok else None,
+                    last_modified if ok else None,
+                    status,
+                    error,
+                    now,
+                    now if ok else None,
+                    entries,
                 ),
             )
 
