@@ -23,10 +23,10 @@ _ADV = (
 # after the quote: , she said | , said Jane Doe | — Doe told reporters
 _APPOSITION = r"(?:,[^,.;:“”\"]{1,80},?)?"
 _AFTER_SRC_CUE = re.compile(
-    rf"^[\s,—–-]*(?P<src>{_NP}){_APPOSITION}\s+{_ADV}(?P<cue>{_CUE})\b", re.I
+    rf"^[\s,—–'’-]*(?P<src>{_NP}){_APPOSITION}\s+{_ADV}(?P<cue>{_CUE})\b", re.I
 )
 _AFTER_CUE_SRC = re.compile(
-    rf"^[\s,—–-]*(?P<cue>{_CUE})\s+(?P<src>{_WORD}(?:\s+(?!of\b|in\b|on\b|at\b|to\b|when\b|"
+    rf"^[\s,—–'’-]*(?P<cue>{_CUE})\s+(?P<src>{_WORD}(?:\s+(?!of\b|in\b|on\b|at\b|to\b|when\b|"
     rf"during\b|after\b|before\b|about\b|as\b|while\b|that\b|with\b|from\b|last\b|this\b)"
     rf"{_WORD}){{0,6}})",
     re.I,
@@ -52,6 +52,51 @@ CUE_BEFORE = re.compile(
 _AFTER_ACCORDING = re.compile(rf"^[\s,—–-]*according to\s+(?P<src>{_NP})", re.I)
 _ACCORDING = re.compile(rf"\baccording to\s+(?P<src>{_NP})\s*[:,]\s*$", re.I)
 _SRC_STOP = re.compile(r"[,;:()\"“”]")
+_NOT_AFTER_CUE = frozenset(
+    {
+        "in",
+        "on",
+        "at",
+        "to",
+        "of",
+        "for",
+        "with",
+        "from",
+        "by",
+        "during",
+        "after",
+        "before",
+        "he",
+        "she",
+        "they",
+        "i",
+        "we",
+        "you",
+        "so",
+        "no",
+        "yes",
+        "nothing",
+        "something",
+        "last",
+        "this",
+        "earlier",
+        "later",
+        "recently",
+        "today",
+        "yesterday",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "when",
+        "while",
+        "about",
+        "not",
+    }
+)
 _BAD_SRC = frozenset({"that", "which", "what", "who", "it", "this", "there", "as", "and", "but"})
 
 
@@ -133,7 +178,8 @@ def attribute_after(text: str, q_end: int, limit: int) -> Attribution | None:
         if span:
             return Attribution(*span, m.group("cue"), q_end + m.start("cue"))
     m = _AFTER_CUE_SRC.match(window)
-    if m and _valid_after_source(m.group("src")):
+    # after "said" any noun phrase is the source ("said former Gov. Ed Rendell")
+    if m and m.group("src").split()[0].lower() not in _BAD_SRC | _NOT_AFTER_CUE:
         span = _trim_src(text, q_end + m.start("src"), q_end + m.end("src"))
         if span:
             return Attribution(*span, m.group("cue"), q_end + m.start("cue"))
