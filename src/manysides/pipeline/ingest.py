@@ -131,7 +131,8 @@ class Ingestor:
     ) -> Iterator[Processed]:
         """Start processing a batch; results arrive in order as the iterator is consumed."""
         config = self.ctx.config
-        jobs = [(d, config, self.templates.template(s)) for d, s in zip(docs, sites, strict=True)]
+        templates = {site: self.templates.template(site) for site in set(sites)}
+        jobs = [(d, config, templates[s]) for d, s in zip(docs, sites, strict=True)]
         if self._workers > 1 and len(jobs) >= 8:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
