@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 
 def words(text: str) -> frozenset[str]:
     """The whitespace-separated words of a literal word list."""
@@ -43,30 +46,32 @@ MANNER_LEMMAS: frozenset[str] = words(
 )
 
 # Cues that appear as "X said" right after a quote; surface forms (lower case).
-_IRREGULAR: dict[str, tuple[str, ...]] = {
-    "say": ("say", "says", "said", "saying"),
-    "tell": ("tell", "tells", "told", "telling"),
-    "write": ("write", "writes", "wrote", "writing", "written"),
-    "think": ("think", "thinks", "thought"),
-    "feel": ("feel", "feels", "felt"),
-    "know": ("know", "knows", "knew", "known"),
-    "find": ("find", "finds", "found"),
-    "cry": ("cry", "cries", "cried"),
-    "reply": ("reply", "replies", "replied"),
-    "deny": ("deny", "denies", "denied"),
-    "testify": ("testify", "testifies", "testified"),
-    "show": ("show", "shows", "showed", "shown"),
-    "seek": ("seek", "seeks", "sought"),
-    "read": ("read", "reads"),
-    "sing": ("sing", "sings", "sang"),
-    "snap": ("snap", "snaps", "snapped"),
-    "beg": ("beg", "begs", "begged"),
-    "plan": ("plan", "plans", "planned"),
-    "label": ("label", "labels", "labeled", "labelled"),
-    "dub": ("dub", "dubs", "dubbed"),
-    "criticize": ("criticize", "criticizes", "criticized"),
-    "quip": ("quip", "quips", "quipped"),
-}
+_IRREGULAR: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "say": ("say", "says", "said", "saying"),
+        "tell": ("tell", "tells", "told", "telling"),
+        "write": ("write", "writes", "wrote", "writing", "written"),
+        "think": ("think", "thinks", "thought"),
+        "feel": ("feel", "feels", "felt"),
+        "know": ("know", "knows", "knew", "known"),
+        "find": ("find", "finds", "found"),
+        "cry": ("cry", "cries", "cried"),
+        "reply": ("reply", "replies", "replied"),
+        "deny": ("deny", "denies", "denied"),
+        "testify": ("testify", "testifies", "testified"),
+        "show": ("show", "shows", "showed", "shown"),
+        "seek": ("seek", "seeks", "sought"),
+        "read": ("read", "reads"),
+        "sing": ("sing", "sings", "sang"),
+        "snap": ("snap", "snaps", "snapped"),
+        "beg": ("beg", "begs", "begged"),
+        "plan": ("plan", "plans", "planned"),
+        "label": ("label", "labels", "labeled", "labelled"),
+        "dub": ("dub", "dubs", "dubbed"),
+        "criticize": ("criticize", "criticizes", "criticized"),
+        "quip": ("quip", "quips", "quipped"),
+    }
+)
 
 
 _DOUBLING = frozenset({"admit", "quip", "plan", "dub", "snap", "beg", "chat"})
@@ -100,7 +105,9 @@ def _forms(lemma: str) -> tuple[str, ...]:
     return (lemma, lemma + "s", lemma + "ed", lemma + "ing")
 
 
-CUE_FORMS: dict[str, str] = {f: lemma for lemma in SPEECH_LEMMAS for f in _forms(lemma)}
+CUE_FORMS: Mapping[str, str] = MappingProxyType(
+    {f: lemma for lemma in SPEECH_LEMMAS for f in _forms(lemma)}
+)
 
 # Verbs strong enough to attribute a quotation standing next to them.
 _NOT_DIRECT = words("believe think feel hope fear know find show worry expect")

@@ -9,8 +9,12 @@ paragraph end continues when the next paragraph opens with a quotation mark agai
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
-OPEN_CLOSE: dict[str, str] = {"“": "”", "«": "»", "„": "“", '"': '"', "‘": "’", "‹": "›"}
+OPEN_CLOSE: Mapping[str, str] = MappingProxyType(
+    {"“": "”", "«": "»", "„": "“", '"': '"', "‘": "’", "‹": "›"}
+)
 OPENERS = frozenset(OPEN_CLOSE)
 DOUBLE_OPENERS = frozenset({"“", "«", "„", '"'})
 QUOTE_CHARS = frozenset("\"“”«»‘’„‹›'")
