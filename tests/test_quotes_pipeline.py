@@ -155,3 +155,20 @@ def test_cli_missing_input_is_usage_error(
 ) -> None:
     code, _, err = _run(["quotes", "--input", str(tmp_path / "nope.jsonl")], capsys)
     assert code == 2 and "no such input file" in err
+
+
+def test_missing_model_is_one_clear_error(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _article(store, 1, TEXT, datetime(2024, 5, 6, 9, 0, tzinfo=UTC), 1)
+    cfg = Config().replace("quotes", spacy_model="no_such_model_xyz")
+    ctx = RunContext(store=store, config=cfg, now=NOW)
+    quotes_step(ctx)
+    errors = store.runs.errors()
+    assert len(errors) == 1 and "no_such_model_xyz" in errors[0]["message"]
+    config = tmp_path / "c.toml"
+    config.write_text('[quotes]\nspacy_model = "no_such_model_xyz"\n', encoding="utf-8")
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": 1, "text": TEXT}) + "\n", encoding="utf-8")
+    code, _, err = _run(["--config", str(config), "quotes", "--input", str(src)], capsys)
+    assert code == 2 and "no_such_model_xyz" in err and "Traceback" not in err
