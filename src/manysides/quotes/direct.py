@@ -178,6 +178,8 @@ def attribute_after(text: str, q_end: int, limit: int) -> Attribution | None:
         if span:
             return Attribution(*span, m.group("cue"), q_end + m.start("cue"))
     m = _AFTER_CUE_SRC.match(window)
+    if m and m.group("cue").lower().endswith("ing"):
+        m = None  # ``", recalling summer visits"``: a participle, not an inverted "said X"
     # after "said" any noun phrase is the source ("said former Gov. Ed Rendell")
     if m and m.group("src").split()[0].lower() not in _BAD_SRC | _NOT_AFTER_CUE:
         span = _trim_src(text, q_end + m.start("src"), q_end + m.end("src"))
