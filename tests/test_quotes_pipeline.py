@@ -41,6 +41,11 @@ def _article(store: Store, n: int, text: str, published: datetime, story: int) -
     return saved.id
 
 
+# These stories have one outlet each; by default the step skips stories the briefing
+# cannot show (fewer than briefing.min_outlets outlets).
+ONE_OUTLET = Config().replace("briefing", min_outlets=1)
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     s = Store(tmp_path / "q.db")
@@ -49,10 +54,20 @@ def store(tmp_path: Path) -> Store:
     return s
 
 
+def test_step_skips_stories_with_too_few_outlets(store: Store) -> None:
+    fresh = _article(store, 1, TEXT, datetime(2024, 5, 6, 9, 0, tzinfo=UTC), 1)
+    quotes_step(RunContext(store=store, config=Config(), now=NOW))  # min_outlets = 2
+    assert store.quotes.for_article(fresh) == []
+    assert store.runs.pending(STAGE, VERSION) == [fresh]  # picked up once it qualifies
+    second = _article(store, 3, TEXT, datetime(2024, 5, 6, 10, 0, tzinfo=UTC), 1)
+    quotes_step(RunContext(store=store, config=Config(), now=NOW))
+    assert store.quotes.for_article(fresh) and store.quotes.for_article(second)
+
+
 def test_step_stores_quotes_of_recent_stories_only(store: Store) -> None:
     fresh = _article(store, 1, TEXT, datetime(2024, 5, 6, 9, 0, tzinfo=UTC), 1)
     old = _article(store, 2, TEXT, datetime(2024, 4, 1, 9, 0, tzinfo=UTC), 2)
-    ctx = RunContext(store=store, config=Config(), now=NOW)
+    ctx = RunContext(store=store, config=ONE_OUTLET, now=NOW)
     quotes_step(ctx)
     rows = store.quotes.for_article(fresh)
     assert rows and all(TEXT[r["start"] : r["end"]] == r["text"] for r in rows)
@@ -161,7 +176,7 @@ def test_missing_model_is_one_clear_error(
     store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _article(store, 1, TEXT, datetime(2024, 5, 6, 9, 0, tzinfo=UTC), 1)
-    cfg = Config().replace("quotes", spacy_model="no_such_model_xyz")
+    cfg = ONE_OUTLET.replace("quotes", spacy_model="no_such_model_xyz")
     ctx = RunContext(store=store, config=cfg, now=NOW)
     quotes_step(ctx)
     errors = store.runs.errors()

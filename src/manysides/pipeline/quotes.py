@@ -1,7 +1,8 @@
 """Pipeline step for who-said-what: analyze pending articles of recent stories, persist.
 
-Only articles whose story was updated within ``briefing.hours`` of the run's time are
-analyzed (the briefing never shows older ones) unless ``ctx.options["all_quotes"]``.
+Only articles whose story was updated within ``briefing.hours`` of the run's time and is
+carried by at least ``briefing.min_outlets`` outlets are analyzed (the briefing shows no
+other), unless ``ctx.options["all_quotes"]``.
 One transaction per batch holds the batch's entities, quotes and "done" marks.
 """
 
@@ -36,7 +37,11 @@ def quotes_step(ctx: RunContext) -> None:
     pending = ctx.store.runs.pending(STAGE, VERSION)
     if pending and not ctx.options.get("all_quotes"):
         since = ctx.now.astimezone(UTC) - timedelta(hours=ctx.config.briefing.hours)
-        pending = ctx.store.quotes.in_recent_stories(pending, since.isoformat(timespec="seconds"))
+        # Only stories the briefing can show (enough outlets); a story that gains outlets
+        # later has its articles picked up then, since they stay pending.
+        pending = ctx.store.quotes.in_recent_stories(
+            pending, since.isoformat(timespec="seconds"), ctx.config.briefing.min_outlets
+        )
     if not pending:
         return
     try:

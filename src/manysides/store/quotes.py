@@ -63,16 +63,20 @@ class QuoteRepo:
         )
         return [dict(r) for r in rows]
 
-    def in_recent_stories(self, article_ids: list[int], since_iso: str) -> list[int]:
-        """Those of ``article_ids`` whose (live) story was updated at or after ``since_iso``."""
+    def in_recent_stories(
+        self, article_ids: list[int], since_iso: str, min_outlets: int = 1
+    ) -> list[int]:
+        """Those of ``article_ids`` whose (live) story was updated at or after ``since_iso``
+        and is carried by at least ``min_outlets`` outlets."""
         out: list[int] = []
         for i in range(0, len(article_ids), 500):
             chunk = article_ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
             rows = self.store.query(
                 "SELECT a.id FROM articles a JOIN stories s ON s.id = a.story_id"
-                f" WHERE a.id IN ({marks}) AND s.last_updated >= ? ORDER BY a.id",  # noqa: S608
-                (*chunk, since_iso),
+                f" WHERE a.id IN ({marks}) AND s.last_updated >= ?"  # noqa: S608
+                " AND s.n_outlets >= ? ORDER BY a.id",
+                (*chunk, since_iso, min_outlets),
             )
             out.extend(int(r[0]) for r in rows)
         return out
