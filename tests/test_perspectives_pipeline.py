@@ -112,7 +112,7 @@ def test_replay_ignores_stories_updated_after_its_clock(store: Store) -> None:
 def test_window_is_inclusive_of_the_clock_in_any_time_zone(store: Store) -> None:
     from datetime import timedelta, timezone
 
-    from manysides.pipeline.perspectives import candidate_stories
+    from manysides.pipeline.candidates import candidate_stories
 
     eastern = NOW.astimezone(timezone(timedelta(hours=-4)))  # the same instant as NOW
     assert [s["id"] for s in candidate_stories(store, eastern, 36, 2)] == [1]

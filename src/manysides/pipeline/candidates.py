@@ -1,0 +1,39 @@
+"""The stories a run analyses: the shortlist shared by the quotes, perspectives and
+briefing steps.
+
+A story is a candidate when it was last updated within ``briefing.hours`` before the run's
+clock (``ctx.now``; bounded on both sides, so a replay with ``brief --as-of`` never sees
+later reporting) and is carried by at least ``briefing.min_outlets`` outlets. Only the
+busiest ``briefing.candidates`` of them (most outlets, then most articles) get quotes and
+perspectives: the briefing shows ``briefing.max_stories``, and analysing every two-outlet
+story of a busy day would cost minutes for stories nobody sees.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..config import BriefingConfig
+    from ..store import Store
+
+
+def candidate_stories(
+    store: Store, now: datetime, hours: float, min_outlets: int, limit: int = 1000
+) -> list[dict[str, Any]]:
+    """Live stories last updated in [now - hours, now], busiest first."""
+    now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    until = now.astimezone(UTC)
+    since = until - timedelta(hours=hours)
+    return store.stories.list(
+        since=since.isoformat(timespec="seconds"),
+        updated_until=until.isoformat(timespec="seconds"),
+        min_outlets=min_outlets,
+        limit=limit,
+    )
+
+
+def shortlist(store: Store, now: datetime, cfg: BriefingConfig) -> list[dict[str, Any]]:
+    """The candidate stories this run analyses (see the module docstring)."""
+    return candidate_stories(store, now, cfg.hours, cfg.min_outlets, cfg.candidates)
