@@ -15,6 +15,7 @@ _TOKEN = re.compile(r"\w+")
 
 MIN_OVERLAP = 0.8  # share of the shorter quote's words found in the longer one
 MIN_UNION = 0.5  # share of all words the two quotes have in common
+COMPARED_WORDINGS = 3  # a new wording is compared with a group's first three
 
 
 def quote_key(text: str) -> str:
@@ -28,9 +29,11 @@ def _tokens(text: str) -> set[str]:
 
 def same_quote(a: str, b: str) -> bool:
     """Whether two wordings report the same quote (same key or high word overlap)."""
-    if quote_key(a) == quote_key(b):
-        return True
-    ta, tb = _tokens(a), _tokens(b)
+    return quote_key(a) == quote_key(b) or _overlapping(_tokens(a), _tokens(b))
+
+
+def _overlapping(ta: set[str], tb: set[str]) -> bool:
+    """High word overlap between two wordings' token sets (needs at least 4 shared words)."""
     if min(len(ta), len(tb)) < 4:
         return False
     common = len(ta & tb)
@@ -45,6 +48,8 @@ class _Group:
     direct: bool = False
     carriers: list[dict[str, object]] = field(default_factory=list)
     article_ids: set[int] = field(default_factory=set)
+    tokens: list[set[str]] = field(default_factory=list)  # of the first wordings compared
+    index: int = 0  # position in creation order
 
 
 StoryItem = tuple[int, str, str, Sequence[Quote]]
@@ -85,18 +90,22 @@ def merge_story_quotes(
         items = items_from_rows(items)  # type: ignore[arg-type]
     groups: list[_Group] = []
     by_key: dict[str, _Group] = {}
+    by_token: dict[str, set[int]] = {}  # word -> groups whose compared wordings contain it
     for article_id, outlet, leaning, quotes in items:  # type: ignore[misc]
         for q in quotes:
             key = quote_key(q.text)
             if not key:
                 continue
-            group = by_key.get(key) or next(
-                (g for g in groups if any(same_quote(q.text, w) for w in g.wordings[:3])), None
-            )
+            tokens = _tokens(q.text)
+            group = by_key.get(key) or _similar_group(tokens, groups, by_token)
             if group is None:
-                group = _Group()
+                group = _Group(index=len(groups))
                 groups.append(group)
             by_key.setdefault(key, group)
+            if len(group.tokens) < COMPARED_WORDINGS:
+                group.tokens.append(tokens)
+                for token in tokens:
+                    by_token.setdefault(token, set()).add(group.index)
             group.wordings.append(q.text)
             if q.speaker:
                 group.speakers[q.speaker] += 1
@@ -110,6 +119,23 @@ def merge_story_quotes(
                 )
     order = sorted(range(len(groups)), key=lambda i: (-len(groups[i].carriers), i))
     return [_story_quote(groups[i]) for i in order]
+
+
+def _similar_group(
+    tokens: set[str], groups: list[_Group], by_token: dict[str, set[int]]
+) -> _Group | None:
+    """The first group (in creation order) one of whose first wordings overlaps enough.
+
+    Only groups sharing at least 4 words with the quote can qualify (``_overlapping``),
+    so candidates come from the word index instead of a scan of every group.
+    """
+    if len(tokens) < 4:
+        return None
+    shared = Counter(i for t in tokens for i in by_token.get(t, ()))
+    for i in sorted(i for i, n in shared.items() if n >= 4):
+        if any(_overlapping(tokens, seen) for seen in groups[i].tokens):
+            return groups[i]
+    return None
 
 
 def _story_quote(g: _Group) -> StoryQuote:
