@@ -146,3 +146,24 @@ def test_render_files_layout_and_empty_briefing() -> None:
     ):
         assert "No stories yet" in files[name]
     assert "2026-03-11/index.html" in files["index.html"]
+
+
+def test_display_quotes_skip_fragments_and_put_direct_first() -> None:
+    from manysides.briefing.view import display_quotes, quote_text
+    from manysides.perspectives.records import StoryQuoteRef
+
+    def ref(text: str, speaker: str | None, direct: bool) -> StoryQuoteRef:
+        return StoryQuoteRef(text=text, speaker=speaker, cue="said", direct=direct, carriers=[])
+
+    reported = ref("that the bill would ban chokeholds nationwide", "Nancy Pelosi", False)
+    direct = ref("“We cannot settle for anything less than real change,”", "Nancy Pelosi", True)
+    junk = [
+        ref("Wednesday", "The mayor", False),  # too short
+        ref("that the bill is a “first step” and", "Pelosi", False),  # cut off
+        ref('that the bill is a "first step and more', "Pelosi", False),  # unbalanced marks
+        ref("“This is what the people of the city want,”", None, True),  # no speaker
+    ]
+    shown = display_quotes([reported, *junk, direct])
+    assert shown == [direct, reported]
+    assert quote_text(direct) == "We cannot settle for anything less than real change,"
+    assert quote_text(reported) == "the bill would ban chokeholds nationwide"

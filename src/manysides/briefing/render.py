@@ -216,7 +216,11 @@ def render_text(briefing: Briefing, opts: RenderOptions) -> str:
                 for q in v.quotes:
                     carriers = ", ".join(o for o, _ in q.carriers)
                     out.append(
-                        f'   - "{q.text}" — {q.speaker}'
+                        (
+                            f'   - "{q.text}" — {q.speaker}'
+                            if q.direct
+                            else f"   - {q.speaker}: {q.text}"
+                        )
                         + (f" (via {carriers})" if carriers else "")
                     )
             for f in v.framing:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..config import BriefingConfig
-from ..perspectives.records import SIDE_OF, ArticleRef, Perspective
+from ..perspectives.records import SIDE_OF, ArticleRef, Perspective, StoryQuoteRef
 from ..records import LEANINGS
 from ..times import parse_utc
 from .records import WhatsNew
@@ -325,7 +326,7 @@ def story_view(
         ),
         quotes=tuple(
             QuoteView(
-                text=one_line(q.text).strip(QUOTE_MARKS) if q.direct else one_line(q.text),
+                text=quote_text(q),
                 speaker=one_line(q.speaker) or "unattributed",
                 direct=q.direct,
                 carriers=tuple(
@@ -334,8 +335,7 @@ def story_view(
                 ),
                 wording_differs=q.wording_differs,
             )
-            for q in p.quotes[:n_quotes]
-            if one_line(q.text)
+            for q in display_quotes(p.quotes)[:n_quotes]
         ),
         framing=framing,
         articles=tuple(_link(i, a) for i, a in enumerate(p.articles[:n_articles], start=1)),
@@ -347,6 +347,57 @@ def story_view(
         )[:10],
         rank=rank,
     )
+
+
+_THAT = re.compile(r"^(?:that|whether|how)\s+", re.IGNORECASE)
+MIN_QUOTE_WORDS = 5
+# A quote ending on one of these words was cut off mid-sentence.
+_DANGLING = frozenset(
+    [
+        "and",
+        "or",
+        "but",
+        "nor",
+        "to",
+        "of",
+        "the",
+        "a",
+        "an",
+        "that",
+        "with",
+        "for",
+        "in",
+        "on",
+        "at",
+        "by",
+        "as",
+        "from",
+        "than",
+    ]
+)
+
+
+def quote_text(q: StoryQuoteRef) -> str:
+    """The quote as shown: direct quotes without their own marks (the view adds them),
+    reported speech without its leading "that"."""
+    text = one_line(q.text)
+    return text.strip(QUOTE_MARKS) if q.direct else _THAT.sub("", text).strip(" ,;")
+
+
+def display_quotes(quotes: Sequence[StoryQuoteRef]) -> list[StoryQuoteRef]:
+    """The quotes worth showing, best first: attributed ones with at least
+    ``MIN_QUOTE_WORDS`` words and balanced quotation marks; direct quotes before reported
+    speech, then by how many outlets carried them (the stored order)."""
+
+    def worth(q: StoryQuoteRef) -> bool:
+        text = quote_text(q)
+        words = text.split()
+        balanced = text.count('"') % 2 == 0 and text.count("“") == text.count("”")
+        cut_off = bool(words) and words[-1].strip(QUOTE_MARKS + ",;:").lower() in _DANGLING
+        return bool(q.speaker) and len(words) >= MIN_QUOTE_WORDS and balanced and not cut_off
+
+    kept = [q for q in quotes if worth(q)]
+    return sorted(kept, key=lambda q: not q.direct)
 
 
 def _side_key(side: str) -> int:
