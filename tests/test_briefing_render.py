@@ -162,6 +162,8 @@ def test_display_quotes_skip_fragments_and_put_direct_first() -> None:
         ref("that the bill is a “first step” and", "Pelosi", False),  # cut off
         ref('that the bill is a "first step and more', "Pelosi", False),  # unbalanced marks
         ref("“This is what the people of the city want,”", None, True),  # no speaker
+        ref("“Sorry, I want law and order right now!”", "Monday", True),  # a date, no speaker
+        ref("stiffened up, fell to the ground, and said he was scared.", "At this", False),
     ]
     shown = display_quotes([reported, *junk, direct])
     assert shown == [direct, reported]

@@ -377,6 +377,48 @@ _DANGLING = frozenset(
 )
 
 
+_NOT_SPEAKERS = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+        "tonight",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "at",
+        "in",
+        "on",
+        "this",
+        "that",
+        "it",
+        "there",
+        "here",
+    ]
+)
+
+
+def _plausible_speaker(speaker: str | None) -> bool:
+    """A speaker that reads like a person or body, not a date or a stray phrase."""
+    words = (speaker or "").split()
+    return bool(words) and words[0].lower() not in _NOT_SPEAKERS
+
+
 def quote_text(q: StoryQuoteRef) -> str:
     """The quote as shown: direct quotes without their own marks (the view adds them),
     reported speech without its leading "that"."""
@@ -394,7 +436,12 @@ def display_quotes(quotes: Sequence[StoryQuoteRef]) -> list[StoryQuoteRef]:
         words = text.split()
         balanced = text.count('"') % 2 == 0 and text.count("“") == text.count("”")
         cut_off = bool(words) and words[-1].strip(QUOTE_MARKS + ",;:").lower() in _DANGLING
-        return bool(q.speaker) and len(words) >= MIN_QUOTE_WORDS and balanced and not cut_off
+        return (
+            _plausible_speaker(q.speaker)
+            and len(words) >= MIN_QUOTE_WORDS
+            and balanced
+            and (not cut_off)
+        )
 
     kept = [q for q in quotes if worth(q)]
     return sorted(kept, key=lambda q: not q.direct)
