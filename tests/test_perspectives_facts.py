@@ -78,3 +78,23 @@ def test_name_discrepancy() -> None:
     found = discrepancies(arts, PerspectivesConfig())
     assert [(d.kind, d.context) for d in found] == [("name", "activist")]
     assert found[0].values == {"Maria Lopez": ["A"], "Mary Lopes": ["B"]}
+
+
+def test_outlets_naming_themselves_are_not_a_discrepancy() -> None:
+    arts = [
+        StoryArticle(
+            1,
+            "a",
+            "The council approved the rail plan on Tuesday, newspaper Left Daily reported.",
+            outlet="Left Daily",
+            leaning="left",
+        ),
+        StoryArticle(
+            2,
+            "b",
+            "The council approved the rail plan on Tuesday, newspaper Right Post reported.",
+            outlet="Right Post",
+            leaning="right",
+        ),
+    ]
+    assert discrepancies(arts, PerspectivesConfig()) == []
