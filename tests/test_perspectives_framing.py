@@ -141,3 +141,32 @@ def test_section_classifier() -> None:
         == "World"
     )
     assert story("Local man wins prize", "He was pleased.") == "US"
+
+
+def test_outlet_names_are_not_framing_terms() -> None:
+    def art(i: int, outlet: str, leaning: str, text: str) -> StoryArticle:
+        return StoryArticle(i, f"Rail plan {i}", text, outlet=outlet, leaning=leaning)
+
+    arts = [
+        art(
+            1,
+            "Fox News",
+            "right",
+            "The council backed the rail plan, Fox News has learned. "
+            "Taxpayers fear the cost. Taxpayers fear the cost overruns.",
+        ),
+        art(2, "Fox News", "right", "Fox News reports taxpayers fear the rail cost. Fox News."),
+        art(
+            3,
+            "CNN",
+            "left",
+            "The council backed the rail plan, CNN has learned. "
+            "Commuters welcome the transit link. Commuters welcome faster trains.",
+        ),
+        art(4, "CNN", "left", "CNN reports commuters welcome the transit link. CNN."),
+    ]
+    refs = article_refs(arts, frozenset())
+    out = framing(arts, refs, [], PerspectivesConfig(framing_terms=8))
+    terms = {t for side in out.values() for t, _ in side.terms}
+    assert "taxpayers" in terms and "commuters" in terms
+    assert not terms & {"cnn", "fox news"}

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from ..config import PerspectivesConfig
 from ..records import LEANINGS
-from .coverage import side_of
+from .coverage import outlet_name, side_of
 from .records import SIDES, ArticleRef, SideFraming, StoryArticle, StoryQuoteRef
 from .text import STOPWORDS, words
 
@@ -36,6 +36,13 @@ def terms(text: str) -> list[str]:
             if a not in STOPWORDS and b not in STOPWORDS and not (a.isdigit() or b.isdigit())
         ]
     return out
+
+
+def _name_term(name: str) -> str:
+    """An outlet name as one framing term ("The Washington Post" -> "washington post");
+    names of more than two content words never form a term, so they yield none."""
+    content = [w for w in words(name) if len(w) > 1 and w not in STOPWORDS]
+    return " ".join(content) if len(content) <= 2 else ""
 
 
 def fightin_words(
@@ -82,6 +89,12 @@ def framing(
         if side:
             counts[side].update(terms(f"{a.title}. {a.text}"))
             by_side[side].append(i)
+    # An outlet's own name ("CNN reported", "Fox News has learned") says who wrote the
+    # article, not how the side frames the story: those words never count as framing.
+    own = {_name_term(outlet_name(a)) for a in articles} - {""}
+    for c in counts.values():
+        for t in [t for t in c if t in own]:
+            del c[t]
     prior: Counter[str] = Counter()
     for c in counts.values():
         prior.update(c)
