@@ -353,63 +353,17 @@ _THAT = re.compile(r"^(?:that|whether|how)\s+", re.IGNORECASE)
 MIN_QUOTE_WORDS = 5
 # A quote ending on one of these words was cut off mid-sentence.
 _DANGLING = frozenset(
-    [
-        "and",
-        "or",
-        "but",
-        "nor",
-        "to",
-        "of",
-        "the",
-        "a",
-        "an",
-        "that",
-        "with",
-        "for",
-        "in",
-        "on",
-        "at",
-        "by",
-        "as",
-        "from",
-        "than",
-    ]
+    "and or but nor to of the a an that with for in on at by as from than".split()
 )
 
 
 _NOT_SPEAKERS = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "today",
-        "yesterday",
-        "tonight",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "at",
-        "in",
-        "on",
-        "this",
-        "that",
-        "it",
-        "there",
-        "here",
-    ]
+    (
+        "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight "
+        "january february march april may june july august september october november "
+        "december at in on this that it there here"
+    ).split()
+)
 )
 
 
