@@ -364,7 +364,6 @@ _NOT_SPEAKERS = frozenset(
         "december at in on this that it there here"
     ).split()
 )
-)
 
 
 def _plausible_speaker(speaker: str | None) -> bool:
