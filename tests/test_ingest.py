@@ -19,7 +19,43 @@ from manysides.config import Config
 from manysides.pipeline import Report, RunContext, run_steps
 from manysides.store import Store
 
-WORDS = ["government", "council", "minister", "budget", "river", "storm", "election", "court", "ruling", "vote", "police", "city", "hospital", "school", "market", "shares", "energy", "prices", "climate", "report", "study", "officials", "residents", "protest", "company", "workers", "union", "strike", "talks", "agreement", "border", "trade", "tariffs", "summit", "leaders"]
+WORDS = [
+    "government",
+    "council",
+    "minister",
+    "budget",
+    "river",
+    "storm",
+    "election",
+    "court",
+    "ruling",
+    "vote",
+    "police",
+    "city",
+    "hospital",
+    "school",
+    "market",
+    "shares",
+    "energy",
+    "prices",
+    "climate",
+    "report",
+    "study",
+    "officials",
+    "residents",
+    "protest",
+    "company",
+    "workers",
+    "union",
+    "strike",
+    "talks",
+    "agreement",
+    "border",
+    "trade",
+    "tariffs",
+    "summit",
+    "leaders",
+]
 
 
 def _text(seed: int, n_words: int = 160) -> str:

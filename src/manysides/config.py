@@ -190,7 +190,9 @@ class Config:
         """A copy with some keys of one section changed (validated like the file)."""
         current = dataclasses.asdict(getattr(self, section))
         current.update(changes)
-        return dataclasses.replace(self, **{section: _build(type(getattr(self, section)), current, section)})
+        return dataclasses.replace(
+            self, **{section: _build(type(getattr(self, section)), current, section)}
+        )
 
 
 def data_dir() -> Path:
@@ -202,7 +204,9 @@ def default_config_path() -> Path:
 
 
 def db_path(config: Config) -> Path:
-    return Path(config.store.path).expanduser() if config.store.path else data_dir() / "manysides.db"
+    return (
+        Path(config.store.path).expanduser() if config.store.path else data_dir() / "manysides.db"
+    )
 
 
 def _coerce(tp: Any, value: Any, where: str) -> Any:

@@ -30,7 +30,8 @@ app = typer.Typer(
 def _global(
     ctx: typer.Context,
     config: Annotated[
-        Path | None, typer.Option("--config", "-c", help="Config TOML file.", envvar="MANYSIDES_CONFIG")
+        Path | None,
+        typer.Option("--config", "-c", help="Config TOML file.", envvar="MANYSIDES_CONFIG"),
     ] = None,
     db: Annotated[Path | None, typer.Option("--db", help="SQLite database path.")] = None,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More output.")] = 0,
