@@ -63,6 +63,20 @@ def test_synthetic_urls_are_stable(tmp_path: Path) -> None:
     )
 
 
+def test_jsonl_urls_with_other_schemes_are_replaced(tmp_path: Path) -> None:
+    src = tmp_path / "h.jsonl"
+    lines = [
+        {"url": "javascript:alert(1)", "text": "hostile link record"},
+        {"url": "file:///etc/passwd", "text": "local file record"},
+        {"url": "HTTPS://Example.com/a", "text": "fine record"},
+    ]
+    src.write_text("\n".join(json.dumps(r) for r in lines))
+    urls = [d.url for d in _docs(list(iter_inputs([src])))]
+    assert urls[0] == synthetic_url(b"hostile link record")
+    assert urls[1] == synthetic_url(b"local file record")
+    assert urls[2] == "HTTPS://Example.com/a"
+
+
 def test_jsonl_records_hints_and_bad_lines(tmp_path: Path) -> None:
     path = tmp_path / "recs.jsonl.gz"
     lines = [

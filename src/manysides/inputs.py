@@ -176,7 +176,8 @@ def _from_record(record: Any, where: str) -> Item:
     else:
         return ParseError(f"{where}: record has neither 'html' nor 'text'", item=where)
     url = record.get("url")
-    if not isinstance(url, str) or not url.strip():
+    if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
+        # missing, or a scheme we never link to (javascript:, data:, file:, ...)
         url = synthetic_url(content)
     hints = {k: _hint(record[k]) for k in HINT_KEYS if record.get(k) not in (None, "", [])}
     return RawDocument(
