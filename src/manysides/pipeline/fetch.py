@@ -7,8 +7,9 @@
 3. Keep the entries that are new (not stored), recent enough (``fetch.max_article_age_days``
    before ``ctx.now``) and within ``fetch.max_articles_per_feed`` (newest first).
 4. Fetch those pages concurrently; the event loop's consumer hands finished pages, in
-   small batches, to ``pipeline.ingest.save_documents`` (the single writer), which stores,
-   extracts and deduplicates them. Every failure is one recorded error; the run goes on.
+   small batches, to the run's ``pipeline.ingest.Ingestor``: workers extract one batch
+   while a thread (the single writer) stores the previous one. Every failure is one
+   recorded error; the run goes on.
 """
 
 from __future__ import annotations

@@ -266,16 +266,6 @@ def ingestor(ctx: RunContext) -> Ingestor:
     return found
 
 
-def save_documents(ctx: RunContext, docs: Sequence[RawDocument]) -> None:
-    """Store, extract, dedupe and save documents (the fetch step calls this)."""
-    for batch in _batched(docs, BATCH):
-        ingestor(ctx).save_batch(batch)
-
-
-def save_document(ctx: RunContext, doc: RawDocument) -> None:
-    save_documents(ctx, [doc])
-
-
 def _batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
     it = iter(items)
     while batch := list(islice(it, n)):
