@@ -10,7 +10,6 @@ next run skips exactly those.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from collections import deque
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ..config import Config, DedupeConfig
 from ..errors import ExtractionError, ItemError, ManysidesError
 from ..records import Article, RawDocument, Source
+from ..store.articles import sha1
 
 if TYPE_CHECKING:
     from ..dedupe import NearDuplicateIndex
@@ -148,10 +148,9 @@ class Ingestor:
         if reprocess:
             fresh = list(docs)
         else:
-            known = self.ctx.store.articles.known_documents(
-                [(d.url, _sha1(d.content)) for d in docs]
-            )
-            fresh = [d for d in docs if (d.url, _sha1(d.content)) not in known]
+            keys = [(d.url, sha1(d.content)) for d in docs]
+            known = self.ctx.store.articles.known_documents(keys)
+            fresh = [d for d, key in zip(docs, keys, strict=True) if key not in known]
             self.ctx.report.count("documents_unchanged", len(docs) - len(fresh))
         placed = [self.site_of(d) for d in fresh]
         results = self.process_many(fresh, [site for site, _ in placed]) if fresh else iter(())
@@ -248,10 +247,6 @@ def die_with_parent() -> None:
             pass
         if os.getppid() == 1:  # the parent died before we got here
             os._exit(1)
-
-
-def _sha1(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()  # noqa: S324 - identity, not security
 
 
 def _cpu_count() -> int:

@@ -37,15 +37,6 @@ class ArticleRepo:
         self.store = store
 
     # -- documents -----------------------------------------------------------------
-    def has_document(self, url: str, body_sha1: str | None = None) -> bool:
-        if body_sha1 is None:
-            row = self.store.execute("SELECT 1 FROM documents WHERE url = ? LIMIT 1", (url,))
-        else:
-            row = self.store.execute(
-                "SELECT 1 FROM documents WHERE url = ? AND body_sha1 = ?", (url, body_sha1)
-            )
-        return row.fetchone() is not None
-
     def known_documents(self, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
         """Which (url, body_sha1) pairs are already stored."""
         found: set[tuple[str, str]] = set()

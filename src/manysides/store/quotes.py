@@ -43,14 +43,6 @@ class QuoteRepo:
         )
         return [dict(r) for r in rows]
 
-    def entities_for_story(self, story_id: int) -> list[dict[str, Any]]:
-        rows = self.store.query(
-            "SELECT e.* FROM entities e JOIN articles a ON a.id = e.article_id"
-            " WHERE a.story_id = ? ORDER BY e.article_id, e.start",
-            (story_id,),
-        )
-        return [dict(r) for r in rows]
-
     def for_article(self, article_id: int) -> list[dict[str, Any]]:
         rows = self.store.query(
             "SELECT * FROM quotes WHERE article_id = ? ORDER BY start", (article_id,)
@@ -62,24 +54,6 @@ class QuoteRepo:
             "SELECT * FROM entities WHERE article_id = ? ORDER BY start", (article_id,)
         )
         return [dict(r) for r in rows]
-
-    def in_recent_stories(
-        self, article_ids: list[int], since_iso: str, min_outlets: int = 1
-    ) -> list[int]:
-        """Those of ``article_ids`` whose (live) story was updated at or after ``since_iso``
-        and is carried by at least ``min_outlets`` outlets."""
-        out: list[int] = []
-        for i in range(0, len(article_ids), 500):
-            chunk = article_ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.store.query(
-                "SELECT a.id FROM articles a JOIN stories s ON s.id = a.story_id"
-                f" WHERE a.id IN ({marks}) AND s.last_updated >= ?"  # noqa: S608
-                " AND s.n_outlets >= ? ORDER BY a.id",
-                (*chunk, since_iso, min_outlets),
-            )
-            out.extend(int(r[0]) for r in rows)
-        return out
 
     def story_items(self, story_id: int) -> list[dict[str, Any]]:
         """A story's quotes with each carrier's outlet and leaning, by article then offset."""
