@@ -28,6 +28,7 @@ from ..store.articles import sha1
 
 if TYPE_CHECKING:
     from ..dedupe import NearDuplicateIndex
+    from ..sources import Catalog
     from . import RunContext
 
 BATCH = 256
@@ -52,7 +53,7 @@ def _dedupe_index(config: DedupeConfig) -> NearDuplicateIndex:
     return NearDuplicateIndex(config)
 
 
-def _process(job: tuple[RawDocument, Config, frozenset[str]]) -> Processed:
+def process_document(job: tuple[RawDocument, Config, frozenset[str]]) -> Processed:
     """Worker: extract, strip the site template, fingerprint. Errors are returned."""
     from ..dedupe import text_fingerprint
     from ..extract import extract
@@ -112,18 +113,7 @@ class Ingestor:
 
     def site_of(self, doc: RawDocument) -> tuple[str, Source | None]:
         """The template key of a document (its catalog source, else its domain) and source."""
-        from ..extract.templates import site_key
-
-        hints = doc.hints
-        source = self.catalog.match(doc.url)
-        if source is None and hints.get("source"):
-            name = hints["source"]
-            source = self.catalog.get(name) if name in self.catalog else self.catalog.match(name)
-        if source is None and hints.get("source_url"):
-            source = self.catalog.match(hints["source_url"])
-        if source is not None:
-            return source.id, source
-        return site_key(doc.url) or doc.hints.get("source", ""), None
+        return place(self.catalog, doc)
 
     # -- extraction ----------------------------------------------------------------
     def process_many(
@@ -139,8 +129,8 @@ class Ingestor:
                     max_workers=self._workers, initializer=die_with_parent
                 )
             chunk = max(1, len(jobs) // (self._workers * 4))
-            return self._pool.map(_process, jobs, chunksize=chunk)
-        return iter([_process(j) for j in jobs])
+            return self._pool.map(process_document, jobs, chunksize=chunk)
+        return iter([process_document(j) for j in jobs])
 
     # -- saving --------------------------------------------------------------------
     def submit(self, docs: Sequence[RawDocument], *, reprocess: bool = False) -> PendingBatch:
@@ -199,13 +189,7 @@ class Ingestor:
         article = done.result
         article.document_id = doc_id
         self.templates.observe_lines(site, done.lines)
-        if source is None and article.canonical_url:
-            source = self.catalog.match(article.canonical_url)
-        if source is not None:
-            article.source_id = source.id
-            article.site = article.site or source.name
-        elif doc.hints.get("source") and not article.site:
-            article.site = doc.hints["source"]
+        attach_source(self.catalog, article, doc, source)
         # Syndication: an exact or near copy of a stored report joins its group.
         report_id = store.articles.find_by_hash(done.fingerprint)
         if report_id is None:
@@ -229,6 +213,36 @@ class Ingestor:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
         self.ctx.store.runs.save_state(*TEMPLATE_STATE, self.templates.to_bytes())
+
+
+def place(catalog: Catalog, doc: RawDocument) -> tuple[str, Source | None]:
+    """A document's template key (its catalog source, else its domain) and its source."""
+    from ..extract.templates import site_key
+
+    hints = doc.hints
+    source = catalog.match(doc.url)
+    if source is None and hints.get("source"):
+        name = hints["source"]
+        source = catalog.get(name) if name in catalog else catalog.match(name)
+    if source is None and hints.get("source_url"):
+        source = catalog.match(hints["source_url"])
+    if source is not None:
+        return source.id, source
+    return site_key(doc.url) or doc.hints.get("source", ""), None
+
+
+def attach_source(
+    catalog: Catalog, article: Article, doc: RawDocument, source: Source | None
+) -> None:
+    """Credit the article to its catalog source (found from the page's canonical URL when
+    the document's own URL and hints named none), or to the outlet its record names."""
+    if source is None and article.canonical_url:
+        source = catalog.match(article.canonical_url)
+    if source is not None:
+        article.source_id = source.id
+        article.site = article.site or source.name
+    elif doc.hints.get("source") and not article.site:
+        article.site = doc.hints["source"]
 
 
 def die_with_parent() -> None:
