@@ -263,9 +263,9 @@ def split_rows(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
                 "date": date,
             }
         )
-        for e in json.loads(row["entities"] or "[]"):
+        for e in json.loads(row.get("entities") or "[]"):
             out["entities"].append({"article_key": key, **e, "date": date})
-        for q in json.loads(row["quotes"] or "[]"):
+        for q in json.loads(row.get("quotes") or "[]"):
             out["quotes"].append({"article_key": key, **q, "date": date})
         if row.get("quote_error"):
             out["errors"].append(

@@ -221,26 +221,8 @@ def _archive_wide(
     summary: Summary,
 ) -> None:
     rank = manifest.rank()
-    items: list[Item] = []
-    outlet: dict[str, str] = {}
     started = time.perf_counter()
-    columns = ["key", "shard", "ordinal", "published", "fetched_at", "date", "source_id", "site"]
-    for rows in folder.scan("articles", columns):
-        for r in rows:
-            if r["shard"] not in rank:
-                continue  # left by a shard the manifest does not hold
-            stamp = r["published"] or r["fetched_at"]
-            items.append(
-                Item(
-                    r["key"],
-                    seq_of(rank[r["shard"]], r["ordinal"]),
-                    stamp.timestamp() if stamp else None,
-                    r["date"],
-                    "",
-                )
-            )
-            outlet[r["key"]] = r["source_id"] or r["site"] or ""
-    items.sort(key=lambda i: i.seq)
+    items, outlet = _items(folder, rank)
     key_of = {i.seq: i.key for i in items}
     roots = resolve(engine.pairs(folder, rank))
     summary.seconds["dedupe"] = time.perf_counter() - started
@@ -274,6 +256,50 @@ def _archive_wide(
     summary.stories = len(stories.headlines)
     manifest.complete = True
     folder.save(manifest)
+
+
+def _items(folder: BackfillDir, rank: dict[str, int]) -> tuple[list[Item], dict[str, str]]:
+    """Every article of the manifest's shards as the planner sees it, in archive order."""
+    items: list[Item] = []
+    outlet: dict[str, str] = {}
+    columns = ["key", "shard", "ordinal", "published", "fetched_at", "date", "source_id", "site"]
+    for rows in folder.scan("articles", columns):
+        for r in rows:
+            if r["shard"] not in rank:
+                continue  # left by a shard the manifest does not hold
+            stamp = r["published"] or r["fetched_at"]
+            seq = seq_of(rank[r["shard"]], r["ordinal"])
+            ts = stamp.timestamp() if stamp else None
+            items.append(Item(r["key"], seq, ts, r["date"], ""))
+            outlet[r["key"]] = r["source_id"] or r["site"] or ""
+    items.sort(key=lambda i: i.seq)
+    return items, outlet
+
+
+def story_agreement(out: Path, config: Config) -> tuple[float, float, float]:
+    """B-cubed (precision, recall, F1) of a finished backfill's windowed, stitched stories
+    against one online clusterer over the same articles in the same order."""
+    from ..stories.metrics import bcubed
+
+    folder = BackfillDir(out)
+    manifest = folder.read_manifest()
+    if manifest is None or not manifest.complete:
+        raise UserError(f"{out}: no finished backfill")
+    items, _ = _items(folder, manifest.rank())
+    report = {
+        r["article_key"]: r["report_key"]
+        for rows in folder.scan("report_groups", ["article_key", "report_key"])
+        for r in rows
+    }
+    items = [Item(i.key, i.seq, i.ts, i.date, report[i.key]) for i in items]
+    whole = plan(items, window_days=1e9, overlap_days=0)
+    online = stitch(whole, [run_window(out, t, config) for t in whole.tasks]).assignment
+    backfilled = {
+        r["article_key"]: r["story_id"]
+        for rows in folder.scan("story_articles", ["article_key", "story_id"])
+        for r in rows
+    }
+    return bcubed(backfilled, online)
 
 
 def _write_stories(
