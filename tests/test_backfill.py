@@ -240,3 +240,88 @@ def test_stitch_continues_a_story_across_the_window_edge() -> None:
     assert {stories.assignment[f"k{i}"] for i in range(7)} == {1}
     assert {stories.assignment[f"k{i}"] for i in range(7, 10)} == {2}
     assert stories.headlines == {1: "first", 2: "b"}
+
+
+# -- Ray ---------------------------------------------------------------------------------
+# One multi-node Ray cluster on this machine for the module (two nodes of one logical CPU:
+# Ray wants whole CPUs per node; the backfill's tasks and actors ask for half a CPU each).
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():  # type: ignore[no-untyped-def]
+    ray = pytest.importorskip("ray")
+    from ray.cluster_utils import Cluster
+
+    small = {"num_cpus": 1, "object_store_memory": 100 * 1024 * 1024}
+    cluster = Cluster(initialize_head=True, head_node_args=small | {"include_dashboard": False})
+    cluster.add_node(**small)
+    ray.init(address=cluster.address)
+    try:
+        yield cluster
+    finally:
+        ray.shutdown()
+        cluster.shutdown()
+
+
+def _ray_workers(name: str) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if cmdline.startswith(b"ray::") and name.encode() in cmdline:
+                pids.append(int(entry.name))
+    return pids
+
+
+@pytest.mark.ray
+@pytest.mark.slow
+def test_ray_on_two_nodes_matches_the_local_engine(
+    ray_cluster, archive: Path, local_out: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import ray
+
+    assert len(ray.nodes()) == 2
+    out = tmp_path / "ray"
+    summary = backfill([archive], out, CONFIG, Options(engine="ray", batch_size=16))
+    assert summary.shards_done == 5
+    assert snapshot(out) == snapshot(local_out)  # articles, report groups, quotes, errors
+    from manysides.stories.metrics import bcubed
+
+    assert bcubed(stories_of(out), stories_of(local_out))[2] >= 0.99
+
+
+@pytest.mark.ray
+@pytest.mark.slow
+def test_ray_worker_killed_mid_run_is_retried(
+    ray_cluster, archive: Path, local_out: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    killed: list[tuple[int, str]] = []
+    stop = threading.Event()
+
+    def assassin() -> None:
+        while not stop.is_set() and not killed:
+            for name in ("MapBatches(_extract)", "QuoteActor"):
+                for pid in _ray_workers(name):
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        continue
+                    killed.append((pid, name))
+                    return
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=assassin, daemon=True)
+    thread.start()
+    out = tmp_path / "ray"
+    try:
+        backfill([archive], out, CONFIG, Options(engine="ray", batch_size=8))
+    finally:
+        stop.set()
+        thread.join()
+    assert killed, "no backfill worker was seen running"
+    assert snapshot(out) == snapshot(local_out)
