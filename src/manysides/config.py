@@ -146,6 +146,7 @@ class BriefingConfig:
     quotes_per_story: int = 3
     facts_per_story: int = 5
     articles_per_story: int = 15
+    label: str = ""  # a notice shown on every page and output (the sample briefing sets it)
 
 
 @dataclass(frozen=True)
