@@ -27,8 +27,9 @@ from manysides.briefing.render import (
     render_text,
 )
 from manysides.briefing.view import RenderOptions, md_escape, one_line, safe_url
+from manysides.config import BriefingConfig
 
-OPTS = RenderOptions(base_url="https://news.example.org")
+OPTS = RenderOptions.from_config(BriefingConfig(base_url="https://news.example.org"))
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,9 @@ def briefing() -> Briefing:
         Candidate(perspective(2, ALL_SOURCES[:3], section="World", hostile=True)),
         Candidate(perspective(3, ALL_SOURCES[:3], blindspot="right", headline="Quiet story")),
     ]
-    return build_briefing("2026-03-10", "Morning <b>brief</b>", cands, NOW, RankOptions())
+    return build_briefing(
+        "2026-03-10", "Morning <b>brief</b>", cands, NOW, RankOptions.from_config(BriefingConfig())
+    )
 
 
 def test_safe_url_and_escapers() -> None:
@@ -151,7 +154,7 @@ def test_json_roundtrip(briefing: Briefing) -> None:
 
 
 def test_render_files_layout_and_empty_briefing() -> None:
-    empty = build_briefing("2026-03-11", "T", [], NOW, RankOptions())
+    empty = build_briefing("2026-03-11", "T", [], NOW, RankOptions.from_config(BriefingConfig()))
     files = render_files(empty, [], OPTS)
     assert set(files) == {
         "2026-03-11/index.html",
@@ -199,7 +202,14 @@ def test_display_quotes_skip_fragments_and_put_direct_first() -> None:
 def test_every_format_carries_the_wording_note_and_the_label() -> None:
     p = perspective(7, ALL_SOURCES, headline="Court rules on the map")
     p.quotes[0].wording_differs = True
-    b = build_briefing("2026-03-10", "T", [Candidate(p)], NOW, RankOptions(), "Sample: not today")
+    b = build_briefing(
+        "2026-03-10",
+        "T",
+        [Candidate(p)],
+        NOW,
+        RankOptions.from_config(BriefingConfig()),
+        "Sample: not today",
+    )
     outputs = {
         "html": render_html(b, OPTS),
         "email": render_email_html(b, OPTS),
