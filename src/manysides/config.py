@@ -184,6 +184,7 @@ class BriefingConfig:
     discrepancies_per_story: Size = 2
     story_page_discrepancies: Size = 5
     new_articles_per_story: Size = 10
+    label: Text = ""  # a notice shown on every page and output (the sample briefing sets it)
 
 
 @section

@@ -47,6 +47,7 @@ class RenderOptions:
     discrepancies: int
     full_discrepancies: int
     new_articles: int
+    label: str
 
     @classmethod
     def from_config(cls, cfg: BriefingConfig) -> RenderOptions:
@@ -61,6 +62,7 @@ class RenderOptions:
             discrepancies=cfg.discrepancies_per_story,
             full_discrepancies=cfg.story_page_discrepancies,
             new_articles=cfg.new_articles_per_story,
+            label=cfg.label,
         )
 
 
@@ -92,12 +94,22 @@ def safe_url(value: object) -> str:
     return url
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&\"'=:])")
+# Markdown escaping, only where Markdown would read syntax: emphasis, code, links, raw
+# HTML and entities anywhere; block markers (headings, lists, quotes, rules) at the start.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>~])")
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_MD_BLOCK = re.compile(r"^(#{1,6}(?=\s|$)|[>+-](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|=+\s*$)")
 
 
 def md_escape(value: object) -> str:
-    """Text safe inside Markdown: one line, every syntax character backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", one_line(value))
+    """Text safe inside Markdown: one line; only characters Markdown would read as syntax
+    are backslash-escaped (``Susan Rice's (R-Wis.)`` stays as it is)."""
+    text = _MD_ENTITY.sub(r"\\&", _MD_INLINE.sub(r"\\\1", one_line(value)))
+    match = _MD_BLOCK.match(text)
+    if match:
+        marker = match.group(1)
+        text = marker + "\\" + text[len(marker) :] if marker[0].isdigit() else "\\" + text
+    return text
 
 
 def md_url(value: object) -> str:
