@@ -3,9 +3,9 @@
 Shared by the ``fetch`` step (live feeds, ``pipeline/fetch.py``), the ``ingest`` step
 (local files and web archives) and ``reprocess`` (rebuild articles from stored
 documents). Work happens in batches: the batch's documents are extracted in the run's
-worker pool (``manysides.workers``), then written by this process alone (the single writer), one transaction per
-batch, so a run killed at any point leaves whole documents-with-articles behind and the
-next run skips exactly those.
+worker pool (``manysides.workers``), then written by this process alone (the single
+writer), one transaction per batch, so a run killed at any point leaves whole
+documents-with-articles behind and the next run skips exactly those.
 """
 
 from __future__ import annotations
