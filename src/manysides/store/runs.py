@@ -63,6 +63,15 @@ class RunRepo:
         ).fetchone()
         return bytes(row["state"]) if row else None
 
+    def load_states(self, prefix: str, version: int) -> list[tuple[str, bytes]]:
+        """(stage, state) of every state whose stage name starts with ``prefix``."""
+        rows = self.store.query(
+            "SELECT stage, state FROM stage_state WHERE substr(stage, 1, ?) = ? AND version = ?"
+            " ORDER BY stage",
+            (len(prefix), prefix, version),
+        )
+        return [(r["stage"], bytes(r["state"])) for r in rows]
+
     def save_state(self, stage: str, version: int, state: bytes) -> None:
         from . import utcnow
 
