@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import ParseError
-from .records import MAX_HINT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, RawDocument, cap
+from .records import (
+    MAX_HINT_CHARS,
+    MAX_TITLE_CHARS,
+    MAX_URL_CHARS,
+    RawDocument,
+    cap,
+    cap_authors,
+)
 
 MAX_FILE_BYTES = 50_000_000
 MAX_RECORD_BYTES = 20_000_000
@@ -181,8 +188,8 @@ def _text(value: str) -> str:
 
 
 def _hint(key: str, value: Any) -> str:
-    if isinstance(value, list | tuple):
-        text = ", ".join(str(v).strip() for v in value if str(v).strip())
+    if isinstance(value, list | tuple):  # e.g. authors: each name capped, then joined
+        text = ", ".join(cap_authors([_text(str(v)) for v in value]))
     else:
         text = str(value).strip()
     return cap(_text(text), _HINT_LIMITS.get(key, MAX_HINT_CHARS))
