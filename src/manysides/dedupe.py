@@ -227,7 +227,7 @@ class NearDuplicateIndex:
     def signature(self, text: str) -> bytes:
         """MinHash signature of the text's word shingles (vectorized, about 0.2 ms)."""
         words = _WORD.findall(unicodedata.normalize("NFKC", text or "").lower())
-        k = max(1, self.config.shingle_size)
+        k = self.config.shingle_size
         word_hashes = np.fromiter(
             (zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words)
         )

@@ -294,7 +294,7 @@ def select_mmr(
     used_articles: set[int] = set()
     total = 0
     budget = word_budget(articles, config)
-    while len(chosen) < max(1, config.summary_sentences) and total < budget:
+    while len(chosen) < config.summary_sentences and total < budget:
         best, best_value = -1, -np.inf
         for i, u in enumerate(units):
             if i in chosen or (chosen and i in weak):

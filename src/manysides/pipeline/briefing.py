@@ -135,7 +135,7 @@ def briefing_step(ctx: RunContext) -> None:
     cfg = ctx.config.briefing
     date = briefing_date(ctx.now, cfg)
     pool = candidates(ctx)
-    briefing = build(date, cfg.title, pool, ctx.now, RankOptions.from_config(cfg))
+    briefing = build(date, cfg.title, pool, ctx.now, RankOptions.from_config(cfg), cfg.label)
     ctx.store.briefings.save_briefing(date, briefing.to_dict(), briefing_rows(briefing))
     ctx.report.count("briefing_stories", len(briefing.items))
     archive = [

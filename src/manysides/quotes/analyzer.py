@@ -83,7 +83,7 @@ class QuoteAnalyzer:
 
     def analyze_many(self, texts: Iterable[str]) -> Iterator[ArticleQuotes]:
         """Results in input order; a text that fails yields ``ArticleQuotes(error=...)``."""
-        batches = _chunks(texts, max(1, self.config.batch_size))
+        batches = _chunks(texts, self.config.batch_size)
         workers = self.config.workers or os.cpu_count() or 1
         if workers <= 1:
             for batch in batches:
