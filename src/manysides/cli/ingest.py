@@ -60,8 +60,11 @@ def _sample_notes(report: Report) -> None:
     report.note(sample.LIVE_HINT)
 
 
-def summarize_report(state: AppState, report: Report, command: str) -> None:
-    """Print the end-of-run summary and exit 1 when some items failed."""
+def summarize_report(
+    state: AppState, report: Report, command: str, *, needs_stories: bool = False
+) -> None:
+    """Print the end-of-run summary; exit 1 when some items failed or, with
+    ``needs_stories``, when the briefing it built has no story (the notes say why)."""
     data = {"command": command} | report.as_dict() | {"notes": report.messages}
     lines = [f"manysides {command}: done"]
     for key, value in sorted(report.counts.items()):
@@ -75,7 +78,10 @@ def summarize_report(state: AppState, report: Report, command: str) -> None:
     if report.errors:
         lines.append("  (details: manysides errors)")
     state.emit(data, "\n".join(lines))
-    if report.errors:
+    empty = needs_stories and not (
+        report.counts.get("briefing_stories") or report.counts.get("sample_briefing_stories")
+    )
+    if report.errors or empty:
         raise typer.Exit(1)
 
 
@@ -117,7 +123,7 @@ def register(app: typer.Typer) -> None:
                 raise UserError("--sample takes no --steps, --sources or --as-of")
             _state, report = run_sample(state)
             _sample_notes(report)
-            summarize_report(state, report, "brief")
+            summarize_report(state, report, "brief", needs_stories=True)
             return
         chosen = tuple(s.strip() for s in steps.split(",")) if steps else BRIEF_STEPS
         unknown = [s for s in chosen if s not in BRIEF_STEPS]
@@ -151,7 +157,7 @@ def register(app: typer.Typer) -> None:
             for message in sample_report.messages:
                 report.note(f"sample briefing: {message}")
             _sample_notes(report)
-        summarize_report(state, report, "brief")
+        summarize_report(state, report, "brief", needs_stories="briefing" in chosen)
 
     @app.command()
     def ingest(
