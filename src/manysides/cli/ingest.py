@@ -205,6 +205,7 @@ def register(app: typer.Typer) -> None:
         """What the store holds and how the last runs went."""
         state: AppState = ctx.obj
         with state.open_store() as store:
+            store.runs.reap_stale()
             data = {
                 "db": store.path,
                 "documents": store.articles.document_count(),
