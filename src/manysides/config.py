@@ -147,6 +147,7 @@ class LLMConfig:
 class PerspectivesConfig:
     blindspot_share: Share = 0.8
     blindspot_min_outlets: Count = 3
+    absent_side_min_outlets: Count = 2  # rated outlets before "No <side> outlet covered this"
     summary_sentences: Count = 5
     summary_words: Count = 90
     summary_ratio: Annotated[StrictFloat, Field(gt=0)] = 0.45
