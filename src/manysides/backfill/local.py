@@ -2,17 +2,16 @@
 
 ``records`` reads each shard here and sends its batches to the workers (extract, then
 quotes; each worker loads the spaCy model once), at most two batches per worker in
-flight, so memory is bounded by the batch size. The band join partitions band rows by
+flight (the one worker pool, ``manysides.workers``), so memory is bounded by the batch
+size. The band join partitions band rows by
 hash into files on disk (``.bands/``) and verifies one partition per task; the windows
-are one task each. With one worker everything runs in this process (no pool at all).
+are one task each. With one worker everything runs in this process.
 """
 
 from __future__ import annotations
 
 import shutil
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -34,35 +33,14 @@ BAND_ROWS_PER_PARTITION = 400_000
 
 class LocalEngine:
     def __init__(self, config: Config, workers: int = 0) -> None:
-        from ..pipeline.ingest import _cpu_count
+        from ..workers import WorkerPool
 
         self.config = config
-        self.workers = workers or _cpu_count()
-        self._pool: Executor | None = None
-
-    def _executor(self) -> Executor | None:
-        if self.workers <= 1:
-            return None
-        if self._pool is None:
-            from ..pipeline.ingest import die_with_parent
-
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=die_with_parent)
-        return self._pool
+        self.pool = WorkerPool(workers or config.workers.processes)
 
     def _ordered(self, fn: Callable[[T], R], jobs: Iterable[T]) -> Iterator[R]:
-        """``fn`` over ``jobs`` in the workers, results in order, a bounded number in flight."""
-        pool = self._executor()
-        if pool is None:
-            for job in jobs:
-                yield fn(job)
-            return
-        inflight: deque[Future[R]] = deque()
-        for job in jobs:
-            inflight.append(pool.submit(fn, job))
-            if len(inflight) >= 2 * self.workers:
-                yield inflight.popleft().result()
-        while inflight:
-            yield inflight.popleft().result()
+        """``fn`` over ``jobs`` in the workers, results in order, two per worker in flight."""
+        return self.pool.map(fn, jobs, window=2 * self.pool.processes)
 
     # -- the engine ------------------------------------------------------------------
     def records(self, shards: Sequence[Shard], batch_size: int) -> Iterator[list[dict[str, Any]]]:
@@ -85,9 +63,7 @@ class LocalEngine:
         return list(self._ordered(work, tasks))
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        self.pool.close()
 
 
 def _band_schema():  # type: ignore[no-untyped-def]

@@ -101,12 +101,9 @@ def extract_rows(rows: list[dict[str, Any]], config: Config) -> list[dict[str, A
 @lru_cache(maxsize=2)
 def analyzer(config: QuotesConfig) -> QuoteAnalyzer:
     """This process's analyzer (the spaCy model is loaded once per worker)."""
-    import dataclasses
-
     from ..quotes import QuoteAnalyzer
 
-    # one process per worker already: the analyzer must not start processes of its own
-    return QuoteAnalyzer(dataclasses.replace(config, workers=1))
+    return QuoteAnalyzer(config)
 
 
 def quote_rows(rows: list[dict[str, Any]], analyzer: QuoteAnalyzer | None) -> list[dict[str, Any]]:
