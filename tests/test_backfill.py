@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from backfill_data import write_archive, write_garbage
+
 from manysides.backfill import Options, backfill
 from manysides.backfill.groups import EXACT, resolve
 from manysides.backfill.output import BackfillDir
