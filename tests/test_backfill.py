@@ -23,6 +23,7 @@ from manysides.errors import UserError
 pa = pytest.importorskip("pyarrow")
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = Config()
+NO_QUOTES = CONFIG.replace("quotes", enabled=False)  # for the fault tests: no spaCy, faster
 
 
 def snapshot(out: Path) -> dict[str, list[tuple]]:
@@ -53,6 +54,22 @@ def local_out(archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bf") / "out"
     backfill([archive], out, CONFIG, Options(workers=1, batch_size=16))
     return out
+
+
+@pytest.fixture(scope="module")
+def plain_out(archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same archive without quotes, on two local worker processes."""
+    out = tmp_path_factory.mktemp("bf") / "plain"
+    backfill([archive], out, NO_QUOTES, Options(workers=2, batch_size=16))
+    return out
+
+
+def test_worker_processes_give_the_same_output(local_out: Path, plain_out: Path) -> None:
+    one, two = snapshot(local_out), snapshot(plain_out)
+    for name in ("articles", "report_groups"):
+        assert one[name] == two[name]
+    assert two["quotes"] == two["entities"] == []
+    assert stories_of(local_out) == stories_of(plain_out)
 
 
 def test_outputs_are_parquet_datasets_any_reader_takes(local_out: Path) -> None:
@@ -134,10 +151,13 @@ def test_rerun_skips_finished_shards(local_out: Path, archive: Path) -> None:
 
 
 def test_driver_killed_resumes_from_the_manifest(
-    local_out: Path, archive: Path, tmp_path: Path
+    plain_out: Path, archive: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "manysides", "-q", "backfill", str(archive), "--out", str(out)]
+    config = tmp_path / "config.toml"
+    config.write_text("[quotes]\nenabled = false\n")
+    cmd = [sys.executable, "-m", "manysides", "-q", "--config", str(config), "backfill"]
+    cmd += [str(archive), "--out", str(out)]
     cmd += ["--workers", "1", "--batch-size", "16"]
     env = os.environ | {"PYTHONPATH": str(REPO / "src")}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -156,8 +176,8 @@ def test_driver_killed_resumes_from_the_manifest(
     assert partial is not None and not partial.complete and len(partial.shards) < 5
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert snapshot(out) == snapshot(local_out)
-    assert stories_of(out) == stories_of(local_out)
+    assert snapshot(out) == snapshot(plain_out)
+    assert stories_of(out) == stories_of(plain_out)
 
 
 def test_load_imports_the_backfill_into_the_store(local_out: Path, tmp_path: Path) -> None:
@@ -296,7 +316,7 @@ def test_ray_on_two_nodes_matches_the_local_engine(
 @pytest.mark.ray
 @pytest.mark.slow
 def test_ray_worker_killed_mid_run_is_retried(
-    ray_cluster, archive: Path, local_out: Path, tmp_path: Path
+    ray_cluster, archive: Path, plain_out: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     import threading
 
@@ -305,7 +325,7 @@ def test_ray_worker_killed_mid_run_is_retried(
 
     def assassin() -> None:
         while not stop.is_set() and not killed:
-            for name in ("MapBatches(_extract)", "QuoteActor"):
+            for name in ("MapBatches(_extract)",):
                 for pid in _ray_workers(name):
                     try:
                         os.kill(pid, signal.SIGKILL)
@@ -319,9 +339,9 @@ def test_ray_worker_killed_mid_run_is_retried(
     thread.start()
     out = tmp_path / "ray"
     try:
-        backfill([archive], out, CONFIG, Options(engine="ray", batch_size=8))
+        backfill([archive], out, NO_QUOTES, Options(engine="ray", batch_size=8))
     finally:
         stop.set()
         thread.join()
     assert killed, "no backfill worker was seen running"
-    assert snapshot(out) == snapshot(local_out)
+    assert snapshot(out) == snapshot(plain_out)
