@@ -43,6 +43,7 @@ def _quote_refs(rows: list[dict[str, Any]], arts: dict[int, StoryArticle]) -> li
                     direct=bool(q.direct),
                     carriers=carriers,
                     wording_differs=bool(getattr(q, "wording_differs", False)),
+                    confidence=float(getattr(q, "confidence", 0.0)),
                 )
             )
         return out

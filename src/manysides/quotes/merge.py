@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .records import Quote, StoryQuote
+from .records import FRAGMENT_JOIN, Fragment, Quote, StoryQuote
 
 _NON_WORD = re.compile(r"[^\w\s]+")
 _TOKEN = re.compile(r"\w+")
@@ -44,6 +45,7 @@ def _overlapping(ta: set[str], tb: set[str]) -> bool:
 class _Group:
     wordings: list[str] = field(default_factory=list)
     speakers: Counter[str] = field(default_factory=Counter)
+    confidence: dict[str, float] = field(default_factory=dict)  # speaker -> best confidence
     cues: Counter[str] = field(default_factory=Counter)
     direct: bool = False
     carriers: list[dict[str, object]] = field(default_factory=list)
@@ -65,19 +67,32 @@ def items_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[StoryItem]:
         entry = by_article.setdefault(
             int(r["article_id"]), (outlet, str(r.get("leaning") or ""), [])
         )
-        entry[2].append(
-            Quote(
-                r["text"],
-                int(r["start"]),
-                int(r["end"]),
-                r.get("speaker"),
-                r.get("speaker_start"),
-                r.get("speaker_end"),
-                r.get("cue"),
-                bool(r["direct"]),
-            )
-        )
+        entry[2].append(quote_from_row(r))
     return [(a, outlet, leaning, qs) for a, (outlet, leaning, qs) in by_article.items()]
+
+
+def quote_from_row(r: Mapping[str, Any]) -> Quote:
+    """A ``Quote`` from a row of the store's quotes table."""
+    spans = json.loads(r["fragments"]) if r.get("fragments") else []
+    text = str(r["text"])
+    pieces = text.split(FRAGMENT_JOIN) if len(spans) > 1 else []
+    fragments = (
+        tuple(Fragment(p, int(a), int(b)) for p, (a, b) in zip(pieces, spans, strict=True))
+        if len(pieces) == len(spans) > 1
+        else ()
+    )
+    return Quote(
+        text,
+        int(r["start"]),
+        int(r["end"]),
+        r.get("speaker"),
+        r.get("speaker_start"),
+        r.get("speaker_end"),
+        r.get("cue"),
+        bool(r["direct"]),
+        confidence=float(r.get("confidence") or 0.0),
+        fragments=fragments,
+    )
 
 
 def merge_story_quotes(
@@ -109,6 +124,8 @@ def merge_story_quotes(
             group.wordings.append(q.text)
             if q.speaker:
                 group.speakers[q.speaker] += 1
+                best = group.confidence.get(q.speaker, 0.0)
+                group.confidence[q.speaker] = max(best, q.confidence)
             if q.cue:
                 group.cues[q.cue.lower()] += 1
             group.direct = group.direct or q.direct
@@ -155,6 +172,7 @@ def _story_quote(g: _Group) -> StoryQuote:
     return StoryQuote(
         text=text,
         speaker=speaker,
+        confidence=g.confidence.get(speaker, 0.0) if speaker else 0.0,
         cue=cue,
         direct=g.direct,
         carriers=g.carriers,
