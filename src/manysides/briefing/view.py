@@ -34,10 +34,20 @@ QUOTE_MARKS = "\"'“”‘’«»„ "
 
 @dataclass(frozen=True)
 class RenderOptions:
-    base_url: str = ""
-    quotes_per_story: int = 3
-    facts_per_story: int = 5
-    articles_per_story: int = 15
+    """What one story shows, always taken from ``BriefingConfig`` (which owns the defaults);
+    a story's own page (``full``) shows every quote, fact and article."""
+
+    base_url: str
+    quotes_per_story: int
+    facts_per_story: int
+    articles_per_story: int
+    framing_terms: int
+    full_framing_terms: int
+    headlines_per_side: int
+    discrepancies: int
+    full_discrepancies: int
+    new_articles: int
+    label: str
 
     @classmethod
     def from_config(cls, cfg: BriefingConfig) -> RenderOptions:
@@ -46,6 +56,13 @@ class RenderOptions:
             quotes_per_story=cfg.quotes_per_story,
             facts_per_story=cfg.facts_per_story,
             articles_per_story=cfg.articles_per_story,
+            framing_terms=cfg.framing_terms_per_side,
+            full_framing_terms=cfg.story_page_framing_terms,
+            headlines_per_side=cfg.headlines_per_side,
+            discrepancies=cfg.discrepancies_per_story,
+            full_discrepancies=cfg.story_page_discrepancies,
+            new_articles=cfg.new_articles_per_story,
+            label=cfg.label,
         )
 
 
@@ -77,12 +94,22 @@ def safe_url(value: object) -> str:
     return url
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&\"'=:])")
+# Markdown escaping, only where Markdown would read syntax: emphasis, code, links, raw
+# HTML and entities anywhere; block markers (headings, lists, quotes, rules) at the start.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>~])")
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_MD_BLOCK = re.compile(r"^(#{1,6}(?=\s|$)|[>+-](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|=+\s*$)")
 
 
 def md_escape(value: object) -> str:
-    """Text safe inside Markdown: one line, every syntax character backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", one_line(value))
+    """Text safe inside Markdown: one line; only characters Markdown would read as syntax
+    are backslash-escaped (``Susan Rice's (R-Wis.)`` stays as it is)."""
+    text = _MD_ENTITY.sub(r"\\&", _MD_INLINE.sub(r"\\\1", one_line(value)))
+    match = _MD_BLOCK.match(text)
+    if match:
+        marker = match.group(1)
+        text = marker + "\\" + text[len(marker) :] if marker[0].isdigit() else "\\" + text
+    return text
 
 
 def md_url(value: object) -> str:
@@ -282,12 +309,17 @@ def story_view(
     n_articles = len(p.articles) if full else opts.articles_per_story
     n_quotes = len(p.quotes) if full else opts.quotes_per_story
     n_facts = len(p.facts) if full else opts.facts_per_story
+    n_terms = opts.full_framing_terms if full else opts.framing_terms
+    n_discrepancies = opts.full_discrepancies if full else opts.discrepancies
     framing = tuple(
         FramingView(
             side=side,
             label=SIDE_LABELS.get(side, one_line(side)),
-            terms=tuple(one_line(t) for t, _z in f.terms[: 8 if full else 5]),
-            headlines=tuple(_link(numbered.get(h.id, (0, h))[0], h) for h in f.headlines[:3]),
+            terms=tuple(one_line(t) for t, _z in f.terms[:n_terms]),
+            headlines=tuple(
+                _link(numbered.get(h.id, (0, h))[0], h)
+                for h in f.headlines[: opts.headlines_per_side]
+            ),
             loaded_language=float(f.loaded_language),
         )
         for side, f in sorted(p.framing.items(), key=lambda kv: _side_key(kv[0]))
@@ -322,7 +354,7 @@ def story_view(
                     (one_line(v), tuple(one_line(o) for o in outs)) for v, outs in d.values.items()
                 ),
             )
-            for d in p.discrepancies[: 5 if full else 2]
+            for d in p.discrepancies[:n_discrepancies]
         ),
         quotes=tuple(
             QuoteView(
@@ -344,7 +376,7 @@ def story_view(
         new_links=tuple(
             _link(numbered.get(a.id, (0, a))[0], a)
             for a in (whats_new.new_articles if whats_new else [])
-        )[:10],
+        )[: opts.new_articles],
         rank=rank,
     )
 

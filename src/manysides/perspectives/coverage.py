@@ -87,7 +87,7 @@ def find_blindspot(
 ) -> tuple[str | None, str | None]:
     """(blindspot side, dominant side) under the rule in the module docstring."""
     rated = sum(by_side.values())
-    if rated < max(1, config.blindspot_min_outlets):
+    if rated < config.blindspot_min_outlets:
         return None, None
     dominant = max(("left", "center", "right"), key=lambda s: by_side.get(s, 0))
     if by_side.get(dominant, 0) / rated < config.blindspot_share:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .cues import words
+from ..nlp.text import wordset
 from .records import Entity
 
 SPEAKER_LABELS = frozenset({"PERSON", "ORG"})
@@ -30,7 +30,7 @@ _FEMALE_TITLES = re.compile(
     r"\s*$"
 )
 _MALE_TITLES = re.compile(r"\b(?:Mr|Mr\.|Sir|Congressman|Chairman|Spokesman|King|Lord)\s*$")
-TITLES = words(
+TITLES = wordset(
     """president senator governor secretary candidate nominee minister chairman chairwoman
     chair speaker mayor leader director spokesman spokeswoman spokesperson congressman
     congresswoman representative judge justice attorney general chancellor premier king
@@ -52,19 +52,19 @@ _TITLE_ABBREVIATIONS = {
     "professor": ("prof.",),
 }
 # Heads of a possessive phrase that speak for its owner: "Doe's office", "her campaign".
-_INSTITUTIONS = words(
+_INSTITUTIONS = wordset(
     """office campaign administration government team camp staff committee foundation
     website account feed page twitter facebook press"""
 )
 # Documents that keep their authors as speakers.
-DOCUMENTS = words(
+DOCUMENTS = wordset(
     """letter statement tweet tweets post report memo memorandum email e-mail release
     filing lawsuit complaint ad advertisement op-ed editorial column essay video
     message note motion brief transcript questionnaire survey poll petition"""
 )
-_SPOKES = words("spokesman spokeswoman spokesperson representative rep. aide official")
+_SPOKES = wordset("spokesman spokeswoman spokesperson representative rep. aide official")
 # Role nouns after a name that modifies them: "a Clinton aide", "Floyd's brother".
-_ROLES = TITLES | words(
+_ROLES = TITLES | wordset(
     """brother sister wife husband son daughter mother father uncle aunt cousin nephew niece
     friend supporter supporters ally allies critic critics rival opponent surrogate donor
     voter voters fan fans backer backers"""

@@ -31,7 +31,7 @@ class WebState:
     links: Links
 
     def page(self, template: str, **context: Any) -> str:
-        return render_page(template, links=self.links, **context)
+        return render_page(template, links=self.links, **({"label": self.opts.label} | context))
 
 
 def valid_date(value: str) -> bool:
