@@ -49,7 +49,9 @@ def test_pronouns_resolve_by_gender_from_titles_and_following_pronouns() -> None
 
 
 def test_role_nouns_resolve_to_the_person_introduced_with_them() -> None:
-    text = "Sen. Ron Johnson and Gov. Gretchen Whitmer spoke. The senator and the spokesman said no."
+    text = (
+        "Sen. Ron Johnson and Gov. Gretchen Whitmer spoke. The senator and the spokesman said no."
+    )
     r = _resolver(
         text,
         [

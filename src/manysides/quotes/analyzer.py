@@ -296,16 +296,19 @@ class QuoteAnalyzer:
             if any(q.start <= c_start and c_end <= q.end for q in quotes):
                 continue
             quotes = [q for q in quotes if not (c_start <= q.start and q.end <= c_end)]
+            # reported speech that opens or closes on a quotation carries the speaker's
+            # own words: direct, as the annotation counts it (``said that it was “over.”``)
+            quoting = text[c_start] in QUOTE_CHARS or text[c_end - 1] in QUOTE_CHARS
             if f.source is not None:
                 att = Attribution(f.source[0] + offset, f.source[1] + offset, f.cue, 0)
                 quotes.append(
                     self._make(
-                        text, c_start, c_end, att, p.resolver, direct=False, method="reported"
+                        text, c_start, c_end, att, p.resolver, direct=quoting, method="reported"
                     )
                 )
             else:
                 quotes.append(
-                    Quote(text[c_start:c_end], c_start, c_end, None, None, None, f.cue, False)
+                    Quote(text[c_start:c_end], c_start, c_end, None, None, None, f.cue, quoting)
                 )
         quotes.sort(key=lambda q: (q.start, q.end))
         quotes = join_split_quotes(text, _carry_speakers(text, _dedupe(quotes)))
