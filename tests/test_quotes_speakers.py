@@ -13,7 +13,7 @@ from manysides.quotes.speakers import SpeakerResolver
 
 @pytest.fixture(scope="module")
 def analyzer() -> QuoteAnalyzer:
-    return QuoteAnalyzer(QuotesConfig(workers=1))
+    return QuoteAnalyzer(QuotesConfig())
 
 
 def _resolver(text: str, spans: list[tuple[str, str, str]]) -> SpeakerResolver:
