@@ -149,6 +149,8 @@ def rank(
         p = c.perspective
         if p.coverage.n_outlets < opts.min_outlets or not has_new_reporting(p, c.previous):
             continue
+        if p.coverage.n_opinion and not p.coverage.n_reports:
+            continue  # only opinion or analysis pieces: no news report to brief on
         section = section_for(p, opts)
         if section is None:
             continue
