@@ -23,9 +23,9 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from ..nlp.text import STOPWORDS, tokens
 from .lexicon import loaded_language
 from .records import ArticleRef, SideFraming, StoryArticle
-from .text import STOPWORDS, tokens
 
 MIN_WORDS, MAX_WORDS = 6, 14
 _PERSONAL = frozenset("i we you my our your us me".split())
