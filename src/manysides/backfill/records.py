@@ -1,6 +1,6 @@
 """The rows a backfill moves between its stages, and the Arrow schemas of its datasets.
 
-In flight a record is one flat row (``RECORD_SCHEMA``): the raw document while it is
+In flight a record is one flat row (``record_schema()``): the raw document while it is
 read, then the extracted article, its MinHash signature, fingerprint, entities and
 quotes (as JSON, so that Ray and the process pool move one simple schema), or the error
 that stopped it. ``split_rows`` turns finished records into the rows of the published

@@ -11,7 +11,7 @@ They wrap the pipeline's own stage code, never a copy of it:
 * ``quote_rows`` (holds a spaCy model): ``quotes.QuoteAnalyzer.analyze_many`` and
   ``quotes.quote_key``, the who-said-what step's calls.
 
-Rows in, rows out (``records.RECORD_SCHEMA``); an item that fails becomes an error row.
+Rows in, rows out (``records.record_schema()``); an item that fails becomes an error row.
 """
 
 from __future__ import annotations
