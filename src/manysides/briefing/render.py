@@ -25,6 +25,7 @@ from .view import (
     RenderOptions,
     StoryView,
     leaning_label,
+    machine_time,
     md_escape,
     md_url,
     one_line,
@@ -106,6 +107,7 @@ def environment() -> jinja2.Environment:
     env.filters["safe_url"] = safe_url
     env.filters["leaning_label"] = leaning_label
     env.filters["short_time"] = short_time
+    env.filters["machine_time"] = machine_time
     env.filters["one_line"] = one_line
     env.globals["LEANING_LABELS"] = LEANING_LABELS
     return env
@@ -172,14 +174,18 @@ def render_email_html(briefing: Briefing, opts: RenderOptions) -> str:
         css=stylesheet(EMAIL_CSS_NAME),
     )
     logging.getLogger("cssutils").setLevel(logging.CRITICAL)
-    return premailer.transform(
+    inlined = premailer.transform(
         html,
         remove_classes=True,
         keep_style_tags=False,
         disable_validation=True,
         cssutils_logging_level=logging.CRITICAL,
         allow_network=False,
+        # The inlined CSS is enough: no width/align/bgcolor copies (obsolete in HTML).
+        disable_basic_attributes=["align", "valign", "bgcolor", "width", "height"],
     )
+    # lxml drops the doctype; without it clients render in quirks mode.
+    return "<!doctype html>\n" + inlined.removeprefix("<!DOCTYPE html>").lstrip()
 
 
 def render_text(briefing: Briefing, opts: RenderOptions) -> str:
@@ -187,6 +193,8 @@ def render_text(briefing: Briefing, opts: RenderOptions) -> str:
     title = one_line(briefing.title)
     out = [f"{title} — {briefing.date}", "=" * min(72, len(title) + 13), ""]
     links = Links(mode="email", base_url=opts.base_url)
+    if links.briefing(briefing.date):
+        out += [f"Read on the web: {links.briefing(briefing.date)}", ""]
     sections = _views(briefing, opts)
     if not sections:
         out += ["No stories yet: nothing was reported by enough outlets for this briefing.", ""]
@@ -236,6 +244,8 @@ def render_text(briefing: Briefing, opts: RenderOptions) -> str:
             if story_link:
                 out.append(f"   More: {story_link}")
             out.append("")
+    if opts.unsubscribe:
+        out += ["--", f"Unsubscribe: {one_line(opts.unsubscribe)}"]
     return "\n".join(out).rstrip() + "\n"
 
 
