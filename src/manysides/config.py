@@ -138,7 +138,7 @@ class BriefingConfig:
     sections: tuple[str, ...] = ("US", "World", "Business", "Science & Tech", "Blindspots")
     build_time: str = "06:00"
     output_dir: str = ""  # empty: $XDG_DATA_HOME/manysides/briefings
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: str = ""  # public URL of `serve`; empty: http://{serve.host}:{serve.port}
     timezone: str = ""  # IANA name for the briefing date and build_time; empty: UTC date
     blindspot_section: str = "Blindspots"
     other_section: str = "More news"  # stories whose section is not listed in `sections`
@@ -162,6 +162,9 @@ class EmailConfig:
     timeout: float = 30.0
     subject: str = "{title}: {date}"
     send_on_build: bool = False  # `manysides run` mails the briefing after building it
+    unsubscribe_url: str = ""  # https URL taking RFC 8058 one-click POSTs (List-Unsubscribe)
+    unsubscribe_mailto: str = ""  # address for unsubscribe requests; empty: the sender
+    list_id: str = ""  # List-Id; empty: derived from the title and the sender's domain
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,8 @@ class ServeConfig:
     host: str = "127.0.0.1"
     port: int = 8000
     page_cache: int = 512  # rendered pages kept in memory (keyed on stored data version)
-    search_limit: int = 20
+    search_limit: int = 20  # results per kind on a search page (API: ?limit=, at most 100)
+    search_candidates: int = 2000  # newest matches ranked per search (bounds its cost)
 
 
 @dataclass(frozen=True)
@@ -207,6 +211,19 @@ def db_path(config: Config) -> Path:
     return (
         Path(config.store.path).expanduser() if config.store.path else data_dir() / "manysides.db"
     )
+
+
+def public_url(config: Config) -> str:
+    """Where readers reach ``manysides serve``: ``briefing.base_url`` if set, else derived
+    from ``serve.host`` and ``serve.port`` (a wildcard host reads as 127.0.0.1)."""
+    if config.briefing.base_url:
+        return config.briefing.base_url.rstrip("/")
+    host = config.serve.host
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{config.serve.port}"
 
 
 def _coerce(tp: Any, value: Any, where: str) -> Any:
