@@ -16,11 +16,12 @@ $(STAMP): pyproject.toml requirements/models.txt
 
 venv: $(STAMP)
 
-# Exit code 1 means the run finished but some items (feeds, pages) failed; they are
-# recorded (`manysides errors`) and the briefing is still built, so make goes on.
+# Exit code 1 means the run finished but some items (feeds, pages) failed, or the briefing
+# has no story; failures are recorded (`manysides errors`), the summary says why a briefing
+# is empty, and with no source reachable at all the sample briefing is built, so make goes on.
 brief: venv
 	$(BIN)/manysides brief $(ARGS) || { rc=$$?; [ $$rc -eq 1 ] || exit $$rc; \
-	  echo "make brief: some items failed; see '$(BIN)/manysides errors'"; }
+	  echo "make brief: some items failed or the briefing is empty (see above and '$(BIN)/manysides errors')"; }
 
 test: venv
 	$(BIN)/ruff check src tests benchmarks

@@ -20,7 +20,11 @@ def test_more_outlets_and_sides_rank_higher() -> None:
     wide = perspective(1, ALL_SOURCES)
     narrow = perspective(2, ["left-news", "right-times"])
     one_sided = perspective(3, ["left-news", "leanleft-daily", "left-news"])
-    sections = rank([Candidate(narrow), Candidate(one_sided), Candidate(wide)], NOW, RankOptions())
+    sections = rank(
+        [Candidate(narrow), Candidate(one_sided), Candidate(wide)],
+        NOW,
+        RankOptions.from_config(BriefingConfig()),
+    )
     assert ids(sections) == [1, 2, 3]
     assert [i.rank for s in sections for i in s.items] == [1, 2, 3]
 
@@ -41,7 +45,9 @@ def test_recency_and_momentum() -> None:
 
 
 def test_sections_blindspots_other_and_limits() -> None:
-    opts = RankOptions(max_stories=4, per_section=2, sections=("US", "World", "Blindspots"))
+    opts = RankOptions.from_config(
+        BriefingConfig(max_stories=4, per_section=2, sections=("US", "World", "Blindspots"))
+    )
     cands = [
         Candidate(perspective(1, ALL_SOURCES, section="US")),
         Candidate(perspective(2, ALL_SOURCES, section="US")),
@@ -58,7 +64,9 @@ def test_sections_blindspots_other_and_limits() -> None:
 
 
 def test_min_outlets_and_no_other_section() -> None:
-    opts = RankOptions(min_outlets=3, other_section="", sections=("US",))
+    opts = RankOptions.from_config(
+        BriefingConfig(min_outlets=3, other_section="", sections=("US",))
+    )
     cands = [
         Candidate(perspective(1, ALL_SOURCES[:2])),  # too few outlets
         Candidate(perspective(2, ALL_SOURCES, section="Business")),  # no section takes it
@@ -70,10 +78,12 @@ def test_min_outlets_and_no_other_section() -> None:
 def test_repeat_story_needs_new_reporting_and_shows_whats_new() -> None:
     p = perspective(1, ALL_SOURCES, first_id=10)  # article ids 10..14
     unchanged = PreviousAppearance("2026-03-09", n_articles=5, max_article_id=14)
-    assert ids(rank([Candidate(p, unchanged)], NOW, RankOptions())) == []
+    assert (
+        ids(rank([Candidate(p, unchanged)], NOW, RankOptions.from_config(BriefingConfig()))) == []
+    )
 
     before = PreviousAppearance("2026-03-09", n_articles=3, max_article_id=12)
-    [section] = rank([Candidate(p, before)], NOW, RankOptions())
+    [section] = rank([Candidate(p, before)], NOW, RankOptions.from_config(BriefingConfig()))
     new = section.items[0].whats_new
     assert new is not None and new.since == "2026-03-09" and new.previous_articles == 3
     assert [a.id for a in new.new_articles] == [13, 14]

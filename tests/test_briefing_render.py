@@ -27,8 +27,9 @@ from manysides.briefing.render import (
     render_text,
 )
 from manysides.briefing.view import RenderOptions, md_escape, one_line, safe_url
+from manysides.config import BriefingConfig
 
-OPTS = RenderOptions(base_url="https://news.example.org")
+OPTS = RenderOptions.from_config(BriefingConfig(base_url="https://news.example.org"))
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,9 @@ def briefing() -> Briefing:
         Candidate(perspective(2, ALL_SOURCES[:3], section="World", hostile=True)),
         Candidate(perspective(3, ALL_SOURCES[:3], blindspot="right", headline="Quiet story")),
     ]
-    return build_briefing("2026-03-10", "Morning <b>brief</b>", cands, NOW, RankOptions())
+    return build_briefing(
+        "2026-03-10", "Morning <b>brief</b>", cands, NOW, RankOptions.from_config(BriefingConfig())
+    )
 
 
 def test_safe_url_and_escapers() -> None:
@@ -57,7 +60,28 @@ def test_safe_url_and_escapers() -> None:
     ):
         assert safe_url(bad) == ""
     assert one_line("a\r\nb\u2028c\x00d\u202ee") == "a b c de"
-    assert md_escape("[x](javascript:y)") == "\\[x\\]\\(javascript\\:y\\)"
+    assert md_escape("[x](javascript:y)") == "\\[x\\](javascript:y)"
+
+
+def test_markdown_escapes_only_what_markdown_reads() -> None:
+    assert (
+        md_escape("Susan Rice's plan (R-Wis.) costs $5.") == "Susan Rice's plan (R-Wis.) costs $5."
+    )
+    assert (
+        md_escape("*bold* _it_ `code` <b> ~~x~~")
+        == "\\*bold\\* \\_it\\_ \\`code\\` \\<b\\> \\~\\~x\\~\\~"
+    )
+    assert md_escape("# not a heading") == "\\# not a heading"
+    assert md_escape("- not a list") == "\\- not a list"
+    assert md_escape("2020. Not a list") == "2020\\. Not a list"
+    assert md_escape("AT&T &amp; co") == "AT&T \\&amp; co"
+    # Each escaped string renders back to exactly its text.
+    import markdown_it
+
+    md = markdown_it.MarkdownIt("commonmark")
+    for text in ("# x", "- y", "1) z", "a *b* _c_ [d](e) <f> `g` &amp; ~h~", "==="):
+        html = md.render(md_escape(text))
+        assert html.startswith("<p>") and html.count("<") == 2, (text, html)
 
 
 def test_html_has_story_parts(briefing: Briefing) -> None:
@@ -86,10 +110,13 @@ def test_hostile_content_is_escaped_everywhere(briefing: Briefing) -> None:
     text = render_text(briefing, OPTS)
     assert "\r" not in text and "\nBcc:" not in text and "Title Bcc: victim" in text
     md = render_markdown(briefing, OPTS)
-    assert "javascript:" not in md.replace("javascript\\:", "")
     assert not re.search(r"(?<![\\(])<", md)  # every '<' escaped, or opens a link target
     assert re.search(r"\\<script\\>", md)
-    assert "](javascript" not in md and "\\[click\\]" in md
+    assert not re.search(r"(?<!\\)\]\(javascript", md) and "\\[click\\]" in md
+    import markdown_it
+
+    # Rendered by a Markdown engine that passes raw HTML through, it is still safe.
+    assert_safe_html(markdown_it.MarkdownIt("commonmark").render(md))
     data = json.loads(render_json(briefing))
     raw = render_json(briefing)
     assert "<" not in raw and data["schema_version"] == 1
@@ -116,6 +143,7 @@ def test_atom_feed_one_entry_per_day(briefing: Briefing) -> None:
     ]
     content = entries[0].find("a:content", ns).text or ""
     assert "Budget deal passes Senate" in content
+    assert "Officials confirmed event 1 on Monday." in content  # each story's summary
     assert_safe_html(content)  # the HTML inside the entry is itself safe
     assert "<script" not in xml
 
@@ -126,7 +154,7 @@ def test_json_roundtrip(briefing: Briefing) -> None:
 
 
 def test_render_files_layout_and_empty_briefing() -> None:
-    empty = build_briefing("2026-03-11", "T", [], NOW, RankOptions())
+    empty = build_briefing("2026-03-11", "T", [], NOW, RankOptions.from_config(BriefingConfig()))
     files = render_files(empty, [], OPTS)
     assert set(files) == {
         "2026-03-11/index.html",
@@ -169,3 +197,35 @@ def test_display_quotes_skip_fragments_and_put_direct_first() -> None:
     assert shown == [direct, reported]
     assert quote_text(direct) == "We cannot settle for anything less than real change,"
     assert quote_text(reported) == "the bill would ban chokeholds nationwide"
+
+
+def test_every_format_carries_the_wording_note_and_the_label() -> None:
+    p = perspective(7, ALL_SOURCES, headline="Court rules on the map")
+    p.quotes[0].wording_differs = True
+    b = build_briefing(
+        "2026-03-10",
+        "T",
+        [Candidate(p)],
+        NOW,
+        RankOptions.from_config(BriefingConfig()),
+        "Sample: not today",
+    )
+    outputs = {
+        "html": render_html(b, OPTS),
+        "email": render_email_html(b, OPTS),
+        "text": render_text(b, OPTS),
+        "markdown": render_markdown(b, OPTS),
+    }
+    for name, out in outputs.items():
+        assert "wording differs between outlets" in out, name
+        assert "Sample: not today" in out, name
+    atom = render_atom([b], OPTS)
+    assert "Sample: not today" in atom
+    assert json.loads(render_json(b))["label"] == "Sample: not today"
+
+
+def test_text_and_markdown_walk_the_same_story_parts(briefing: Briefing) -> None:
+    text, md = render_text(briefing, OPTS), render_markdown(briefing, OPTS)
+    for part in ("Coverage:", "Key facts", "Who said what", "Where reports differ", "Sources"):
+        assert text.count(part) == md.count(part), part
+    assert "Budget deal passes Senate" in text and "Budget deal passes Senate" in md

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from manysides.config import Config, config_from_dict, iter_keys, load_config
+from manysides.briefing import RankOptions
+from manysides.briefing.view import RenderOptions
+from manysides.config import BriefingConfig, Config, config_from_dict, iter_keys, load_config
 from manysides.errors import ConfigError
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"
@@ -32,6 +38,59 @@ def test_wrong_type_rejected() -> None:
         config_from_dict({"fetch": {"max_bytes": "big"}})
     with pytest.raises(ConfigError, match="fetch.allowed_hosts"):
         config_from_dict({"fetch": {"allowed_hosts": "127.0.0.1"}})
+
+
+def test_ranges_checked_at_load_time() -> None:
+    with pytest.raises(ConfigError, match=r"config key 'fetch.concurrency' must be greater"):
+        config_from_dict({"fetch": {"concurrency": 0}})
+    with pytest.raises(ConfigError, match=r"'perspectives.blindspot_share' must be less"):
+        config_from_dict({"perspectives": {"blindspot_share": 1.5}})
+    with pytest.raises(ConfigError, match=r"'briefing.build_time' must be a time of day HH:MM"):
+        config_from_dict({"briefing": {"build_time": "25:61"}})
+    with pytest.raises(ConfigError, match=r"'email.port' must be less"):
+        config_from_dict({"email": {"port": 70000}})
+    with pytest.raises(ConfigError, match="'quotes.batch_size'"):
+        Config().replace("quotes", batch_size=0)
+    with pytest.raises(ValueError):  # pydantic's ValidationError: copies are validated too
+        dataclasses.replace(Config().quotes, batch_size=0)
+
+
+def test_errors_name_the_dotted_path_and_are_one_line() -> None:
+    with pytest.raises(ConfigError) as caught:
+        config_from_dict({"perspectives": {"llm": {"timeout": -1, "urll": "x"}}})
+    message = caught.value.message
+    assert "'perspectives.llm.timeout'" in message
+    assert "unknown config key 'perspectives.llm.urll'" in message
+    assert "\n" not in message
+    with pytest.raises(ConfigError, match=r"'fetch.allowed_hosts\[1\]' must be a string"):
+        config_from_dict({"fetch": {"allowed_hosts": ["127.0.0.1", 1]}})
+    with pytest.raises(ConfigError, match="'fetch' must be a table"):
+        config_from_dict({"fetch": [1]})
+    with pytest.raises(ConfigError, match="must be true or false"):
+        config_from_dict({"fetch": {"respect_robots": 1}})
+
+
+def test_bad_file_is_one_message_without_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("[stories]\nthreshold = 2.0\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "manysides", "--config", str(path), "sources", "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MANYSIDES_HOME": str(tmp_path)},
+    )
+    assert result.returncode == 2
+    assert "stories.threshold" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_options_take_their_defaults_from_the_config() -> None:
+    cfg = BriefingConfig(quotes_per_story=1, story_page_discrepancies=9, max_stories=3)
+    assert RenderOptions.from_config(cfg).quotes_per_story == 1
+    assert RenderOptions.from_config(cfg).full_discrepancies == 9
+    assert RankOptions.from_config(cfg).max_stories == 3
+    with pytest.raises(TypeError):
+        RankOptions()  # type: ignore[call-arg]  # no second copy of the defaults
 
 
 def test_values_are_coerced() -> None:

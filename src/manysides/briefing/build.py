@@ -17,6 +17,7 @@ def build_briefing(
     candidates: Iterable[Candidate],
     now: datetime,
     opts: RankOptions,
+    label: str = "",
 ) -> Briefing:
     """Rank the candidates into a dated briefing (zero stories is a valid briefing)."""
     pool = list(candidates)
@@ -26,6 +27,7 @@ def build_briefing(
         generated_at=now.astimezone(UTC).isoformat(timespec="seconds"),
         sections=rank(pool, now, opts),
         n_candidates=len(pool),
+        label=label,
     )
 
 

@@ -24,13 +24,15 @@ RECENCY_HALF_LIFE_HOURS = 12.0
 
 @dataclass(frozen=True)
 class RankOptions:
-    max_stories: int = 20
-    per_section: int = 6
-    min_outlets: int = 2
-    sections: tuple[str, ...] = ("US", "World", "Business", "Science & Tech", "Blindspots")
-    blindspot_section: str = "Blindspots"
-    other_section: str = "More news"
-    momentum_hours: float = 6.0
+    """The ranking's settings, always taken from ``BriefingConfig`` (which owns the defaults)."""
+
+    max_stories: int
+    per_section: int
+    min_outlets: int
+    sections: tuple[str, ...]
+    blindspot_section: str
+    other_section: str
+    momentum_hours: float
 
     @classmethod
     def from_config(cls, cfg: BriefingConfig) -> RankOptions:
@@ -147,6 +149,8 @@ def rank(
         p = c.perspective
         if p.coverage.n_outlets < opts.min_outlets or not has_new_reporting(p, c.previous):
             continue
+        if p.coverage.n_opinion and not p.coverage.n_reports:
+            continue  # only opinion or analysis pieces: no news report to brief on
         section = section_for(p, opts)
         if section is None:
             continue

@@ -54,6 +54,7 @@ class Briefing:
     generated_at: str  # ISO 8601 UTC
     sections: list[BriefingSection] = field(default_factory=list)
     n_candidates: int = 0  # stories considered
+    label: str = ""  # shown on every page and output, e.g. "Sample briefing: ..."
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -80,6 +81,7 @@ class Briefing:
             title=d["title"],
             generated_at=d["generated_at"],
             n_candidates=d.get("n_candidates", 0),
+            label=d.get("label", ""),
             schema_version=d.get("schema_version", SCHEMA_VERSION),
             sections=[
                 BriefingSection(

@@ -1,7 +1,8 @@
 """Render a ``Briefing`` as HTML, email HTML, plain text, Markdown, JSON and Atom.
 
-HTML and Atom come from Jinja2 templates with autoescape on; text and Markdown are
-built here with their own escaping. Nothing from an article is ever emitted as markup,
+Every format comes from Jinja2 templates over the same ``StoryView`` walk: HTML, email and
+Atom with autoescape on; text and Markdown from one template, ``briefing.plain``, written
+through a format object (``PlainText``, ``MarkdownText``) that escapes for its format. Nothing from an article is ever emitted as markup,
 and only http(s) URLs become links (``safe_url``).
 """
 
@@ -11,6 +12,7 @@ import dataclasses
 import functools
 import json
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +24,11 @@ import jinja2
 from .records import Briefing
 from .view import (
     LEANING_LABELS,
+    Cite,
+    DiscrepancyView,
+    FramingView,
+    LinkView,
+    QuoteView,
     RenderOptions,
     StoryView,
     leaning_label,
@@ -99,7 +106,9 @@ def environment() -> jinja2.Environment:
     """The shared template environment (autoescape on for every template)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("manysides", "templates"),
-        autoescape=True,
+        # HTML, email and Atom are autoescaped; ``briefing.plain`` (text and Markdown)
+        # escapes through its format object instead.
+        autoescape=jinja2.select_autoescape(disabled_extensions=("plain",), default=True),
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
@@ -123,7 +132,10 @@ def stylesheet(name: str) -> str:
 
 
 def render_page(template: str, **context: Any) -> str:
-    """Render one template of ``manysides/templates`` (used by the web app too)."""
+    """Render one template of ``manysides/templates`` (used by the web app too).
+
+    ``label`` (e.g. the sample briefing's notice) is shown on every page when set."""
+    context.setdefault("label", "")
     return environment().get_template(template).render(**context)
 
 
@@ -150,6 +162,7 @@ def render_html(briefing: Briefing, opts: RenderOptions, links: Links | None = N
         sections=_views(briefing, opts),
         links=links,
         opts=opts,
+        label=briefing.label or opts.label,
     )
 
 
@@ -171,6 +184,7 @@ def render_email_html(briefing: Briefing, opts: RenderOptions) -> str:
         sections=_views(briefing, compact),
         links=links,
         opts=opts,
+        label=briefing.label or opts.label,
         css=stylesheet(EMAIL_CSS_NAME),
     )
     logging.getLogger("cssutils").setLevel(logging.CRITICAL)
@@ -188,131 +202,169 @@ def render_email_html(briefing: Briefing, opts: RenderOptions) -> str:
     return "<!doctype html>\n" + inlined.removeprefix("<!DOCTYPE html>").lstrip()
 
 
-def render_text(briefing: Briefing, opts: RenderOptions) -> str:
-    """Plain-text briefing (the email's text/plain alternative)."""
-    title = one_line(briefing.title)
-    out = [f"{title} — {briefing.date}", "=" * min(72, len(title) + 13), ""]
-    links = Links(mode="email", base_url=opts.base_url)
-    if links.briefing(briefing.date):
-        out += [f"Read on the web: {links.briefing(briefing.date)}", ""]
-    sections = _views(briefing, opts)
-    if not sections:
-        out += ["No stories yet: nothing was reported by enough outlets for this briefing.", ""]
-    for name, views in sections:
-        out += [name.upper(), "-" * len(name), ""]
-        for v in views:
-            out.append(f"{v.rank}. {v.headline}")
-            out.append(
-                f"   Coverage: {v.n_outlets} outlets, {v.n_reports} reports ({v.coverage_text})"
-            )
-            if v.blindspot:
-                out.append(f"   {v.blindspot}")
-            if v.whats_new:
-                new_outlets = ", ".join(one_line(o) for o in v.whats_new.new_outlets) or "none"
-                out.append(
-                    f"   New since {v.whats_new.since}: {len(v.whats_new.new_articles)} articles;"
-                    f" new outlets: {new_outlets}"
-                )
-            for line in v.summary:
-                cites = "".join(f"[{c.n}]" for c in line.cites)
-                out.append(f"   {line.text} {cites}".rstrip())
-            if v.facts:
-                out.append("   Key facts:")
-                out += [f"   - {f.text}" for f in v.facts]
-            if v.quotes:
-                out.append("   Quotes:")
-                for q in v.quotes:
-                    carriers = ", ".join(o for o, _ in q.carriers)
-                    out.append(
-                        (
-                            f'   - "{q.text}" — {q.speaker}'
-                            if q.direct
-                            else f"   - {q.speaker}: {q.text}"
-                        )
-                        + (f" (via {carriers})" if carriers else "")
-                    )
-            for f in v.framing:
-                terms = ", ".join(f.terms)
-                out.append(f"   {f.label} framing: {terms}")
-                out += [f"     · {h.outlet}: {h.title}" for h in f.headlines]
-            out.append("   Sources:")
-            for a in v.articles:
-                out.append(f"   [{a.n}] {a.outlet} ({a.leaning_label}): {a.title}")
-                if a.url:
-                    out.append(f"       {a.url}")
-            story_link = links.story(v.story_id)
-            if story_link:
-                out.append(f"   More: {story_link}")
-            out.append("")
-    if opts.unsubscribe:
-        out += ["--", f"Unsubscribe: {one_line(opts.unsubscribe)}"]
-    return "\n".join(out).rstrip() + "\n"
+class PlainText:
+    """How ``briefing.plain`` writes plain text (the email's text/plain alternative)."""
+
+    indent = "   "
+
+    def esc(self, value: object) -> str:
+        return one_line(value)
+
+    def title(self, title: str, date: str) -> str:
+        head = f"{one_line(title)} — {date}"
+        return f"{head}\n{'=' * min(72, len(head))}"
+
+    def section(self, name: str) -> str:
+        return f"{one_line(name).upper()}\n{'-' * len(one_line(name))}"
+
+    def headline(self, rank: int, text: str, url: str) -> str:
+        return f"{rank}. {one_line(text)}"
+
+    def strong(self, text: str) -> str:
+        return text
+
+    def heading(self, text: str) -> str:
+        return f"{self.indent}{text}:"
+
+    def note(self, text: str) -> str:
+        return one_line(text)
+
+    def link(self, text: str, url: str) -> str:
+        return one_line(text)
+
+    def cites(self, cites: Sequence[Cite]) -> str:
+        return "".join(f"[{c.n}]" for c in cites)
+
+    def item(self, text: str) -> str:
+        return f"{self.indent}- {text}"
+
+    def source(self, a: LinkView) -> str:
+        kind = f"[{a.kind}] " if a.kind else ""
+        line = f"{self.indent}[{a.n}] {one_line(a.outlet)} ({a.leaning_label}): {kind}{one_line(a.title)}"
+        return line + (f"\n{self.indent}    {a.url}" if a.url else "")
+
+    def quote(self, q: QuoteView) -> str:
+        body = (
+            f'"{one_line(q.text)}" — {one_line(q.speaker)}'
+            if q.direct
+            else (f"{one_line(q.speaker)}: {one_line(q.text)}")
+        )
+        return self.item(body + self.via(q))
+
+    def join(self, values: Sequence[str]) -> str:
+        return ", ".join(self.esc(v) for v in values)
+
+    def discrepancy(self, d: DiscrepancyView) -> str:
+        values = "; ".join(
+            f"{self.strong(self.esc(v))} ({self.join(outs)})" for v, outs in d.values
+        )
+        return self.item(f"{self.esc(d.context)}: {values}")
+
+    def framing(self, side: FramingView) -> str:
+        line = f"{self.strong(self.esc(side.label))}: {self.join(side.terms)}"
+        heads = "; ".join(
+            self.link(f"{h.outlet}: {h.kind + ': ' if h.kind else ''}{h.title}", h.url)
+            for h in side.headlines
+        )
+        return self.item(line + (f" — {heads}" if heads else ""))
+
+    def more(self, url: str) -> str:
+        return f"{self.indent}More: {url}"
+
+    def web(self, url: str) -> str:
+        return f"Read on the web: {url}"
+
+    def unsubscribe(self, url: str) -> str:
+        return f"--\nUnsubscribe: {one_line(url)}"
+
+    def via(self, q: QuoteView) -> str:
+        if not q.carriers:
+            return ""
+        carriers = ", ".join(self.esc(o) for o, _ in q.carriers)
+        differs = "; wording differs between outlets" if q.wording_differs else ""
+        return f" (via {carriers}{differs})"
 
 
-def render_markdown(briefing: Briefing, opts: RenderOptions) -> str:
-    """Markdown briefing; every article-derived string is escaped, links are http(s) only."""
+class MarkdownText(PlainText):
+    """How ``briefing.plain`` writes Markdown: escapes only what Markdown reads as syntax,
+    links only http(s) URLs."""
 
-    def link(text: str, url: str) -> str:
+    indent = ""
+
+    def esc(self, value: object) -> str:
+        return md_escape(value)
+
+    def title(self, title: str, date: str) -> str:
+        return f"# {md_escape(title)} — {date}"
+
+    def section(self, name: str) -> str:
+        return f"## {md_escape(name)}"
+
+    def headline(self, rank: int, text: str, url: str) -> str:
+        return f"### {rank}\\. {self.link(text, url)}"
+
+    def strong(self, text: str) -> str:
+        return f"**{text}**"
+
+    def heading(self, text: str) -> str:
+        return f"**{text}**"
+
+    def note(self, text: str) -> str:
+        return f"_{md_escape(text)}_"
+
+    def link(self, text: str, url: str) -> str:
         target = md_url(url)
         return f"[{md_escape(text)}](<{target}>)" if target else md_escape(text)
 
-    out = [f"# {md_escape(briefing.title)} — {briefing.date}", ""]
-    sections = _views(briefing, opts)
-    if not sections:
-        out += ["_No stories yet: nothing was reported by enough outlets for this briefing._", ""]
-    links = Links(mode="email", base_url=opts.base_url)
-    for name, views in sections:
-        out += [f"## {md_escape(name)}", ""]
-        for v in views:
-            out.append(f"### {v.rank}\\. {link(v.headline, links.story(v.story_id))}")
-            out.append("")
-            out.append(
-                f"**Coverage:** {v.n_outlets} outlets, {v.n_reports} reports"
-                f" ({md_escape(v.coverage_text)})"
-            )
-            if v.blindspot:
-                out.append(f"\n**{md_escape(v.blindspot)}**")
-            if v.whats_new:
-                outlets = ", ".join(md_escape(o) for o in v.whats_new.new_outlets) or "none"
-                out.append(
-                    f"\n**New since {v.whats_new.since}:** {len(v.whats_new.new_articles)} articles;"
-                    f" new outlets: {outlets}"
-                )
-            out.append("")
-            for line in v.summary:
-                cites = "".join(
-                    f"[\\[{c.n}\\]](<{md_url(c.url)}>)" if md_url(c.url) else f"\\[{c.n}\\]"
-                    for c in line.cites
-                )
-                out.append(f"{md_escape(line.text)} {cites}".rstrip())
-            out.append("")
-            if v.facts:
-                out += ["**Key facts**", ""] + [f"- {md_escape(f.text)}" for f in v.facts] + [""]
-            if v.quotes:
-                out += ["**Quotes**", ""]
-                for q in v.quotes:
-                    via = ", ".join(md_escape(o) for o, _ in q.carriers)
-                    out.append(
-                        f"> {md_escape(q.text)} — *{md_escape(q.speaker)}*"
-                        + (f" (via {via})" if via else "")
-                    )
-                    out.append("")
-            if v.framing:
-                out += ["**How each side frames it**", ""]
-                for f in v.framing:
-                    heads = "; ".join(link(f"{h.outlet}: {h.title}", h.url) for h in f.headlines)
-                    terms = ", ".join(md_escape(t) for t in f.terms)
-                    out.append(
-                        f"- **{md_escape(f.label)}**: {terms}" + (f" — {heads}" if heads else "")
-                    )
-                out.append("")
-            out += ["**Sources**", ""]
-            for a in v.articles:
-                out.append(
-                    f"{a.n}. {md_escape(a.outlet)} ({md_escape(a.leaning_label)}): {link(a.title, a.url)}"
-                )
-            out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    def cites(self, cites: Sequence[Cite]) -> str:
+        return "".join(
+            f"[\\[{c.n}\\]](<{md_url(c.url)}>)" if md_url(c.url) else f"\\[{c.n}\\]" for c in cites
+        )
+
+    def item(self, text: str) -> str:
+        return f"- {text}"
+
+    def source(self, a: LinkView) -> str:
+        kind = f"*{a.kind}:* " if a.kind else ""
+        return f"{a.n}. {md_escape(a.outlet)} ({md_escape(a.leaning_label)}): {kind}{self.link(a.title, a.url)}"
+
+    def quote(self, q: QuoteView) -> str:
+        text = f"“{md_escape(q.text)}”" if q.direct else md_escape(q.text)
+        return f"> {text} — *{md_escape(q.speaker)}*{self.via(q)}\n"
+
+    def more(self, url: str) -> str:
+        return self.link("Full coverage on the web", url)
+
+    def web(self, url: str) -> str:
+        return self.link("Read on the web", url)
+
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def _render_plain(briefing: Briefing, opts: RenderOptions, fmt: PlainText) -> str:
+    text = render_page(
+        "briefing.plain",
+        f=fmt,
+        briefing=briefing,
+        title=briefing.title,
+        label=briefing.label or opts.label,
+        sections=_views(briefing, opts),
+        links=Links(mode="email", base_url=opts.base_url),
+        unsubscribe=opts.unsubscribe,
+    )
+    lines = "\n".join(line.rstrip() for line in text.splitlines())
+    return _BLANK_RUNS.sub("\n\n", lines).strip() + "\n"
+
+
+def render_text(briefing: Briefing, opts: RenderOptions) -> str:
+    """Plain-text briefing (the email's text/plain alternative)."""
+    return _render_plain(briefing, opts, PlainText())
+
+
+def render_markdown(briefing: Briefing, opts: RenderOptions) -> str:
+    """Markdown briefing from the same template as the text; links are http(s) only."""
+    return _render_plain(briefing, opts, MarkdownText())
 
 
 def render_json(briefing: Briefing) -> str:
@@ -336,8 +388,12 @@ class ArchiveEntry:
         )
 
 
-def render_archive(entries: Sequence[ArchiveEntry], title: str, links: Links) -> str:
-    return render_page("archive.html", entries=entries, title=one_line(title), links=links)
+def render_archive(
+    entries: Sequence[ArchiveEntry], title: str, links: Links, label: str = ""
+) -> str:
+    return render_page(
+        "archive.html", entries=entries, title=one_line(title), links=links, label=label
+    )
 
 
 def render_atom(
@@ -351,11 +407,18 @@ def render_atom(
     ordered = sorted(briefings, key=lambda b: b.date, reverse=True)
     entries = []
     for b in ordered:
-        content = render_page("feed_entry.html", sections=_views(b, opts), links=links, briefing=b)
+        content = render_page(
+            "feed_entry.html",
+            sections=_views(b, opts),
+            links=links,
+            briefing=b,
+            label=b.label or opts.label,
+        )
         entries.append(
             {
                 "date": b.date,
-                "title": f"{one_line(b.title)} — {b.date}",
+                "title": f"{one_line(b.title)} — {b.date}"
+                + (f" ({one_line(b.label)})" if b.label else ""),
                 "updated": b.generated_at,
                 "link": links.briefing(b.date),
                 "id": f"tag:manysides,{b.date}:briefing/{b.date}",
@@ -402,6 +465,7 @@ def render_files(
             list(archive) if archive is not None else [ArchiveEntry.of(b) for b in everything],
             briefing.title,
             root_links,
+            briefing.label or opts.label,
         ),
         "feed.atom": render_atom(
             everything[:30], opts, f"{opts.base_url}/feed.atom" if opts.base_url else "", feed_links

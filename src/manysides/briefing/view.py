@@ -30,15 +30,31 @@ LEANING_LABELS: dict[str, str] = {
     "unrated": "Unrated",
 }
 SIDE_LABELS: dict[str, str] = {"left": "Left", "center": "Center", "right": "Right"}
+KIND_LABELS: dict[str, str] = {"opinion": "Opinion", "analysis": "Analysis"}
+ABSENT_WORDS: dict[str, str] = {
+    "left": "left-leaning",
+    "center": "center",
+    "right": "right-leaning",
+}
 QUOTE_MARKS = "\"'“”‘’«»„ "
 
 
 @dataclass(frozen=True)
 class RenderOptions:
-    base_url: str = ""
-    quotes_per_story: int = 3
-    facts_per_story: int = 5
-    articles_per_story: int = 15
+    """What one story shows, always taken from ``BriefingConfig`` (which owns the defaults);
+    a story's own page (``full``) shows every quote, fact and article."""
+
+    base_url: str
+    quotes_per_story: int
+    facts_per_story: int
+    articles_per_story: int
+    framing_terms: int
+    full_framing_terms: int
+    headlines_per_side: int
+    discrepancies: int
+    full_discrepancies: int
+    new_articles: int
+    label: str
     unsubscribe: str = ""  # the email's unsubscribe link (URL or mailto:), if any
 
     @classmethod
@@ -49,6 +65,13 @@ class RenderOptions:
             quotes_per_story=cfg.quotes_per_story,
             facts_per_story=cfg.facts_per_story,
             articles_per_story=cfg.articles_per_story,
+            framing_terms=cfg.framing_terms_per_side,
+            full_framing_terms=cfg.story_page_framing_terms,
+            headlines_per_side=cfg.headlines_per_side,
+            discrepancies=cfg.discrepancies_per_story,
+            full_discrepancies=cfg.story_page_discrepancies,
+            new_articles=cfg.new_articles_per_story,
+            label=cfg.label,
         )
 
 
@@ -80,12 +103,22 @@ def safe_url(value: object) -> str:
     return url
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&\"'=:])")
+# Markdown escaping, only where Markdown would read syntax: emphasis, code, links, raw
+# HTML and entities anywhere; block markers (headings, lists, quotes, rules) at the start.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>~])")
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_MD_BLOCK = re.compile(r"^(#{1,6}(?=\s|$)|[>+-](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|=+\s*$)")
 
 
 def md_escape(value: object) -> str:
-    """Text safe inside Markdown: one line, every syntax character backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", one_line(value))
+    """Text safe inside Markdown: one line; only characters Markdown would read as syntax
+    are backslash-escaped (``Susan Rice's (R-Wis.)`` stays as it is)."""
+    text = _MD_ENTITY.sub(r"\\&", _MD_INLINE.sub(r"\\\1", one_line(value)))
+    match = _MD_BLOCK.match(text)
+    if match:
+        marker = match.group(1)
+        text = marker + "\\" + text[len(marker) :] if marker[0].isdigit() else "\\" + text
+    return text
 
 
 def md_url(value: object) -> str:
@@ -158,6 +191,7 @@ class LinkView:
     leaning_label: str
     published: str
     carriers: tuple[str, ...] = ()
+    kind: str = ""  # "Opinion" | "Analysis" | "" (news)
 
 
 @dataclass(frozen=True)
@@ -202,6 +236,8 @@ class StoryView:
     first_report: str
     latest_report: str
     blindspot: str  # "" or a sentence for the badge
+    absent: str  # "" or "No right-leaning outlet covered this"
+    n_opinion: int
     segments: tuple[Segment, ...]
     summary: tuple[SummaryLine, ...]
     summary_method: str
@@ -231,6 +267,7 @@ def _link(n: int, a: ArticleRef) -> LinkView:
         leaning_label=leaning_label(a.leaning),
         published=short_time(a.published),
         carriers=tuple(one_line(c) for c in a.carriers),
+        kind=KIND_LABELS.get(a.kind, ""),
     )
 
 
@@ -268,6 +305,18 @@ def _blindspot(p: Perspective) -> str:
     return f"Blindspot: little coverage from the {label}"
 
 
+def absent_remark(p: Perspective) -> str:
+    """ "No right-leaning outlet covered this" for the sides no rated outlet covered."""
+    words = [ABSENT_WORDS[s] for s in p.coverage.absent_sides if s in ABSENT_WORDS]
+    if not words:
+        return ""
+    if len(words) == 2 and words[0].endswith("-leaning") and words[1].endswith("-leaning"):
+        joined = f"{words[0].removesuffix('-leaning')}- or {words[1]}"
+    else:
+        joined = " or ".join(words)
+    return f"No {joined} outlet covered this"
+
+
 def story_view(
     p: Perspective,
     opts: RenderOptions,
@@ -300,12 +349,17 @@ def story_view(
     n_articles = len(p.articles) if full else opts.articles_per_story
     n_quotes = len(p.quotes) if full else opts.quotes_per_story
     n_facts = len(p.facts) if full else opts.facts_per_story
+    n_terms = opts.full_framing_terms if full else opts.framing_terms
+    n_discrepancies = opts.full_discrepancies if full else opts.discrepancies
     framing = tuple(
         FramingView(
             side=side,
             label=SIDE_LABELS.get(side, one_line(side)),
-            terms=tuple(one_line(t) for t, _z in f.terms[: 8 if full else 5]),
-            headlines=tuple(_link(numbered.get(h.id, (0, h))[0], h) for h in f.headlines[:3]),
+            terms=tuple(one_line(t) for t, _z in f.terms[:n_terms]),
+            headlines=tuple(
+                _link(numbered.get(h.id, (0, h))[0], h)
+                for h in f.headlines[: opts.headlines_per_side]
+            ),
             loaded_language=float(f.loaded_language),
         )
         for side, f in sorted(p.framing.items(), key=lambda kv: _side_key(kv[0]))
@@ -321,6 +375,8 @@ def story_view(
         first_report=short_time(p.coverage.first_report),
         latest_report=short_time(p.coverage.latest_report),
         blindspot=_blindspot(p),
+        absent=absent_remark(p),
+        n_opinion=p.coverage.n_opinion,
         segments=_segments(p),
         summary=summary,
         summary_method=one_line(p.summary.method),
@@ -340,7 +396,7 @@ def story_view(
                     (one_line(v), tuple(one_line(o) for o in outs)) for v, outs in d.values.items()
                 ),
             )
-            for d in p.discrepancies[: 5 if full else 2]
+            for d in p.discrepancies[:n_discrepancies]
         ),
         quotes=tuple(
             QuoteView(
@@ -353,7 +409,7 @@ def story_view(
                 ),
                 wording_differs=q.wording_differs,
             )
-            for q in display_quotes(p.quotes)[:n_quotes]
+            for q in display_quotes(p.quotes, named_in=None if full else story_text(p))[:n_quotes]
         ),
         framing=framing,
         articles=tuple(_link(i, a) for i, a in enumerate(p.articles[:n_articles], start=1)),
@@ -362,7 +418,7 @@ def story_view(
         new_links=tuple(
             _link(numbered.get(a.id, (0, a))[0], a)
             for a in (whats_new.new_articles if whats_new else [])
-        )[:10],
+        )[: opts.new_articles],
         rank=rank,
     )
 
@@ -397,10 +453,54 @@ def quote_text(q: StoryQuoteRef) -> str:
     return text.strip(QUOTE_MARKS) if q.direct else _THAT.sub("", text).strip(" ,;")
 
 
-def display_quotes(quotes: Sequence[StoryQuoteRef]) -> list[StoryQuoteRef]:
+_PARTICLES = frozenset("of the for and de da del van von der bin al la le du st".split())
+_UNNAMED_LEADS = frozenset(
+    (
+        "a an the his her their its our my your this that these those but and or so then "
+        "when while after before usually also still even just only glancing speaking asked "
+        "he she they we i it there here one some many officials critics"
+    ).split()
+)
+MIN_QUOTE_CONFIDENCE = 0.5
+
+
+def story_text(p: Perspective) -> str:
+    """Where a story names its people: headline, outlet headlines, summary, key facts."""
+    return " ".join(
+        [p.headline, p.summary.text, *(a.title for a in p.articles), *(f.text for f in p.facts)]
+    )
+
+
+def named_speaker(speaker: str | None, context: str, others: Sequence[str] = ()) -> bool:
+    """A speaker that is a name (a person or organisation) rather than a pronoun, a stray
+    phrase or a lone place: capitalised words (particles such as "of" aside), not opening
+    with a determiner, conjunction or gerund; a single word only when the story also
+    names it with a first name or title ("Trump" after "Donald Trump")."""
+    words = (speaker or "").split()
+    if not words or len(words) > 6:
+        return False
+    first = words[0].strip(".,").lower()
+    if first in _UNNAMED_LEADS or first in _NOT_SPEAKERS or first.endswith("ing"):
+        return False
+    if not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words):
+        return False
+    if len(words) > 1:
+        return True
+    word = re.escape(words[0])
+    pool = " ".join([context, *others])
+    return re.search(rf"\b[A-Z][\w.'’-]+ {word}\b", pool) is not None
+
+
+def display_quotes(
+    quotes: Sequence[StoryQuoteRef], named_in: str | None = None
+) -> list[StoryQuoteRef]:
     """The quotes worth showing, best first: attributed ones with at least
     ``MIN_QUOTE_WORDS`` words and balanced quotation marks; direct quotes before reported
-    speech, then by how many outlets carried them (the stored order)."""
+    speech, then by how many outlets carried them (the stored order).
+
+    With ``named_in`` (the front page: the story's text), only quotes whose speaker is a
+    name (``named_speaker``) and, where the quotes stage gives one, whose attribution
+    confidence is at least ``MIN_QUOTE_CONFIDENCE``; the story page shows the rest."""
 
     def worth(q: StoryQuoteRef) -> bool:
         text = quote_text(q)
@@ -415,6 +515,15 @@ def display_quotes(quotes: Sequence[StoryQuoteRef]) -> list[StoryQuoteRef]:
         )
 
     kept = [q for q in quotes if worth(q)]
+    if named_in is not None:
+        speakers = [q.speaker or "" for q in quotes if len((q.speaker or "").split()) > 1]
+        kept = [
+            q
+            for q in kept
+            if named_speaker(q.speaker, named_in, speakers)
+            # ``confidence`` comes with the quotes stage's resolver; 0 means not estimated
+            and (getattr(q, "confidence", 0.0) or 1.0) >= MIN_QUOTE_CONFIDENCE
+        ]
     return sorted(kept, key=lambda q: not q.direct)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import sys
 from types import FrameType
@@ -118,11 +119,29 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
         port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+        sample: Annotated[
+            bool,
+            typer.Option(
+                "--sample", help="Serve the sample briefing (built first if it is not there)."
+            ),
+        ] = False,
     ) -> None:
         """Serve the briefing, story, outlet, search and archive pages and the JSON API."""
         from ..config import db_path
 
         state: AppState = ctx.obj
+        if sample:
+            from .. import sample as sample_day
+
+            state = dataclasses.replace(
+                state, db=None, _config=sample_day.sample_config(state.config)
+            )
+            if not db_path(state.config).exists():
+                from .ingest import run_sample
+
+                if not state.quiet:
+                    print("manysides: building the sample briefing first", file=sys.stderr)
+                run_sample(state)
         cfg = state.config
         db = db_path(cfg)
         if not db.exists():

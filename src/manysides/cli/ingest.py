@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -34,8 +36,35 @@ def _parse_as_of(value: str) -> datetime:
     return moment
 
 
-def summarize_report(state: AppState, report: Report, command: str) -> None:
-    """Print the end-of-run summary and exit 1 when some items failed."""
+def reached_no_source(report: Report) -> bool:
+    """A fetch in which every feed and page failed (e.g. a machine without internet)."""
+    counts = report.counts
+    reached = sum(counts.get(k, 0) for k in ("feeds_ok", "feeds_not_modified", "documents_fetched"))
+    return reached == 0 and counts.get("feeds_failed", 0) > 0
+
+
+def run_sample(state: AppState) -> tuple[AppState, Report]:
+    """Build the sample briefing (``manysides.sample``) into its own store and folder."""
+    from .. import sample
+
+    sample_state = dataclasses.replace(state, db=None, _config=sample.sample_config(state.config))
+    paths = (sample.files().articles,)
+    return sample_state, _run(sample_state, sample.STEPS, "brief", paths=paths, now=sample.AS_OF)
+
+
+def _sample_notes(report: Report) -> None:
+    from .. import sample
+
+    report.note(f"this is the sample briefing: {sample.LABEL}")
+    report.note("view it with `manysides serve --sample`")
+    report.note(sample.LIVE_HINT)
+
+
+def summarize_report(
+    state: AppState, report: Report, command: str, *, needs_stories: bool = False
+) -> None:
+    """Print the end-of-run summary; exit 1 when some items failed or, with
+    ``needs_stories``, when the briefing it built has no story (the notes say why)."""
     data = {"command": command} | report.as_dict() | {"notes": report.messages}
     lines = [f"manysides {command}: done"]
     for key, value in sorted(report.counts.items()):
@@ -49,7 +78,10 @@ def summarize_report(state: AppState, report: Report, command: str) -> None:
     if report.errors:
         lines.append("  (details: manysides errors)")
     state.emit(data, "\n".join(lines))
-    if report.errors:
+    empty = needs_stories and not (
+        report.counts.get("briefing_stories") or report.counts.get("sample_briefing_stories")
+    )
+    if report.errors or empty:
         raise typer.Exit(1)
 
 
@@ -72,9 +104,27 @@ def register(app: typer.Typer) -> None:
                 help="Build the briefing as of this ISO date/time (UTC), e.g. to replay an archive.",
             ),
         ] = None,
+        sample: Annotated[
+            bool,
+            typer.Option(
+                "--sample",
+                help="Build the sample briefing (real news of 18-24 May 2020, shipped with"
+                " manysides) into its own store and folder.",
+            ),
+        ] = False,
     ) -> None:
-        """The main job: fetch the configured sources and build today's briefing."""
+        """The main job: fetch the configured sources and build today's briefing.
+
+        When no source can be reached at all (no internet) and the briefing is empty, the
+        sample briefing is built instead, labelled as such."""
         state: AppState = ctx.obj
+        if sample:
+            if steps or sources or as_of:
+                raise UserError("--sample takes no --steps, --sources or --as-of")
+            _state, report = run_sample(state)
+            _sample_notes(report)
+            summarize_report(state, report, "brief", needs_stories=True)
+            return
         chosen = tuple(s.strip() for s in steps.split(",")) if steps else BRIEF_STEPS
         unknown = [s for s in chosen if s not in BRIEF_STEPS]
         if unknown:
@@ -86,7 +136,28 @@ def register(app: typer.Typer) -> None:
             extra["now"] = _parse_as_of(as_of)
         if sources:
             extra["options"] = {"sources": [s.strip() for s in sources.split(",") if s.strip()]}
-        summarize_report(state, _run(state, chosen, "brief", **extra), "brief")
+        report = _run(state, chosen, "brief", **extra)
+        if (
+            chosen == BRIEF_STEPS
+            and not (sources or as_of)
+            and reached_no_source(report)
+            and not report.counts.get("briefing_stories")
+        ):
+            if not state.quiet:
+                print(
+                    f"manysides brief: no source could be reached"
+                    f" ({report.counts.get('feeds_failed', 0)} feeds failed);"
+                    " building the sample briefing instead",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            _state, sample_report = run_sample(state)
+            for key, value in sample_report.counts.items():
+                report.count(f"sample_{key}", value)
+            for message in sample_report.messages:
+                report.note(f"sample briefing: {message}")
+            _sample_notes(report)
+        summarize_report(state, report, "brief", needs_stories="briefing" in chosen)
 
     @app.command()
     def ingest(
@@ -134,6 +205,7 @@ def register(app: typer.Typer) -> None:
         """What the store holds and how the last runs went."""
         state: AppState = ctx.obj
         with state.open_store() as store:
+            store.runs.reap_stale()
             data = {
                 "db": store.path,
                 "documents": store.articles.document_count(),

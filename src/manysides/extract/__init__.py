@@ -13,6 +13,7 @@ Stages never touch the store: the caller passes the site's learned template (see
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -20,7 +21,14 @@ from email.utils import parsedate_to_datetime
 from ..config import ExtractConfig
 from ..dedupe import canonical_url as _canonical
 from ..errors import ExtractionError
-from ..records import Article, RawDocument
+from ..records import (
+    MAX_TITLE_CHARS,
+    MAX_URL_CHARS,
+    Article,
+    RawDocument,
+    cap,
+    cap_authors,
+)
 from .html import Extracted, decode_html, extract_html, main_text, parse_page, readability_text
 from .rules import RULES, STRUCTURAL, describe
 from .templates import site_key
@@ -33,9 +41,22 @@ __all__ = [
     "clean_text",
     "describe",
     "explain",
+    "MAX_EXTRACT_CHARS",
     "extract",
     "extract_explained",
+    "fit_for_extraction",
 ]
+
+# What extraction is given, at most: parsers need 100-400 times the markup in memory
+# and superlinear time (docs/benchmarks.md, "Reliability"), while the largest of 181 real
+# news pages is 215 kB without its scripts and styles. A longer page loses those first,
+# then its end (see ``fit_for_extraction``).
+MAX_EXTRACT_CHARS = 500_000
+_INERT = re.compile(r"<(script|style|svg|noscript|template|iframe|object)\b[^>]*>|<!--", re.I)
+_CLOSE = {
+    tag: re.compile(rf"</{tag}\s*>", re.I)
+    for tag in ("script", "style", "svg", "noscript", "template", "iframe", "object")
+}
 
 # readability-lxml is consulted when trafilatura's text is short or covers less than this
 # share of the page's paragraph text (it may have kept only part of the article) ...
@@ -57,6 +78,59 @@ class _Result:
     removed: list[RemovedLine]
 
 
+def _strip_inert(html: str) -> str:
+    """The page without scripts (JSON-LD metadata kept), styles, SVG and comments.
+
+    Linear: an unclosed element swallows the rest, as it does in a browser.
+    """
+    out: list[str] = []
+    pos = 0
+    while (found := _INERT.search(html, pos)) is not None:
+        out.append(html[pos : found.start()])
+        opening = found.group(0)
+        if opening == "<!--":
+            end = html.find("-->", found.end())
+            stop = -1 if end < 0 else end + 3
+        else:
+            close = _CLOSE[found.group(1).lower()].search(html, found.end())
+            stop = -1 if close is None else close.end()
+            if stop >= 0 and "ld+json" in opening.lower():
+                out.append(html[found.start() : stop])
+        if stop < 0:
+            return "".join(out)
+        pos = stop
+    out.append(html[pos:])
+    return "".join(out)
+
+
+def fit_for_extraction(doc: RawDocument) -> tuple[RawDocument, str]:
+    """The document as extraction may take it, and why it was cut ("" if it was not).
+
+    A body over ``MAX_EXTRACT_CHARS`` characters loses its scripts, styles, SVG and
+    comments; if still over, it is cut at the last tag (HTML) or line (text) before the
+    limit. The stored document keeps every byte.
+    """
+    if len(doc.content) <= MAX_EXTRACT_CHARS:
+        return doc, ""
+    text = decode_html(doc.content, doc.charset)
+    if len(text) <= MAX_EXTRACT_CHARS:
+        return doc, ""
+    size = len(text)
+    html = doc.kind == "html" and "<" in text[:4096]
+    if html:
+        text = _strip_inert(text)
+    if len(text) > MAX_EXTRACT_CHARS:
+        cut = text.rfind("<" if html else "\n", 0, MAX_EXTRACT_CHARS)
+        text = text[: cut if cut > MAX_EXTRACT_CHARS // 2 else MAX_EXTRACT_CHARS]
+        why = (
+            f"body of {size} characters cut to {len(text)} before extraction"
+            f" (limit {MAX_EXTRACT_CHARS})"
+        )
+    else:
+        why = ""
+    return dataclasses.replace(doc, content=text.encode("utf-8"), charset="utf-8"), why
+
+
 def clean_text(text: str, template: frozenset[str] = frozenset()) -> str:
     """Plain text with boilerplate lines (promos, bios, related lists...) removed."""
     kept, _ = clean_lines(text.splitlines(), template, plain=True)
@@ -70,6 +144,7 @@ def _cleaned(extracted: Extracted, template: frozenset[str]) -> _Result:
 
 
 def _run(doc: RawDocument, config: ExtractConfig, template: frozenset[str]) -> _Result:
+    doc, _why = fit_for_extraction(doc)
     if doc.kind == "text":
         text = decode_html(doc.content, doc.charset)
         title = doc.hints.get("title", "")  # a headline repeated atop the text is dropped
@@ -140,7 +215,7 @@ def _parse_date(value: str) -> datetime | None:
 def _canonical_for(doc: RawDocument, link: str) -> str:
     page = doc.final_url or doc.url
     same_site = bool(site_key(link)) and site_key(link) == site_key(page)
-    if link.startswith(("http://", "https://")) and same_site:
+    if link.startswith(("http://", "https://")) and same_site and len(link) <= MAX_URL_CHARS:
         return _canonical(link)
     return _canonical(page)
 
@@ -194,11 +269,11 @@ def _article(doc: RawDocument, config: ExtractConfig, result: _Result) -> Articl
     hints = doc.hints
     return Article(
         url=doc.final_url or doc.url,
-        title=meta.title or hints.get("title", "").strip(),
+        title=cap(meta.title or hints.get("title", "").strip(), MAX_TITLE_CHARS),
         text=result.text,
         canonical_url=_canonical_for(doc, meta.canonical),
-        authors=meta.authors or _hint_authors(hints.get("authors", "")),
+        authors=cap_authors(meta.authors or _hint_authors(hints.get("authors", ""))),
         published=_parse_date(meta.date) or _parse_date(hints.get("date", "")),
-        site=_site_name(meta.site, hints.get("source", "").strip()),
-        language=meta.language or hints.get("language", ""),
+        site=cap(_site_name(meta.site, hints.get("source", "").strip()), MAX_TITLE_CHARS),
+        language=cap(meta.language or hints.get("language", ""), 16),
     )

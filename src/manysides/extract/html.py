@@ -31,13 +31,6 @@ __all__ = [
 _LANG = re.compile(r"^[a-z]{2,3}$")
 # Bytes that occur in text; what is left after deleting them is control characters.
 _TEXT_BYTES = bytes(range(9, 14)) + bytes(range(32, 256))
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt")
 
@@ -58,27 +51,16 @@ class Extracted:
 
 
 def decode_html(content: bytes, charset: str | None) -> str:
-    """Decode page bytes (declared charset, else detected); refuse binary content."""
+    """Decode page bytes (BOM, declared charset, else detected); refuse binary content."""
+    from ..fetch.charset import bom, decode
+
     if not content or not content.strip():
         raise ExtractionError("empty document")
-    for bom, codec in _BOMS:
-        if content.startswith(bom):
-            return content[len(bom) :].decode(codec, errors="replace")
-    head = content[:4096]
-    if b"\x00" in head or len(head.translate(None, _TEXT_BYTES)) > len(head) // 20:
-        raise ExtractionError("not an HTML or text document (binary content)")
-    if charset:
-        try:
-            return content.decode(charset, errors="replace")
-        except LookupError:
-            pass
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(content).best()
-        return str(best) if best is not None else content.decode("utf-8", errors="replace")
+    if bom(content) is None:
+        head = content[:4096]
+        if b"\x00" in head or len(head.translate(None, _TEXT_BYTES)) > len(head) // 20:
+            raise ExtractionError("not an HTML or text document (binary content)")
+    return decode(content, charset)
 
 
 def _parse(html: str) -> HtmlElement:

@@ -61,6 +61,7 @@ class TemplateLearner:
     def __init__(self, config: ExtractConfig) -> None:
         self.config = config
         self._sites: dict[str, _Site] = {}
+        self._changed: set[str] = set()
 
     def observe(self, site: str, text: str) -> None:
         """Count the distinct lines of one page of ``site``."""
@@ -71,6 +72,7 @@ class TemplateLearner:
         if not site:
             return
         entry = self._sites.setdefault(site, _Site())
+        self._changed.add(site)
         entry.pages += 1
         for line in lines:
             entry.lines[line] += 1
@@ -92,6 +94,30 @@ class TemplateLearner:
 
     def sites(self) -> list[str]:
         return sorted(self._sites)
+
+    def take_changed(self) -> list[str]:
+        """The sites observed since the last call (to save just those), sorted."""
+        changed, self._changed = sorted(self._changed), set()
+        return changed
+
+    def site_bytes(self, site: str) -> bytes:
+        """One site's counts, for ``load_site``."""
+        entry = self._sites.get(site, _Site())
+        data = {"format": _FORMAT, "pages": entry.pages, "lines": dict(entry.lines)}
+        return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+    def load_site(self, site: str, data: bytes) -> None:
+        """Replace one site's counts with saved ones (``site_bytes``)."""
+        try:
+            payload = json.loads(zlib.decompress(data).decode("utf-8"))
+            if payload.get("format") != _FORMAT:
+                raise ValueError(f"unknown format {payload.get('format')!r}")
+            entry = _Site(
+                int(payload["pages"]), Counter({k: int(v) for k, v in payload["lines"].items()})
+            )
+        except (zlib.error, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ParseError(f"template state of {site} is not readable: {exc}") from None
+        self._sites[site] = entry
 
     def to_bytes(self) -> bytes:
         data = {

@@ -96,7 +96,7 @@ class Fetcher:
         self.config = config
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
-        self._global = asyncio.Semaphore(max(1, config.concurrency))
+        self._global = asyncio.Semaphore(config.concurrency)
         self._hosts: dict[str, _HostSlot] = {}
         self._robots = RobotsCache(self._load_robots, config.user_agent)
         self.guarded = False  # True once the connect-time address guard is installed
@@ -113,9 +113,7 @@ class Fetcher:
         if transport is None:
             from .guard import guard_transport
 
-            limits = httpx.Limits(
-                max_connections=max(1, cfg.concurrency), max_keepalive_connections=8
-            )
+            limits = httpx.Limits(max_connections=cfg.concurrency, max_keepalive_connections=8)
             default = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
             self.guarded = guard_transport(default, cfg)
             transport = default
@@ -124,9 +122,7 @@ class Fetcher:
             timeout=timeout,
             follow_redirects=False,
             headers={"User-Agent": cfg.user_agent, "Accept-Language": "en;q=1.0, *;q=0.5"},
-            limits=httpx.Limits(
-                max_connections=max(1, cfg.concurrency), max_keepalive_connections=8
-            ),
+            limits=httpx.Limits(max_connections=cfg.concurrency, max_keepalive_connections=8),
             trust_env=False,
         )
         return self
@@ -235,7 +231,7 @@ class Fetcher:
     # -- one request with retries --------------------------------------------------------
     async def _request(self, url: str, headers: dict[str, str]) -> _Raw:
         cfg = self.config
-        attempts = max(0, cfg.retries) + 1
+        attempts = cfg.retries + 1
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
@@ -271,7 +267,7 @@ class Fetcher:
         _scheme, host, port = split_host(url)
         slot = self._hosts.setdefault(
             f"{host}:{port}",
-            _HostSlot(asyncio.Semaphore(max(1, self.config.per_host_concurrency)), asyncio.Lock()),
+            _HostSlot(asyncio.Semaphore(self.config.per_host_concurrency), asyncio.Lock()),
         )
         async with self._global, slot.semaphore:
             await self._wait_turn(slot, url)

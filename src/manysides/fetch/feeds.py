@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import ParseError
-from ..records import FeedEntry
+from ..records import MAX_AUTHOR_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, FeedEntry, cap_authors
 from ..times import parse_utc
 
 MAX_DECOMPRESSED = 50_000_000
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def _gunzip(content: bytes, url: str) -> bytes:
@@ -31,6 +32,14 @@ def _gunzip(content: bytes, url: str) -> bytes:
     if d.unconsumed_tail:
         raise ParseError(f"{url} decompresses to more than {MAX_DECOMPRESSED} bytes", item=url)
     return out
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """The feed re-encoded as UTF-8 by the shared charset path, its XML declaration dropped."""
+    from .charset import decode, detect_charset
+
+    text = decode(data, detect_charset(data, None))
+    return _XML_DECL.sub("", text, count=1).encode("utf-8")
 
 
 def sniff_kind(content: bytes) -> str:
@@ -52,13 +61,16 @@ def sniff_kind(content: bytes) -> str:
 
 def _http_url(base: str, link: str) -> str | None:
     link = (link or "").strip()
-    if not link:
+    if not link or len(link) > MAX_URL_CHARS:  # a longer link is never stored or fetched
         return None
-    url = urljoin(base, link)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(urljoin(base, link))
+    except ValueError:  # e.g. an invalid IPv6 literal
+        return None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
-    return parts._replace(fragment="").geturl()
+    url = parts._replace(fragment="").geturl()
+    return url if len(url) <= MAX_URL_CHARS else None
 
 
 def _clean(text: str, limit: int = 1000) -> str:
@@ -83,9 +95,14 @@ def parse_feed(content: bytes, url: str) -> list[FeedEntry]:
     import feedparser
 
     data = _gunzip(content, url)
-    parsed = feedparser.parse(
-        data, response_headers={"content-location": url, "content-type": "application/xml"}
-    )
+    headers = {"content-location": url, "content-type": "application/xml"}
+    try:
+        parsed = feedparser.parse(data, response_headers=headers)
+    except (UnicodeError, LookupError):  # a declared codec that cannot decode (e.g. undefined)
+        parsed = feedparser.parse(
+            _as_utf8(data),
+            response_headers=headers | {"content-type": "application/xml; charset=utf-8"},
+        )
     if not parsed.entries and not parsed.get("bozo") and not parsed.get("version"):
         raise ParseError(f"not an RSS or Atom feed: {url}", item=url)
     out: list[FeedEntry] = []
@@ -105,11 +122,11 @@ def parse_feed(content: bytes, url: str) -> list[FeedEntry]:
         seen |= keys
         authors: list[str] = []
         for a in entry.get("authors") or ():
-            name = _clean(str(a.get("name") or ""), 200) if isinstance(a, dict) else ""
+            name = _clean(str(a.get("name") or ""), MAX_AUTHOR_CHARS) if isinstance(a, dict) else ""
             if name and name not in authors:
                 authors.append(name)
         if not authors and entry.get("author"):
-            authors.append(_clean(str(entry.get("author")), 200))
+            authors.append(_clean(str(entry.get("author")), MAX_AUTHOR_CHARS))
         published = _struct_to_dt(entry.get("published_parsed")) or _struct_to_dt(
             entry.get("updated_parsed")
         )
@@ -117,9 +134,9 @@ def parse_feed(content: bytes, url: str) -> list[FeedEntry]:
             FeedEntry(
                 url=link,
                 guid=guid or link,
-                title=_clean(str(entry.get("title") or ""), 500),
+                title=_clean(str(entry.get("title") or ""), MAX_TITLE_CHARS),
                 published=published,
-                authors=tuple(authors),
+                authors=cap_authors(authors),
                 summary=_clean(str(entry.get("summary") or "")),
             )
         )

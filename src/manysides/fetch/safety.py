@@ -38,14 +38,74 @@ def split_host(url: str) -> tuple[str, str, int]:
     return scheme, host, port or (443 if scheme == "https" else 80)
 
 
-def is_public(ip: IPAddress) -> bool:
-    """True for a globally routable unicast address."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+# IPv6 forms that carry an IPv4 address. 6to4 and Teredo are refused outright (relay
+# tunnels, not news sites), as are IPv4-compatible ``::a.b.c.d`` (deprecated, RFC 4291)
+# and the NAT64 local-use prefix (a site's own translator, RFC 8215).
+_REFUSED_V6 = (
+    ipaddress.ip_network("2002::/16"),  # 6to4 (RFC 3056)
+    ipaddress.ip_network("2001::/32"),  # Teredo (RFC 4380)
+    ipaddress.ip_network("::/96"),  # IPv4-compatible
+    ipaddress.ip_network("64:ff9b:1::/48"),  # NAT64 local use
+)
+# These reach the IPv4 address in their last 32 bits and are judged by it.
+_TRANSLATED = (
+    ipaddress.ip_network("64:ff9b::/96"),  # NAT64 well-known prefix (RFC 6052)
+    ipaddress.ip_network("::ffff:0:0:0/96"),  # IPv4-translated (RFC 2765, SIIT)
+)
+_ISATAP_IDS = (b"\x00\x00\x5e\xfe", b"\x02\x00\x5e\xfe")  # interface ids ::0:5efe:w.x.y.z
+
+
+def _v4_public(ip: ipaddress.IPv4Address) -> bool:
     return not (
         ip.is_private
         or ip.is_loopback
         or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+
+
+def _translated_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address behind an IPv4-mapped, NAT64 or SIIT address (they reach it)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if any(ip in net for net in _TRANSLATED):
+        return ipaddress.IPv4Address(ip.packed[12:])
+    return None
+
+
+def _isatap_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address in an ISATAP interface identifier (``::0:5efe:w.x.y.z``)."""
+    if ip.packed[8:12] in _ISATAP_IDS:
+        return ipaddress.IPv4Address(ip.packed[12:])
+    return None
+
+
+def is_public(ip: IPAddress) -> bool:
+    """True for a globally routable unicast address.
+
+    IPv4-mapped, NAT64 and SIIT addresses are judged by the IPv4 address they reach; an
+    ISATAP address must be public and embed a public IPv4 address; 6to4 (2002::/16),
+    Teredo (2001::/32), IPv4-compatible (::/96) and NAT64 local-use (64:ff9b:1::/48)
+    addresses are never public: they reach an IPv4 address the fetcher cannot vet.
+    """
+    if isinstance(ip, ipaddress.IPv4Address):
+        return _v4_public(ip)
+    if any(ip in net for net in _REFUSED_V6):
+        return False
+    translated = _translated_ipv4(ip)
+    if translated is not None:
+        return _v4_public(translated)
+    isatap = _isatap_ipv4(ip)
+    if isatap is not None and not _v4_public(isatap):
+        return False
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_site_local
         or ip.is_reserved
         or ip.is_multicast
         or ip.is_unspecified

@@ -29,7 +29,7 @@ from ..errors import ConfigError, ManysidesError, UserError
 from ..perspectives.records import Perspective
 from ..store import Store
 from . import Report, RunContext
-from .candidates import shortlist
+from .candidates import shortlist, window
 
 FEED_ENTRIES = 30
 PUBLIC_FILE_MODE = 0o644
@@ -136,7 +136,7 @@ def briefing_step(ctx: RunContext) -> None:
     cfg = ctx.config.briefing
     date = briefing_date(ctx.now, cfg)
     pool = candidates(ctx)
-    briefing = build(date, cfg.title, pool, ctx.now, RankOptions.from_config(cfg))
+    briefing = build(date, cfg.title, pool, ctx.now, RankOptions.from_config(cfg), cfg.label)
     ctx.store.briefings.save_briefing(date, briefing.to_dict(), briefing_rows(briefing))
     ctx.report.count("briefing_stories", len(briefing.items))
     archive = [
@@ -147,6 +147,30 @@ def briefing_step(ctx: RunContext) -> None:
     root = output_dir(ctx.config)
     write_files(root, files)
     ctx.report.note(str(root / date / "index.html"))
+    if not briefing.items:
+        ctx.report.note(empty_reason(ctx.store, ctx.now, cfg))
+
+
+def empty_reason(store: Store, now: datetime, cfg: BriefingConfig) -> str:
+    """Why a briefing has no story, in one line, with what to try."""
+    since, until = window(now, cfg.hours)
+    n_window, newest = store.articles.published_span(
+        since.replace(hour=0, minute=0, second=0).isoformat(timespec="seconds"),
+        until.isoformat(timespec="seconds"),
+    )
+    span = f"{since:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M} UTC (briefing.hours = {cfg.hours})"
+    if n_window == 0:
+        last = f"; the newest article is dated {newest[:10]}" if newest else "; the store has none"
+        replay = (
+            f" (replay that day with `manysides brief --as-of {newest[:10]}`)"
+            if newest and newest < since.isoformat()
+            else ""
+        )
+        return f"the briefing is empty: no article was published in {span}{last}{replay}"
+    return (
+        f"the briefing is empty: {n_window} articles in {span}, but no story there is covered"
+        f" by {cfg.min_outlets} or more outlets (briefing.min_outlets)"
+    )
 
 
 def render_options(config: Config, *, strict: bool = False) -> RenderOptions:

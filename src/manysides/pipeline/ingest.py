@@ -6,6 +6,12 @@ documents). Work happens in batches: the batch's documents are extracted in a wo
 pool, then written by this process alone (the single writer), one transaction per
 batch, so a run killed at any point leaves whole documents-with-articles behind and the
 next run skips exactly those.
+
+Resuming gives exactly what an uninterrupted run gives: the learned site templates are
+saved in each batch's transaction (only the sites the batch changed), and every article
+is stripped with the templates as they stood after the previous batch. Workers strip
+with the templates known when the batch was submitted (one batch earlier, as extraction
+overlaps writing); the writer redoes the few articles whose template lines changed since.
 """
 
 from __future__ import annotations
@@ -15,23 +21,25 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config, DedupeConfig
-from ..errors import ExtractionError, ItemError, ManysidesError
+from ..errors import ExtractionError, ItemError, ManysidesError, ParseError
 from ..records import Article, RawDocument, Source
 from ..store.articles import sha1
 
 if TYPE_CHECKING:
     from ..dedupe import NearDuplicateIndex
+    from ..extract.templates import TemplateLearner
     from . import RunContext
 
 BATCH = 256
-TEMPLATE_STATE = ("templates", 1)
+TEMPLATE_STATE = ("templates", 1)  # older stores: every site's template in one state
+TEMPLATE_SITE_PREFIX = "templates/"  # one state per site, saved with each batch
 
 
 @dataclass(slots=True)
@@ -39,9 +47,11 @@ class Processed:
     """What a worker returns for one document: the article (or the error) ready to save."""
 
     result: Article | ManysidesError
+    base: Article | None = None  # the extracted article before template removal
     lines: frozenset[str] = frozenset()  # the page's lines before template removal
     signature: bytes = b""
     fingerprint: str = ""
+    note: str = ""  # why the body was cut before extraction, if it was
 
 
 @lru_cache(maxsize=4)
@@ -54,26 +64,39 @@ def _dedupe_index(config: DedupeConfig) -> NearDuplicateIndex:
 
 def _process(job: tuple[RawDocument, Config, frozenset[str]]) -> Processed:
     """Worker: extract, strip the site template, fingerprint. Errors are returned."""
-    from ..dedupe import text_fingerprint
-    from ..extract import extract
-    from ..extract.templates import page_lines, strip_template
+    from ..extract import extract, fit_for_extraction
+    from ..extract.templates import page_lines
 
     doc, config, template = job
     try:
-        article = extract(doc, config.extract)
+        doc, note = fit_for_extraction(doc)
+        base = extract(doc, config.extract)
     except ManysidesError as exc:
         return Processed(exc)
     except Exception as exc:  # noqa: BLE001 - a hostile page must not kill the batch
         return Processed(ItemError(f"extraction crashed: {type(exc).__name__}: {exc}"))
-    lines = page_lines(article.text)
-    article.text = strip_template(article.text, template)
-    if len(article.text) < config.extract.min_text_chars:
-        return Processed(ExtractionError("article text too short after site template removal"))
+    return finish(base, page_lines(base.text), template, config, note)
+
+
+def finish(
+    base: Article, lines: frozenset[str], template: frozenset[str], config: Config, note: str = ""
+) -> Processed:
+    """The extracted article without the site's template lines, with its fingerprints."""
+    from ..dedupe import text_fingerprint
+    from ..extract.templates import strip_template
+
+    text = strip_template(base.text, template)
+    if len(text) < config.extract.min_text_chars:
+        failed = ExtractionError("article text too short after site template removal")
+        return Processed(failed, base, lines, note=note)
+    article = replace(base, text=text)
     return Processed(
         article,
+        base,
         lines,
-        _dedupe_index(config.dedupe).signature(article.text),
-        text_fingerprint(article.text),
+        _dedupe_index(config.dedupe).signature(text),
+        text_fingerprint(text),
+        note,
     )
 
 
@@ -83,6 +106,7 @@ class PendingBatch:
     placed: list[tuple[str, Source | None]]
     results: Iterator[Processed]
     reprocess: bool
+    templates: dict[str, frozenset[str]]  # what the workers strip with
 
 
 class Ingestor:
@@ -90,7 +114,6 @@ class Ingestor:
 
     def __init__(self, ctx: RunContext) -> None:
         from ..dedupe import NearDuplicateIndex
-        from ..extract.templates import TemplateLearner
         from ..sources import load_catalog
 
         self.ctx = ctx
@@ -101,12 +124,7 @@ class Ingestor:
         since = (ctx.now - timedelta(days=config.dedupe.window_days)).isoformat(timespec="seconds")
         for article_id, report_id, signature in ctx.store.articles.recent_minhashes(since):
             self.index.add(article_id, report_id, signature)
-        state = ctx.store.runs.load_state(*TEMPLATE_STATE)
-        self.templates = (
-            TemplateLearner.from_bytes(state, config.extract)
-            if state
-            else TemplateLearner(config.extract)
-        )
+        self.templates = _load_templates(ctx)
         self._pool: Executor | None = None
         self._workers = config.extract.workers or _cpu_count()
 
@@ -127,11 +145,13 @@ class Ingestor:
 
     # -- extraction ----------------------------------------------------------------
     def process_many(
-        self, docs: Sequence[RawDocument], sites: Sequence[str]
+        self,
+        docs: Sequence[RawDocument],
+        sites: Sequence[str],
+        templates: dict[str, frozenset[str]],
     ) -> Iterator[Processed]:
         """Start processing a batch; results arrive in order as the iterator is consumed."""
         config = self.ctx.config
-        templates = {site: self.templates.template(site) for site in set(sites)}
         jobs = [(d, config, templates[s]) for d, s in zip(docs, sites, strict=True)]
         if self._workers > 1 and len(jobs) >= 8:
             if self._pool is None:
@@ -153,17 +173,30 @@ class Ingestor:
             fresh = [d for d, key in zip(docs, keys, strict=True) if key not in known]
             self.ctx.report.count("documents_unchanged", len(docs) - len(fresh))
         placed = [self.site_of(d) for d in fresh]
-        results = self.process_many(fresh, [site for site, _ in placed]) if fresh else iter(())
-        return PendingBatch(fresh, placed, results, reprocess)
+        sites = [site for site, _ in placed]
+        templates = {site: self.templates.template(site) for site in set(sites)}
+        results = self.process_many(fresh, sites, templates) if fresh else iter(())
+        return PendingBatch(fresh, placed, results, reprocess, templates)
 
     def complete(self, batch: PendingBatch) -> None:
-        """Wait for a submitted batch and save it in one transaction (the single writer)."""
+        """Wait for a submitted batch and save it in one transaction (the single writer),
+        with the site templates it taught."""
         if not batch.docs:
             return
         results = list(batch.results)
+        current = {site: self.templates.template(site) for site in batch.templates}
         with self.ctx.store.transaction():
             for doc, (site, source), done in zip(batch.docs, batch.placed, results, strict=True):
+                done = self._restrip(done, batch.templates[site], current[site])
                 self._save_one(doc, site, source, done, reprocess=batch.reprocess)
+            _save_templates(self.ctx, self.templates)
+
+    def _restrip(self, done: Processed, used: frozenset[str], now: frozenset[str]) -> Processed:
+        """``done`` as if stripped with the template as it stands now (after the last batch)."""
+        if done.base is None or (done.lines & used) == (done.lines & now):
+            return done
+        self.ctx.report.count("articles_restripped")
+        return finish(done.base, done.lines, now, self.ctx.config, done.note)
 
     def save_batch(self, docs: Sequence[RawDocument], *, reprocess: bool = False) -> None:
         self.complete(self.submit(docs, reprocess=reprocess))
@@ -191,8 +224,13 @@ class Ingestor:
         if not reprocess:
             doc_id, created = store.articles.add_document(doc)
             report.count("documents_stored" if created else "documents_unchanged")
+            if not created:  # stored since this batch was submitted: done, as a rerun skips it
+                return
         else:
             doc_id = int(doc.hints.get("_document_id", 0)) or None
+        if done.note:
+            report.count("documents_truncated")
+            report.note(f"{doc.url}: {done.note}")
         if isinstance(done.result, ManysidesError):
             ctx.record_error("extract", doc.url, done.result)
             return
@@ -228,7 +266,29 @@ class Ingestor:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
-        self.ctx.store.runs.save_state(*TEMPLATE_STATE, self.templates.to_bytes())
+
+
+def _load_templates(ctx: RunContext) -> TemplateLearner:
+    """The learned site templates: one saved state per site (older stores: one for all)."""
+    from ..extract.templates import TemplateLearner
+
+    config = ctx.config.extract
+    legacy = ctx.store.runs.load_state(*TEMPLATE_STATE)
+    learner = TemplateLearner.from_bytes(legacy, config) if legacy else TemplateLearner(config)
+    for stage, state in ctx.store.runs.load_states(TEMPLATE_SITE_PREFIX, TEMPLATE_STATE[1]):
+        try:
+            learner.load_site(stage.removeprefix(TEMPLATE_SITE_PREFIX), state)
+        except ParseError as exc:
+            ctx.report.note(f"ingest: {exc.message}; that site's template is learned afresh")
+    return learner
+
+
+def _save_templates(ctx: RunContext, learner: TemplateLearner) -> None:
+    """Save the sites the learner changed since the last save (inside the caller's batch)."""
+    for site in learner.take_changed():
+        ctx.store.runs.save_state(
+            TEMPLATE_SITE_PREFIX + site, TEMPLATE_STATE[1], learner.site_bytes(site)
+        )
 
 
 def die_with_parent() -> None:

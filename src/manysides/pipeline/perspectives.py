@@ -81,6 +81,7 @@ def build_bundle(store: Store, story: dict[str, Any], sources: dict[str, dict]) 
             ownership=src.get("ownership") or "unknown",
             published=parse_iso(r.get("published")),
             report_id=r.get("report_id"),
+            authors=_byline(r.get("authors")),
         )
     quotes = _quote_refs(store.quotes.for_story(int(story["id"])), articles)
     return StoryBundle(
@@ -110,3 +111,10 @@ def perspectives_step(ctx: RunContext) -> None:
             ctx.report.count("perspectives_computed")
         except Exception as exc:  # noqa: BLE001 - one story must not stop the run
             ctx.record_error("perspectives", str(story_id), exc)
+
+
+def _byline(value: object) -> str:
+    """The stored authors (a list, or a string from older rows) as one comma-separated line."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v).strip() for v in value if str(v).strip())
+    return str(value or "").strip()

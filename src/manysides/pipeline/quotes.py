@@ -55,10 +55,10 @@ def quotes_step(ctx: RunContext) -> None:
         )
         ctx.record_error(STAGE, cfg.spacy_model, error)
         return
-    size = max(1, cfg.batch_size)
+    size = cfg.batch_size
     # texts are loaded here, in this thread, a few batches at a time; worker processes
     # (quotes.workers) only ever see texts, never the store
-    per_load = size * max(1, cfg.workers or os.cpu_count() or 1) * 4
+    per_load = size * (cfg.workers or os.cpu_count() or 1) * 4
     loads = [pending[i : i + per_load] for i in range(0, len(pending), per_load)]
     for ids in ctx.report.progress(loads, "quotes"):
         articles = ctx.store.articles.get_many(ids)

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..config import QuotesConfig
+from ..nlp.text import sentence_spans, words
 from .cues import AMBIGUOUS_CUES, CUE_FORMS
 from .direct import CUE_BEFORE, Attribution, attribute_after, attribute_before, parenthetical
 from .entities import doc_entities
@@ -27,7 +28,6 @@ from .indirect import Found, find_attributions
 from .marks import QUOTE_CHARS, quote_spans
 from .records import ArticleQuotes, Entity, Quote
 from .speakers import SpeakerResolver
-from .text import sentence_spans
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -36,7 +36,6 @@ _NER_ONLY_DISABLE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatiz
 _CUE_WORD = re.compile(
     r"\b(?:" + "|".join(sorted(CUE_FORMS, key=len, reverse=True)) + r"|according to)\b", re.I
 )
-_WORDS = re.compile(r"\w+")
 _NEW_REPORT_IN_GAP = re.compile(r"\b(?:that|adding|saying|noting|calling|added|but)\b")
 _REPORTING_IN_GAP = re.compile(r"\b(?:that|adding|saying|noting|calling|and|but|who|which)\b")
 
@@ -83,7 +82,7 @@ class QuoteAnalyzer:
 
     def analyze_many(self, texts: Iterable[str]) -> Iterator[ArticleQuotes]:
         """Results in input order; a text that fails yields ``ArticleQuotes(error=...)``."""
-        batches = _chunks(texts, max(1, self.config.batch_size))
+        batches = _chunks(texts, self.config.batch_size)
         workers = self.config.workers or os.cpu_count() or 1
         if workers <= 1:
             for batch in batches:
@@ -196,11 +195,11 @@ class QuoteAnalyzer:
                     previous.cue,
                     True,
                 )
-            elif len(_WORDS.findall(text[q_start:q_end])) >= 6 and (
+            elif len(words(text[q_start:q_end])) >= 6 and (
                 subject := _sentence_subject(text, para_start, q_start, resolver)
             ):
                 quote = self._make(text, q_start, q_end, subject, resolver, direct=True)
-            elif len(_WORDS.findall(text[q_start:q_end])) >= self.config.min_unattributed_words:
+            elif len(words(text[q_start:q_end])) >= self.config.min_unattributed_words:
                 quote = Quote(text[q_start:q_end], q_start, q_end, None, None, None, None, True)
             if quote is not None:
                 if quote.speaker is not None:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..nlp.text import words
 from .records import Quote, StoryQuote
-
-_NON_WORD = re.compile(r"[^\w\s]+")
-_TOKEN = re.compile(r"\w+")
 
 MIN_OVERLAP = 0.8  # share of the shorter quote's words found in the longer one
 MIN_UNION = 0.5  # share of all words the two quotes have in common
@@ -20,11 +17,11 @@ COMPARED_WORDINGS = 3  # a new wording is compared with a group's first three
 
 def quote_key(text: str) -> str:
     """Normalised text: case, punctuation and quotation marks removed, whitespace folded."""
-    return " ".join(_NON_WORD.sub(" ", text.lower().replace("’", "'")).split())
+    return " ".join(words(text))
 
 
 def _tokens(text: str) -> set[str]:
-    return set(_TOKEN.findall(text.lower()))
+    return set(words(text))
 
 
 def same_quote(a: str, b: str) -> bool:

@@ -202,6 +202,15 @@ class ArticleRepo:
     def count(self) -> int:
         return int(self.store.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
+    def published_span(self, since: str, until: str) -> tuple[int, str | None]:
+        """(articles published in [since, until], newest publication date of any article)."""
+        row = self.store.execute(
+            "SELECT (SELECT COUNT(*) FROM articles WHERE published >= ? AND published <= ?),"
+            " (SELECT MAX(published) FROM articles)",
+            (since, until),
+        ).fetchone()
+        return int(row[0]), row[1]
+
     def carriers(self, report_id: int) -> list[dict[str, Any]]:
         """Every article (and so outlet) that carried one syndicated report."""
         return [

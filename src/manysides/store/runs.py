@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -14,13 +16,43 @@ class RunRepo:
         self.store = store
 
     def start(self, command: str) -> int:
+        """Record a new run (owned by this process); first mark dead runs interrupted."""
         from . import utcnow
 
+        self.reap_stale()
+        owner = {"owner": _this_process()}
         with self.store.transaction() as c:
             cur = c.execute(
-                "INSERT INTO runs(command, started_at) VALUES (?, ?)", (command, utcnow())
+                "INSERT INTO runs(command, started_at, summary) VALUES (?, ?, ?)",
+                (command, utcnow(), json.dumps(owner)),
             )
             return int(cur.lastrowid or 0)
+
+    def reap_stale(self) -> list[int]:
+        """Mark ``interrupted`` the runs still ``running`` whose process on this host is
+        gone (killed with kill -9, or the machine restarted). Runs of other hosts, and of
+        processes still alive, are left alone. Returns the ids marked."""
+        from . import utcnow
+
+        here = socket.gethostname()
+        dead: list[tuple[int, dict[str, Any]]] = []
+        for row in self.store.query("SELECT id, summary FROM runs WHERE status = 'running'"):
+            try:
+                owner = json.loads(row["summary"]).get("owner") or {}
+            except (ValueError, AttributeError):
+                continue
+            if owner.get("host") == here and not _alive(owner.get("pid"), owner.get("started")):
+                dead.append((int(row["id"]), owner))
+        if dead:
+            with self.store.transaction() as c:
+                for run_id, owner in dead:
+                    note = f"process {owner.get('pid')} on {here} ended without finishing the run"
+                    c.execute(
+                        "UPDATE runs SET status = 'interrupted', finished_at = ?, summary = ?"
+                        " WHERE id = ? AND status = 'running'",
+                        (utcnow(), json.dumps({"owner": owner, "notes": [note]}), run_id),
+                    )
+        return [run_id for run_id, _ in dead]
 
     def finish(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
         from . import utcnow
@@ -63,6 +95,15 @@ class RunRepo:
         ).fetchone()
         return bytes(row["state"]) if row else None
 
+    def load_states(self, prefix: str, version: int) -> list[tuple[str, bytes]]:
+        """(stage, state) of every state whose stage name starts with ``prefix``."""
+        rows = self.store.query(
+            "SELECT stage, state FROM stage_state WHERE substr(stage, 1, ?) = ? AND version = ?"
+            " ORDER BY stage",
+            (len(prefix), prefix, version),
+        )
+        return [(r["stage"], bytes(r["state"])) for r in rows]
+
     def save_state(self, stage: str, version: int, state: bytes) -> None:
         from . import utcnow
 
@@ -94,3 +135,34 @@ class RunRepo:
                 " ON CONFLICT(stage, article_id) DO UPDATE SET version = excluded.version",
                 [(stage, i, version) for i in article_ids],
             )
+
+
+def _started(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (Linux), to tell reused pids."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(b")") + 2 :].split()
+    return fields[19].decode() if len(fields) > 19 else None
+
+
+def _this_process() -> dict[str, Any]:
+    pid = os.getpid()
+    return {"pid": pid, "host": socket.gethostname(), "started": _started(pid)}
+
+
+def _alive(pid: object, started: object) -> bool:
+    """Whether the process that started a run still runs (same pid, same start time)."""
+    if not isinstance(pid, int) or pid <= 0:
+        return True  # unknown owner: never guess
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # someone else's process has the pid; the start time tells if it is ours
+    if started is not None and os.path.exists("/proc/self/stat"):
+        return _started(pid) == started
+    return True

@@ -111,6 +111,7 @@ class StoryRepo:
         since: str | None = None,
         until: str | None = None,
         updated_until: str | None = None,
+        day_since: str | None = None,
         min_outlets: int = 1,
         limit: int = 200,
     ) -> list[dict[str, Any]]:
@@ -119,13 +120,30 @@ class StoryRepo:
         ``since``: last updated at or after it; ``until``: first seen before it (so
         ``since``/``until`` = one day lists the stories active that day);
         ``updated_until``: last updated at or before it (a replay's clock).
+        ``day_since`` (the start of ``since``'s day): a story last updated by a day-dated
+        article (time exactly 00:00:00, what a bare date parses to) counts from that day on,
+        since the article was published some time within its day.
         """
         rows = self.store.query(
             "SELECT * FROM stories WHERE merged_into IS NULL AND n_outlets >= ?"
-            " AND (? IS NULL OR last_updated >= ?) AND (? IS NULL OR first_seen < ?)"
+            " AND (? IS NULL OR last_updated >= ?"
+            "      OR (? IS NOT NULL AND substr(last_updated, 12, 8) = '00:00:00'"
+            "          AND last_updated >= ?))"
+            " AND (? IS NULL OR first_seen < ?)"
             " AND (? IS NULL OR last_updated <= ?)"
             " ORDER BY n_outlets DESC, n_articles DESC, last_updated DESC LIMIT ?",
-            (min_outlets, since, since, until, until, updated_until, updated_until, limit),
+            (
+                min_outlets,
+                since,
+                since,
+                day_since,
+                day_since,
+                until,
+                until,
+                updated_until,
+                updated_until,
+                limit,
+            ),
         )
         return [dict(r) for r in rows]
 

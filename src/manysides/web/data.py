@@ -37,7 +37,7 @@ class WebState:
     links: Links
 
     def page(self, template: str, **context: Any) -> str:
-        return render_page(template, links=self.links, **context)
+        return render_page(template, links=self.links, **({"label": self.opts.label} | context))
 
 
 def valid_date(value: str) -> bool:
@@ -65,8 +65,7 @@ def search(
     The cost is bounded: only the newest ``serve.search_candidates`` matches of each kind
     are ranked, whatever the number of matches.
     """
-    limit = max(1, min(limit or state.config.serve.search_limit, MAX_PAGE))
-    offset = max(0, min(offset, MAX_OFFSET))
+    limit = limit or state.config.serve.search_limit  # both checked: schema and config
     page = {"query": query, "limit": limit, "offset": offset}
     fts = fts_query(query)
     if not fts:
