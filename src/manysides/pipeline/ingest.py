@@ -2,10 +2,10 @@
 
 Shared by the ``fetch`` step (live feeds, ``pipeline/fetch.py``), the ``ingest`` step
 (local files and web archives) and ``reprocess`` (rebuild articles from stored
-documents). Work happens in batches: the batch's documents are extracted in a worker
-pool, then written by this process alone (the single writer), one transaction per
-batch, so a run killed at any point leaves whole documents-with-articles behind and the
-next run skips exactly those.
+documents). Work happens in batches: the batch's documents are extracted in the run's
+worker pool (``manysides.workers``), then written by this process alone (the single
+writer), one transaction per batch, so a run killed at any point leaves whole
+documents-with-articles behind and the next run skips exactly those.
 
 Resuming gives exactly what an uninterrupted run gives: the learned site templates are
 saved in each batch's transaction (only the sites the batch changed), and every article
@@ -16,11 +16,8 @@ overlaps writing); the writer redoes the few articles whose template lines chang
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import lru_cache
@@ -31,6 +28,7 @@ from ..config import Config, DedupeConfig
 from ..errors import ExtractionError, ItemError, ManysidesError, ParseError
 from ..records import Article, RawDocument, Source
 from ..store.articles import sha1
+from ..workers import run_pool
 
 if TYPE_CHECKING:
     from ..dedupe import NearDuplicateIndex
@@ -125,8 +123,7 @@ class Ingestor:
         for article_id, report_id, signature in ctx.store.articles.recent_minhashes(since):
             self.index.add(article_id, report_id, signature)
         self.templates = _load_templates(ctx)
-        self._pool: Executor | None = None
-        self._workers = config.extract.workers or _cpu_count()
+        self.pool = run_pool(ctx)
 
     def site_of(self, doc: RawDocument) -> tuple[str, Source | None]:
         """The template key of a document (its catalog source, else its domain) and source."""
@@ -153,13 +150,9 @@ class Ingestor:
         """Start processing a batch; results arrive in order as the iterator is consumed."""
         config = self.ctx.config
         jobs = [(d, config, templates[s]) for d, s in zip(docs, sites, strict=True)]
-        if self._workers > 1 and len(jobs) >= 8:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    max_workers=self._workers, initializer=die_with_parent
-                )
-            chunk = max(1, len(jobs) // (self._workers * 4))
-            return self._pool.map(_process, jobs, chunksize=chunk)
+        if self.pool.parallel and len(jobs) >= 8:
+            chunk = max(1, len(jobs) // (self.pool.processes * 4))
+            return self.pool.map(_process, jobs, chunksize=chunk, window=len(jobs))
         return iter([_process(j) for j in jobs])
 
     # -- saving --------------------------------------------------------------------
@@ -262,11 +255,6 @@ class Ingestor:
             self.index.add(saved.id, group, done.signature)
             store.articles.save_minhash(saved.id, done.signature)
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
-
 
 def _load_templates(ctx: RunContext) -> TemplateLearner:
     """The learned site templates: one saved state per site (older stores: one for all)."""
@@ -289,28 +277,6 @@ def _save_templates(ctx: RunContext, learner: TemplateLearner) -> None:
         ctx.store.runs.save_state(
             TEMPLATE_SITE_PREFIX + site, TEMPLATE_STATE[1], learner.site_bytes(site)
         )
-
-
-def die_with_parent() -> None:
-    """Worker initializer: on Linux, ask the kernel to kill this worker when its parent dies.
-
-    Without it a ``kill -9`` of the main process would leave idle workers behind.
-    """
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
-
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-        if os.getppid() == 1:  # the parent died before we got here
-            os._exit(1)
-
-
-def _cpu_count() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def ingestor(ctx: RunContext) -> Ingestor:

@@ -94,7 +94,6 @@ async def briefing_on(request: Request, date: DateParam) -> dict[str, Any]:
 
 
 def _story_body(raw: dict[str, Any], appearances: list[dict[str, Any]]) -> bytes:
-    raw.pop("_n_articles", None)
     return json.dumps(raw | {"appearances": appearances}, ensure_ascii=False).encode("utf-8")
 
 
