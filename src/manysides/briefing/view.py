@@ -11,13 +11,13 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from urllib.parse import urlsplit
 
 from ..config import BriefingConfig
 from ..perspectives.records import SIDE_OF, ArticleRef, Perspective, StoryQuoteRef
 from ..records import LEANINGS
-from ..times import parse_utc
+from ..times import parse as parse_time
 from .records import WhatsNew
 
 LEANING_ORDER: tuple[str, ...] = LEANINGS
@@ -139,19 +139,14 @@ SHORT_TIME = "%Y-%m-%d %H:%M UTC"
 
 
 def short_time(value: str | None) -> str:
-    dt = parse_utc(value)
+    dt = parse_time(value)
     return dt.strftime(SHORT_TIME) if dt else ""
 
 
 def machine_time(value: str | None) -> str:
     """``<time datetime>`` value (``2020-05-19T08:00Z``) of an ISO or ``short_time``
     string; "" if it is neither."""
-    if not value:
-        return ""
-    try:
-        dt = datetime.strptime(value, SHORT_TIME).replace(tzinfo=UTC)
-    except ValueError:
-        dt = parse_utc(value)
+    dt = parse_time(value) if value else None
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ") if dt else ""
 
 

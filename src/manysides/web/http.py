@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
-from ..times import parse_utc
+from ..times import parse as parse_time
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -33,7 +33,7 @@ _KEEP_ON_304 = frozenset(
 
 def http_date(iso: str | None) -> str | None:
     """An HTTP date (``Last-Modified``) from a stored ISO timestamp; None if unparsable."""
-    dt = parse_utc(iso)
+    dt = parse_time(iso)
     return format_datetime(dt.replace(microsecond=0), usegmt=True) if dt else None
 
 
