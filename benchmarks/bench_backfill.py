@@ -60,13 +60,15 @@ def write_shards(records: int, shard_size: int, folder: Path) -> int:
     return len(lines)
 
 
-def _tree_rss(root: int) -> int:
-    """Sum of RSS (bytes) of ``root`` and all its descendants."""
+def _tree(root: int) -> tuple[int, dict[int, int]]:
+    """RSS (bytes) summed over ``root`` and its descendants, and each one's CPU ticks."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    ticks: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
+        pid = int(entry)
         try:
             with open(f"/proc/{entry}/status") as fh:
                 ppid = vm = 0
@@ -75,16 +77,20 @@ def _tree_rss(root: int) -> int:
                         ppid = int(line.split()[1])
                     elif line.startswith("VmRSS:"):
                         vm = int(line.split()[1]) * 1024
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = vm
-    total, stack = 0, [root]
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = vm
+        ticks[pid] = int(fields[11]) + int(fields[12])  # utime + stime
+    total, stack, cpu = 0, [root], {}
     while stack:
         pid = stack.pop()
         total += rss.get(pid, 0)
+        cpu[pid] = ticks.get(pid, 0)
         stack.extend(children.get(pid, []))
-    return total
+    return total, cpu
 
 
 def run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
@@ -94,15 +100,18 @@ def run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
     cmd += ["backfill", str(shards), "--out", str(out), *MODES[mode]]
     env = os.environ | {"PYTHONPATH": str(REPO / "src"), "RAY_DEDUP_LOGS": "0"}
     started = time.perf_counter()
-    before = os.times()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0
+    cpu: dict[int, int] = {}  # the last CPU ticks seen of every process of the tree
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            rss, ticks = _tree(proc.pid)
+            peak = max(peak, rss)
+            for pid, t in ticks.items():
+                cpu[pid] = max(cpu.get(pid, 0), t)
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -111,7 +120,6 @@ def run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
     done.set()
     sampler.join()
     wall = time.perf_counter() - started
-    after = os.times()
     if proc.returncode != 0:
         raise SystemExit(f"{mode} failed: {stderr.decode()[-2000:]}")
     summary = json.loads(stdout)
@@ -124,13 +132,7 @@ def run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
         "extract_dedupe_quotes_s": round(work, 1),
         "articles_per_s": round(summary["articles"] / work, 2) if work else None,
         "stories_s": round(seconds.get("stories", 0), 1),
-        "cpu_s": round(
-            after.children_user
-            + after.children_system
-            - before.children_user
-            - before.children_system,
-            1,
-        ),
+        "cpu_s_sampled": round(sum(cpu.values()) / os.sysconf("SC_CLK_TCK"), 1),
         "peak_rss_mb": round(peak / 2**20),
     }
 
@@ -223,8 +225,9 @@ def main() -> None:
             shards = root / "shards"
             write_shards(args.records, args.shard_size, shards)
             results: dict[str, list[dict]] = {}
-            for r in range(args.repeat):
-                for mode in args.modes.split(","):
+            modes = args.modes.split(",")
+            for r in range(args.repeat):  # the order turns each round: load drifts
+                for mode in modes[r % len(modes) :] + modes[: r % len(modes)]:
                     got = run_mode(mode, shards, root / f"out-{mode}-{r}", config)
                     results.setdefault(mode, []).append(got)
                     print(json.dumps({"round": r} | got), flush=True)
@@ -233,6 +236,24 @@ def main() -> None:
                 for m, runs in results.items()
             }
             print(json.dumps({"median_articles_per_s": medians}))
+            ratios: dict[str, list[float]] = {"ray2/single": [], "ray1/single": []}
+            ratios |= {"local2/single": [], "ray2/local2": [], "ray1/single_cpu": []}
+            for r in range(args.repeat):
+                rate = {m: results[m][r]["articles_per_s"] for m in results}
+                for name in ratios:
+                    a, b = name.split("/")
+                    b = "single" if b == "single_cpu" else b
+                    if a in rate and b in rate:
+                        ratios[name].append(rate[a] / rate[b])
+            print(
+                json.dumps(
+                    {
+                        "median_same_round_ratios": {
+                            k: round(statistics.median(v), 3) for k, v in ratios.items() if v
+                        }
+                    }
+                )
+            )
 
 
 if __name__ == "__main__":
