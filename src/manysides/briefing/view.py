@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from ..config import BriefingConfig
 from ..perspectives.records import SIDE_OF, ArticleRef, Perspective, StoryQuoteRef
 from ..records import LEANINGS
-from ..times import parse_utc
+from ..times import parse as parse_time
 from .records import WhatsNew
 
 LEANING_ORDER: tuple[str, ...] = LEANINGS
@@ -133,7 +133,7 @@ def side_of(leaning: str | None) -> str:
 
 
 def short_time(value: str | None) -> str:
-    dt = parse_utc(value)
+    dt = parse_time(value)
     return dt.strftime("%Y-%m-%d %H:%M UTC") if dt else ""
 
 

@@ -228,13 +228,6 @@ def extract_html(page: Page, *, fast: bool = True) -> Extracted:
     )
 
 
-def _best_date(found: str, published: str) -> str:
-    """trafilatura's date, with the time of day from the page's meta tag when they agree."""
-    if published and (not found or published.startswith(found[:10])):
-        return published
-    return found
-
-
 def readability_text(html: str) -> str:
     """Main text according to readability-lxml, one block element per line."""
     import lxml.html

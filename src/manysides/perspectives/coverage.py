@@ -21,7 +21,7 @@ from collections.abc import Collection, Sequence
 
 from ..config import PerspectivesConfig
 from ..records import LEANINGS
-from ..times import iso_utc
+from ..times import format as format_time
 from .lexicon import loaded_language
 from .opinion import NEWS, Kind, opinion_groups
 from .records import SIDE_OF, ArticleRef, Coverage, StoryArticle
@@ -78,7 +78,7 @@ def coverage(
             "articles": articles_by_leaning[leaning],
         }
     by_side = {side: len(side_outlets[side]) for side in ("left", "center", "right")}
-    times = sorted(t for t in (iso_utc(a.published) for a in articles) if t)
+    times = sorted(t for t in (format_time(a.published) for a in articles) if t)
     blindspot, dominant = find_blindspot(by_side, config)
     return Coverage(
         n_articles=len(articles),
@@ -149,7 +149,7 @@ def article_refs(
                 outlet=outlet_name(a),
                 source_id=a.source_id,
                 leaning=normalize_leaning(a.leaning),
-                published=iso_utc(a.published),
+                published=format_time(a.published),
                 loaded_language=loaded_language(f"{a.title}. {a.text}", lexicon),
                 carriers=sorted(set(others) - {outlet_name(a)}),
                 kind=(kinds or {}).get(a.id, NEWS).kind,

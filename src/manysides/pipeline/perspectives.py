@@ -13,7 +13,7 @@ from ..perspectives import StoryArticle, StoryBundle, StoryQuoteRef, analyze_sto
 from ..quotes import Quote, merge_story_quotes
 from ..quotes.merge import StoryItem
 from ..store import Store
-from ..times import parse_iso
+from ..times import parse as parse_time
 from . import RunContext
 from .candidates import shortlist
 
@@ -73,7 +73,7 @@ def build_bundle(store: Store, story: dict[str, Any], sources: dict[str, dict]) 
             source_id=r.get("source_id"),
             leaning=src.get("leaning") or "unrated",
             ownership=src.get("ownership") or "unknown",
-            published=parse_iso(r.get("published")),
+            published=parse_time(r.get("published")),
             report_id=r.get("report_id"),
             authors=_byline(r.get("authors")),
         )
