@@ -193,6 +193,7 @@ class BriefingConfig:
     story_page_discrepancies: Size = 5
     new_articles_per_story: Size = 10
     label: Text = ""  # a notice shown on every page and output (the sample briefing sets it)
+    quote_min_confidence: Share = 0.9  # front-page quotes: named speaker at least this sure
 
 
 @section

@@ -17,10 +17,13 @@ builds it (``fetch.chat.ChatClient``), so nothing here opens a connection.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..config import PerspectivesConfig
 from ..errors import ManysidesError
+from ..nlp.text import words
+from .clean import strip_embeds
 from .coverage import article_refs, coverage
 from .facts import discrepancies, facts
 from .framing import framing
@@ -33,6 +36,7 @@ from .records import (
     StoryBundle,
     StoryQuoteRef,
     Summary,
+    SummarySentence,
 )
 from .section import classify_section
 from .similarity import cosine_matrix, sentence_units
@@ -40,6 +44,8 @@ from .summary import extractive_summary
 
 if TYPE_CHECKING:
     from .llm import Chat
+
+REPEAT_OVERLAP = 0.7  # word overlap (Jaccard) at which a key fact repeats the summary
 
 __all__ = [
     "Lexicon",
@@ -86,6 +92,16 @@ def summarize(
     return extractive_summary(articles, config, lexicon)
 
 
+def repeats(text: str, sentences: Sequence[SummarySentence]) -> bool:
+    """True when a key fact says what a summary sentence already says (same words)."""
+    mine = set(words(text.lower()))
+    for s in sentences:
+        theirs = set(words(s.text.lower()))
+        if mine and theirs and len(mine & theirs) / len(mine | theirs) >= REPEAT_OVERLAP:
+            return True
+    return False
+
+
 def analyze_story(
     bundle: StoryBundle, config: PerspectivesConfig, chat: Chat | None = None
 ) -> Perspective:
@@ -98,12 +114,16 @@ def analyze_story(
     kinds = story_kinds(bundle.articles)
     refs = article_refs(articles, lexicon, kinds)
     # Opinion and analysis never supply the neutral summary, key facts or discrepancies.
-    news = [a for a in articles if not kinds[a.id].kind]
+    # Embedded posts are the poster's claim, not reporting: never summary or fact material.
+    news = [replace(a, text=strip_embeds(a.text)) for a in articles if not kinds[a.id].kind]
     if news:
         units = sentence_units(news)
         sim = cosine_matrix(units)
         summary = summarize(news, config, lexicon, notes, chat)
-        shared, differ = facts(news, config, units, sim), discrepancies(news, config, units, sim)
+        shared = [
+            f for f in facts(news, config, units, sim) if not repeats(f.text, summary.sentences)
+        ]
+        differ = discrepancies(news, config, units, sim)
     else:
         summary, shared, differ = Summary(text="", sentences=[]), [], []
         if articles:
