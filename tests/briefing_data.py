@@ -158,6 +158,7 @@ def perspective(
                 speaker=(ATTR if hostile else "Jane Doe"),
                 cue="said",
                 direct=True,
+                confidence=0.98,
                 carriers=[
                     {"article_id": a.id, "outlet": a.outlet, "leaning": a.leaning} for a in arts[:3]
                 ],

@@ -16,6 +16,15 @@ def shared_data_dir() -> Path:
     return Path(os.environ.get("MANYSIDES_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that needs ``shared_data`` (directly or through another fixture) is a
+    quality gate, so ``pytest -m "not quality"`` is the fast subset without remembering
+    the marker; browser tests carry ``@pytest.mark.browser`` themselves."""
+    for item in items:
+        if "shared_data" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.quality)
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The evaluation data folder; quality-gate tests skip cleanly without it."""

@@ -235,6 +235,10 @@ def test_front_page_quotes_need_a_named_speaker() -> None:
         )
     ]
     p.quotes = [good, *bad]
-    front = display_quotes(p.quotes, named_in="Jane Doe said")
+    unsure = dataclasses.replace(
+        good, text="a quote of which the speaker is unsure", confidence=0.66
+    )
+    p.quotes = [*p.quotes, unsure]
+    front = display_quotes(p.quotes, named_in="Jane Doe said", min_confidence=0.9)
     assert [q.speaker for q in front] == ["Jane Doe"]
-    assert len(display_quotes(p.quotes)) == 6  # the story page keeps them all
+    assert len(display_quotes(p.quotes)) == 7  # the story page keeps them all

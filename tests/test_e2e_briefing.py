@@ -4,7 +4,9 @@ Five outlets across the spectrum publish RSS feeds and article pages on a local 
 server; two stories are covered by several outlets, one by a single outlet, and one
 article carries hostile markup. The whole job runs through the CLI, the briefing is
 mailed to a local SMTP server, and the web app (uvicorn in a thread) is loaded in
-headless Chromium (skipped when Debian's chromium is absent). The screenshot in the docs
+headless Chromium. The run happens once per module; the pipeline, files and email are
+checked without a browser, the web app part (``browser`` marker) is skipped when
+Debian's chromium is absent. The screenshot in the docs
 is of the sample briefing (``tests/test_sample_briefing.py``).
 """
 
@@ -14,6 +16,7 @@ import email
 import email.policy
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
@@ -213,19 +216,6 @@ def serve_outlets(server: LocalServer, now: datetime) -> None:
         )
 
 
-@pytest.fixture()
-def smtp() -> Iterator[Inbox]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    inbox.port = port  # type: ignore[attr-defined]
-    try:
-        yield inbox
-    finally:
-        controller.stop()
-
-
 def write_config(tmp: Path, server: LocalServer, smtp_port: int, web_port: int) -> Path:
     catalog = tmp / "sources.toml"
     catalog.write_text(
@@ -259,42 +249,70 @@ def web_app(config_path: Path) -> Any:
     return create_app(cfg, db_path(cfg))
 
 
-def test_whole_job(tmp_path: Path, smtp: Inbox) -> None:
-    now = datetime.now(UTC).replace(microsecond=0)
-    web_port = free_port()
-    with LocalServer() as server:
-        serve_outlets(server, now)
-        config = write_config(tmp_path, server, smtp.port, web_port)  # type: ignore[attr-defined]
-        code = run_cli(["--config", str(config), "--quiet", "brief"])
-        assert code in (0, 1), code  # 1: some item failed (recorded), the run went on
-        assert server.hits("/left-news/feed.xml") == 1
+@dataclass
+class Job:
+    """One whole job, run once for the module: feeds, ``brief``, files, ``send``."""
 
-    # The files of the day.
-    out = tmp_path / "out"
-    day = out / now.date().isoformat()
-    data = json.loads((day / "briefing.json").read_text())
-    items = [i for s in data["sections"] for i in s["items"]]
-    assert items, "the briefing has no stories"
-    transit = next(
-        i
-        for i in items
-        if "rail" in json.dumps(i["perspective"]["summary"]).lower()
-        or "transit" in i["perspective"]["headline"].lower()
-    )
+    config: Path
+    out: Path
+    now: datetime
+    data: dict[str, Any]
+    transit: dict[str, Any]
+    web_port: int
+    messages: list[tuple[list[str], bytes]]
+
+
+@pytest.fixture(scope="module")
+def job(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Job]:
+    tmp = tmp_path_factory.mktemp("e2e")
+    inbox = Inbox()
+    smtp_port, web_port = free_port(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        with pytest.MonkeyPatch.context() as env:
+            for var, sub in (("MANYSIDES_HOME", "data"), ("XDG_CONFIG_HOME", "config")):
+                env.setenv(var, str(tmp / sub))
+            env.delenv("MANYSIDES_CONFIG", raising=False)
+            now = datetime.now(UTC).replace(microsecond=0)
+            with LocalServer() as server:
+                serve_outlets(server, now)
+                config = write_config(tmp, server, smtp_port, web_port)
+                code = run_cli(["--config", str(config), "--quiet", "brief"])
+                assert code in (0, 1), code  # 1: some item failed (recorded), the run went on
+                assert server.hits("/left-news/feed.xml") == 1
+            out = tmp / "out"
+            data = json.loads((out / now.date().isoformat() / "briefing.json").read_text())
+            items = [i for s in data["sections"] for i in s["items"]]
+            assert items, "the briefing has no stories"
+            transit = next(
+                i
+                for i in items
+                if "rail" in json.dumps(i["perspective"]["summary"]).lower()
+                or "transit" in i["perspective"]["headline"].lower()
+            )
+            send = ["--config", str(config), "send", "--to", "a@x.example", "--to", "b@y.example"]
+            assert run_cli(send) == 0
+            yield Job(config, out, now, data, transit, web_port, inbox.messages)
+    finally:
+        controller.stop()
+
+
+def test_brief_files_and_email(job: Job) -> None:
+    """The pipeline part: runs without a browser."""
+    now, web_port, transit = job.now, job.web_port, job.transit
+    items = [i for s in job.data["sections"] for i in s["items"]]
     cov = transit["perspective"]["coverage"]
     assert cov["n_outlets"] >= 4, cov
     assert all("bakery" not in i["perspective"]["headline"].lower() for i in items)
+    day = job.out / now.date().isoformat()
     html = (day / "index.html").read_text()
     assert 'class="bar"' in html and "<script>alert" not in html
-    assert (out / "feed.atom").exists() and (out / "index.html").exists()
+    assert (job.out / "feed.atom").exists() and (job.out / "index.html").exists()
     assert "<script>alert" not in (day / "email.html").read_text()
 
     # The email.
-    assert (
-        run_cli(["--config", str(config), "send", "--to", "a@x.example", "--to", "b@y.example"])
-        == 0
-    )
-    [(rcpts, raw)] = smtp.messages
+    [(rcpts, raw)] = job.messages
     assert rcpts == ["a@x.example", "b@y.example"]
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     assert msg["Subject"] == f"Test briefing: {now.date().isoformat()}"
@@ -311,6 +329,14 @@ def test_whole_job(tmp_path: Path, smtp: Inbox) -> None:
     assert "Unsubscribe" in body and "Unsubscribe: mailto:bot@news.example" in text
     assert f"Read on the web: http://127.0.0.1:{web_port}/briefing/{now.date()}" in text
 
+
+@pytest.mark.browser
+def test_web_app_in_chromium(job: Job, tmp_path: Path) -> None:
+    """The web app of the same run in a real browser (skipped without chromium)."""
+    web_port, transit, config = job.web_port, job.transit, job.config
+    [(_rcpts, raw)] = job.messages
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    body = msg.get_body(("html",)).get_content()
     # The web app in a real browser.
     shot = tmp_path / "briefing.png"  # the docs screenshot is of the sample briefing
     with WebServer(web_app(config), web_port), chromium() as browser:

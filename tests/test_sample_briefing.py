@@ -105,6 +105,7 @@ def test_sample_rejects_replay_options(offline: OfflineRun) -> None:
     assert code == 2 and "--sample" in err.getvalue()
 
 
+@pytest.mark.browser
 def test_serve_sample_in_chromium(offline: OfflineRun, tmp_path: Path) -> None:
     chromium = shutil.which("chromium")
     if chromium is None:

@@ -161,4 +161,53 @@ def test_add_and_remove_sources(tmp_path: Path) -> None:
         remove_source(path, "never-existed")
     with pytest.raises(ConfigError, match="leaning"):
         add_source(path, Source(id="bad", name="Bad", domains=("bad.example",), leaning="up"))  # type: ignore[arg-type]
-    assert not list(path.parent.glob(".sources-*"))
+    assert not list(path.parent.glob(".*.tmp"))  # no temporary file left behind
+
+
+def test_add_and_remove_keep_the_users_comments(tmp_path: Path) -> None:
+    from manysides.records import Source
+    from manysides.sources import add_source, remove_source
+
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        "# my outlets, curated by hand\n"
+        "\n"
+        "[sources.local-paper]  # the town's paper\n"
+        'name = "Local Paper"\n'
+        "# they moved domains in 2023\n"
+        'domains = ["www.localpaper.example"]\n'
+        "\n"
+        "# keep: a friend's blog\n"
+        "[sources.blog]\n"
+        'name = "Blog"\n'
+        'domains = ["blog.example"]\n',
+        encoding="utf-8",
+    )
+    path.chmod(0o600)
+    paper = Source("local-paper", "Local Paper", ("www.localpaper.example",), leaning="center")
+    add_source(path, paper)
+    add_source(
+        path, Source("new-one", "New One", ("new.example",), feeds=("https://new.example/rss",))
+    )
+    assert remove_source(path, "blog") == "removed"
+    assert remove_source(path, "bbc-news") == "disabled"
+    text = path.read_text(encoding="utf-8")
+    for comment in ("# my outlets, curated by hand", "# the town's paper", "# they moved domains"):
+        assert comment in text
+    assert "Blog" not in text and 'leaning = "center"' in text
+    assert (path.stat().st_mode & 0o777) == 0o600  # the user's file mode is kept
+    tables = tomllib.loads(text)["sources"]
+    assert tables["local-paper"]["leaning"] == "center" and tables["bbc-news"] == {"enabled": False}
+    assert tables["new-one"]["feeds"] == ["https://new.example/rss"]
+    assert set(tables) == {"local-paper", "new-one", "bbc-news"}
+
+
+def test_a_new_user_file_gets_a_header(tmp_path: Path) -> None:
+    from manysides.records import Source
+    from manysides.sources import add_source
+
+    path = tmp_path / "deep" / "sources.toml"
+    add_source(path, Source("x-news", "X News", ("x.example",)))
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# manysides user sources catalog") and "[sources.x-news]" in text
+    assert not [p for p in path.parent.iterdir() if p.name != "sources.toml"]  # no temp files

@@ -38,7 +38,7 @@ def test_bad_lines_get_an_error_and_exit_1(
         "{not json",
         json.dumps(["a", "list"]),
         json.dumps({"story": "empty", "articles": []}),
-        json.dumps({"story": "badid", "articles": [{"id": "x", "title": "t", "text": "t"}]}),
+        json.dumps({"story": "badid", "articles": [{"id": True, "title": "t", "text": "t"}]}),
         json.dumps(
             {"story": "dup", "articles": [{"id": 1, "text": "a b"}, {"id": 1, "text": "c"}]}
         ),
@@ -51,8 +51,23 @@ def test_bad_lines_get_an_error_and_exit_1(
     assert [("error" in r) for r in rows] == [True] * 5 + [False]
     assert rows[0]["error"].startswith("not valid JSON")
     assert rows[2] == {"story": "empty", "error": "'articles' must be a non-empty list"}
-    assert "id must be an integer" in rows[3]["error"]
+    assert rows[3]["error"] == "missing or invalid articles[0].id (a string or an integer)"
     assert rows[5]["story"] == "ok" and rows[5]["sentences"]
+
+
+def test_string_ids_are_cited_as_given(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = json.loads(_story_line("s"))
+    for n, art in enumerate(line["articles"]):
+        art["id"] = f"a{n + 1}"
+    line["articles"][0]["id"] = 7  # strings and integers may mix
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(line) + "\n"))
+    code, out, err = run(["summarize"], capsys)
+    assert code == 0, err
+    cited = {a for s in json.loads(out)["sentences"] for a in s["articles"]}
+    given = {a["id"] for a in line["articles"]}
+    assert cited and cited <= given and any(isinstance(a, str) for a in cited)
 
 
 def test_llm_flag_needs_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

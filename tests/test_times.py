@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from clitools import run
 from typer.testing import CliRunner
 
 from manysides import times
@@ -110,3 +111,13 @@ def test_retry_after_http_date() -> None:
     now = datetime(2020, 5, 18, 10, tzinfo=UTC).timestamp()
     assert retry_after_seconds("Mon, 18 May 2020 10:00:30 GMT", now) == 30.0
     assert retry_after_seconds("120", now) == 120.0 and retry_after_seconds("soon", now) is None
+
+
+def test_briefing_date_options_read_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "b.db")
+    code, _, err = run(["--db", db, "show", "--date", "May 18, 2020"], capsys)
+    assert code == 2 and "no briefing for 2020-05-18" in err
+    code, _, err = run(["--db", db, "show", "--date", "someday"], capsys)
+    assert code == 2 and "bad --date 'someday'" in err

@@ -34,6 +34,7 @@ from pydantic import (
     StrictStr,
     TypeAdapter,
     ValidationError,
+    model_validator,
 )
 from pydantic.dataclasses import dataclass
 
@@ -142,6 +143,12 @@ class LLMConfig:
     api_key_env: Text = "MANYSIDES_LLM_KEY"
     timeout: Seconds = 120.0
 
+    @model_validator(mode="after")
+    def _needs_url(self) -> LLMConfig:
+        if self.enabled and not self.url:
+            raise ValueError("enabled = true needs a url")
+        return self
+
 
 @section
 class PerspectivesConfig:
@@ -186,6 +193,7 @@ class BriefingConfig:
     story_page_discrepancies: Size = 5
     new_articles_per_story: Size = 10
     label: Text = ""  # a notice shown on every page and output (the sample briefing sets it)
+    quote_min_confidence: Share = 0.9  # front-page quotes: named speaker at least this sure
 
 
 @section
@@ -305,6 +313,8 @@ def _describe(error: Any) -> str:
         parent = _section_at(loc[:-1])
         known = ", ".join(f.name for f in dataclasses.fields(parent)) if parent else ""
         return f"unknown config key '{where}' (known keys here: {known})"
+    if error["type"] == "value_error":  # a rule across keys of one section
+        return f"config section '{where}': {str(error['msg']).removeprefix('Value error, ')}"
     message = _MESSAGES.get(error["type"]) or str(error["msg"]).replace(
         "Input should be", "must be"
     )

@@ -27,6 +27,17 @@ MAX_URL_CHARS = 2048
 MAX_HINT_CHARS = 2048
 
 
+def record_id(value: object, name: str = "'id'") -> str | int:
+    """A JSON Lines record's id: a non-empty string or an integer (not a boolean), as given.
+
+    Every JSON Lines command (``extract``, ``cluster``, ``summarize``, ``quotes``) reads
+    ids through this, so they all accept ``"a1"`` and ``7`` alike.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        raise ValueError(f"missing or invalid {name} (a string or an integer)")
+    return value
+
+
 def cap(value: str, limit: int) -> str:
     """``value`` cut to at most ``limit`` characters (at a space when one is near)."""
     if len(value) <= limit:

@@ -21,20 +21,22 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .config import SourcesConfig
 from .errors import ConfigError, UnknownSourceError
+from .files import PUBLIC_FILE_MODE, write_atomic
 from .records import LEANINGS, Source
+
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
 
 OWNERSHIPS = ("private", "public-broadcaster", "state-funded", "nonprofit", "unknown")
 KINDS = ("wire", "public-broadcaster", "newspaper", "magazine", "digital", "tv", "")
@@ -257,82 +259,92 @@ def load_catalog(config: SourcesConfig, *, missing_ok: bool = False) -> Catalog:
 # -- writing the user file ---------------------------------------------------------------------
 
 
-def _toml_value(value: Any) -> str:
-    import json
-
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
-
-
-def dump_tables(tables: Mapping[str, Mapping[str, Any]], header: str = "") -> str:
-    """TOML text of ``[sources.ID]`` tables (strings, booleans, lists of strings)."""
-    lines = [f"# {line}".rstrip() for line in header.splitlines()]
-    for source_id, table in tables.items():
-        if lines:
-            lines.append("")
-        lines.append(f"[sources.{source_id}]")
-        lines.extend(f"{k} = {_toml_value(v)}" for k, v in table.items())
-    return "\n".join(lines) + "\n"
-
-
 def source_table(source: Source) -> dict[str, Any]:
     data = dataclasses.asdict(source)
     data.pop("id")
     if data.get("enabled", True):
         data.pop("enabled")
-    return {k: v for k, v in data.items() if v not in ("", ())}
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items() if v not in ("", ())}
 
 
-_USER_HEADER = "manysides user sources catalog: extends or overrides the shipped catalog by id.\nWritten by 'manysides sources add/remove'; comments are not preserved."
+_USER_HEADER = (
+    "manysides user sources catalog: extends or overrides the shipped catalog by id.",
+    "Written by 'manysides sources add/remove', which keep your comments and layout.",
+)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".sources-", suffix=".toml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _user_document(path: Path) -> TOMLDocument:
+    """The user catalog as a tomlkit document (comments and layout kept), or a new one."""
+    import tomlkit
 
-
-def _user_tables(path: Path) -> dict[str, Any]:
     if not path.exists():
-        return {}
-    return dict(_read_toml(path.read_text(encoding="utf-8"), str(path)))
+        doc = tomlkit.document()
+        for line in _USER_HEADER:
+            doc.add(tomlkit.comment(line))
+        return doc
+    text = path.read_text(encoding="utf-8")
+    _read_toml(text, str(path))  # the same checks as loading: bad TOML, unknown keys
+    return tomlkit.parse(text)
+
+
+def _set_source(doc: TOMLDocument, source_id: str, table: Mapping[str, Any] | None) -> None:
+    """Set (or, with ``table`` None, delete) ``[sources.ID]``, editing an existing table in
+    place so that the comments inside it stay."""
+    import tomlkit
+
+    if "sources" not in doc:
+        doc["sources"] = tomlkit.table(is_super_table=True)
+    sources = doc["sources"]
+    if table is None:
+        sources.pop(source_id, None)
+        return
+    existing = sources.get(source_id)
+    if existing is None:
+        sources[source_id] = dict(table)
+        return
+    for key in [k for k in existing if k not in table]:
+        del existing[key]
+    for key, value in table.items():
+        if existing.get(key) != value:
+            existing[key] = value
+
+
+def _save(path: Path, doc: TOMLDocument) -> None:
+    import tomlkit
+
+    mode = path.stat().st_mode & 0o777 if path.exists() else PUBLIC_FILE_MODE
+    write_atomic(path, tomlkit.dumps(doc), mode)
+
+
+def _user_ids(path: Path) -> set[str]:
+    if not path.exists():
+        return set()
+    return set(_read_toml(path.read_text(encoding="utf-8"), str(path)))
 
 
 def add_source(path: Path, source: Source) -> None:
     """Add or replace a source in the user catalog file (written atomically)."""
     validate_source(source, str(path))
-    tables = _user_tables(path)
-    tables[source.id] = source_table(source)
-    _write_atomic(path, dump_tables(tables, _USER_HEADER))
+    doc = _user_document(path)
+    _set_source(doc, source.id, source_table(source))
+    _save(path, doc)
 
 
 def remove_source(path: Path, source_id: str) -> str:
     """Remove a source: drop a user-added one, or disable a shipped one. Returns what it did."""
     builtin = {s.id for s in parse_catalog(builtin_catalog_text(), "built-in catalog")}
-    tables = _user_tables(path)
+    doc = _user_document(path)
+    user = _user_ids(path)
     if source_id in builtin:
-        tables[source_id] = {"enabled": False}
+        _set_source(doc, source_id, {"enabled": False})
         action = "disabled"
-    elif source_id in tables:
-        del tables[source_id]
+    elif source_id in user:
+        _set_source(doc, source_id, None)
         action = "removed"
     else:
-        known = sorted(builtin | set(tables))
+        known = sorted(builtin | user)
         close = difflib.get_close_matches(source_id, known, n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise UnknownSourceError(f"unknown source '{source_id}'{hint}", item=source_id)
-    _write_atomic(path, dump_tables(tables, _USER_HEADER))
+    _save(path, doc)
     return action

@@ -115,7 +115,8 @@ class RayEngine:
             if address:
                 ray.init(address=address)
             else:
-                ray.init(num_cpus=cpus or None, include_dashboard=False)
+                # "local": always a new cluster of our own, never one left running here
+                ray.init(address="local", num_cpus=cpus or None, include_dashboard=False)
             self._started = True
         from ray.data import DataContext
 

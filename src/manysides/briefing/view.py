@@ -55,6 +55,7 @@ class RenderOptions:
     full_discrepancies: int
     new_articles: int
     label: str
+    quote_min_confidence: float
     unsubscribe: str = ""  # the email's unsubscribe link (URL or mailto:), if any
 
     @classmethod
@@ -72,6 +73,7 @@ class RenderOptions:
             full_discrepancies=cfg.story_page_discrepancies,
             new_articles=cfg.new_articles_per_story,
             label=cfg.label,
+            quote_min_confidence=cfg.quote_min_confidence,
         )
 
 
@@ -404,7 +406,11 @@ def story_view(
                 ),
                 wording_differs=q.wording_differs,
             )
-            for q in display_quotes(p.quotes, named_in=None if full else story_text(p))[:n_quotes]
+            for q in display_quotes(
+                p.quotes,
+                named_in=None if full else story_text(p),
+                min_confidence=opts.quote_min_confidence,
+            )[:n_quotes]
         ),
         framing=framing,
         articles=tuple(_link(i, a) for i, a in enumerate(p.articles[:n_articles], start=1)),
@@ -456,7 +462,6 @@ _UNNAMED_LEADS = frozenset(
         "he she they we i it there here one some many officials critics"
     ).split()
 )
-MIN_QUOTE_CONFIDENCE = 0.5
 
 
 def story_text(p: Perspective) -> str:
@@ -487,15 +492,15 @@ def named_speaker(speaker: str | None, context: str, others: Sequence[str] = ())
 
 
 def display_quotes(
-    quotes: Sequence[StoryQuoteRef], named_in: str | None = None
+    quotes: Sequence[StoryQuoteRef], named_in: str | None = None, min_confidence: float = 0.9
 ) -> list[StoryQuoteRef]:
     """The quotes worth showing, best first: attributed ones with at least
     ``MIN_QUOTE_WORDS`` words and balanced quotation marks; direct quotes before reported
     speech, then by how many outlets carried them (the stored order).
 
     With ``named_in`` (the front page: the story's text), only quotes whose speaker is a
-    name (``named_speaker``) and, where the quotes stage gives one, whose attribution
-    confidence is at least ``MIN_QUOTE_CONFIDENCE``; the story page shows the rest."""
+    name (``named_speaker``) and whose attribution confidence (the quotes stage's calibrated
+    estimate) is at least ``min_confidence``; the story page shows the rest."""
 
     def worth(q: StoryQuoteRef) -> bool:
         text = quote_text(q)
@@ -515,9 +520,7 @@ def display_quotes(
         kept = [
             q
             for q in kept
-            if named_speaker(q.speaker, named_in, speakers)
-            # ``confidence`` comes with the quotes stage's resolver; 0 means not estimated
-            and (getattr(q, "confidence", 0.0) or 1.0) >= MIN_QUOTE_CONFIDENCE
+            if named_speaker(q.speaker, named_in, speakers) and q.confidence >= min_confidence
         ]
     return sorted(kept, key=lambda q: not q.direct)
 

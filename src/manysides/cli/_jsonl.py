@@ -1,4 +1,5 @@
-"""The scaffolding of the JSON Lines commands (``extract``, ``cluster``, ``summarize``).
+"""The scaffolding of the JSON Lines commands (``extract``, ``cluster``, ``summarize``,
+``quotes``); their ids are read by ``records.record_id``, their dates by ``times.parse``.
 
 ``--input`` / ``--output`` files, or stdin / stdout when absent or ``-``; blank input lines
 skipped; exit code 1, after a line on stderr, when any line failed.

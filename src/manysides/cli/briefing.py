@@ -12,7 +12,19 @@ import typer
 
 from ..config import Config, public_url
 from ..errors import UserError
+from ..times import FORMATS
+from ..times import parse as parse_time
 from ._state import AppState
+
+
+def _briefing_date(value: str | None) -> str | None:
+    """A ``--date`` in any format ``times.parse`` reads, as the stored ``YYYY-MM-DD``."""
+    if value is None:
+        return None
+    moment = parse_time(value)
+    if moment is None:
+        raise UserError(f"bad --date {value!r}: give a date ({FORMATS})")
+    return moment.date().isoformat()
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -66,11 +78,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Email a briefing (HTML with a plain-text alternative) over SMTP."""
         from ..pipeline.briefing import send_briefing
-        from ..web.data import valid_date
 
         state: AppState = ctx.obj
-        if date is not None and not valid_date(date):
-            raise UserError(f"bad --date {date!r}: use YYYY-MM-DD")
+        date = _briefing_date(date)
         with state.open_store() as store:
             sent_date, accepted = send_briefing(store, state.config, date, to or ())
         state.emit(
@@ -92,14 +102,12 @@ def register(app: typer.Typer) -> None:
         from ..briefing.records import Briefing
         from ..briefing.render import render_json, render_markdown, render_text
         from ..pipeline.briefing import render_options
-        from ..web.data import valid_date
 
         state: AppState = ctx.obj
         renderers = {"text": render_text, "markdown": render_markdown, "md": render_markdown}
         if fmt not in (*renderers, "json"):
             raise UserError(f"bad --format {fmt!r}: choose text, markdown or json")
-        if date is not None and not valid_date(date):
-            raise UserError(f"bad --date {date!r}: use YYYY-MM-DD")
+        date = _briefing_date(date)
         with state.open_store() as store:
             date = date or store.briefings.latest_date()
             data = store.briefings.briefing(date) if date else None

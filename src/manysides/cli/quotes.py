@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
 import typer
 
-from ..errors import ConfigError, UserError
+from ..errors import ConfigError
+from ..records import record_id
+from ._jsonl import exit_if_failed, jsonl_streams, numbered_lines
 from ._state import AppState
 
 
@@ -23,6 +24,10 @@ def _parse(line: str, number: int) -> tuple[Any, str | None, str | None]:
     if not isinstance(record, dict):
         return None, None, f'line {number}: expected an object with "id" and "text"'
     rid = record.get("id")
+    try:
+        record_id(rid)
+    except ValueError as exc:
+        return rid, None, f"line {number}: {exc}"
     text = record.get("text")
     if not isinstance(text, str):
         return rid, None, f'line {number}: "text" must be a string'
@@ -30,9 +35,8 @@ def _parse(line: str, number: int) -> tuple[Any, str | None, str | None]:
 
 
 def _records(stream: TextIO) -> Iterator[tuple[Any, str | None, str | None]]:
-    for number, line in enumerate(stream, start=1):
-        if line.strip():
-            yield _parse(line, number)
+    for number, line in numbered_lines(stream):
+        yield _parse(line, number)
 
 
 def run_quotes(source: TextIO, sink: TextIO, state: AppState) -> int:
@@ -92,17 +96,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Direct and indirect quotes with speakers and character offsets, per article."""
         state: AppState = ctx.obj
-        if input_path is not None and not input_path.is_file():
-            raise UserError(f"no such input file: {input_path}")
-        source = input_path.open(encoding="utf-8", errors="replace") if input_path else sys.stdin
-        sink = output_path.open("w", encoding="utf-8") if output_path else sys.stdout
-        try:
-            errors = run_quotes(source, sink, state)
-        finally:
-            if input_path:
-                source.close()
-            if output_path:
-                sink.close()
-        if errors:
-            print(f"manysides quotes: {errors} line(s) could not be read", file=sys.stderr)
-            raise typer.Exit(1)
+        with jsonl_streams(input_path, output_path, "no such input file: {path}") as (src, dst):
+            errors = run_quotes(src, dst, state)
+        exit_if_failed(errors, f"manysides quotes: {errors} line(s) could not be read")

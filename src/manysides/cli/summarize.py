@@ -8,11 +8,13 @@ from typing import IO, Annotated, Any
 
 import typer
 
+from ..records import record_id
 from ._jsonl import exit_if_failed, jsonl_streams, numbered_lines
 from ._state import AppState
 
 
-def _article(raw: Any, index: int) -> Any:
+def _article(raw: Any, index: int) -> tuple[str | int, Any]:
+    """(the article's id as given, a StoryArticle numbered ``index + 1``)."""
     from ..perspectives import StoryArticle
     from ..perspectives.coverage import normalize_leaning
 
@@ -21,12 +23,10 @@ def _article(raw: Any, index: int) -> Any:
     text, title = raw.get("text", ""), raw.get("title", "")
     if not isinstance(text, str) or not isinstance(title, str):
         raise ValueError(f"articles[{index}]: title and text must be strings")
-    art_id = raw.get("id", index + 1)
-    if isinstance(art_id, bool) or not isinstance(art_id, int):
-        raise ValueError(f"articles[{index}]: id must be an integer")
+    art_id = record_id(raw.get("id", index + 1), f"articles[{index}].id")
     source = raw.get("source") or ""
-    return StoryArticle(
-        id=art_id,
+    return art_id, StoryArticle(
+        id=index + 1,
         title=title,
         text=text,
         outlet=str(source),
@@ -35,7 +35,7 @@ def _article(raw: Any, index: int) -> Any:
     )
 
 
-def summarize_line(line: str, config: Any, lexicon: Any) -> dict[str, Any]:
+def summarize_line(line: str, config: Any, lexicon: Any, chat: Any = None) -> dict[str, Any]:
     """One input line -> one output record (``{"error": ...}`` when the line is bad)."""
     from ..perspectives import summarize
 
@@ -50,17 +50,19 @@ def summarize_line(line: str, config: Any, lexicon: Any) -> dict[str, Any]:
     if not isinstance(articles, list) or not articles:
         return {"story": story, "error": "'articles' must be a non-empty list"}
     try:
-        arts = [_article(a, i) for i, a in enumerate(articles)]
+        ids, arts = zip(*(_article(a, i) for i, a in enumerate(articles)), strict=True)
     except ValueError as exc:
         return {"story": story, "error": str(exc)}
-    if len({a.id for a in arts}) < len(arts):
+    if len(set(ids)) < len(ids):
         return {"story": story, "error": "article ids must be unique within a story"}
     notes: list[str] = []
-    result = summarize(arts, config, lexicon, notes)
+    result = summarize(list(arts), config, lexicon, notes, chat)
     out: dict[str, Any] = {
         "story": story,
         "summary": result.text,
-        "sentences": [{"text": s.text, "articles": s.articles} for s in result.sentences],
+        "sentences": [
+            {"text": s.text, "articles": [ids[n - 1] for n in s.articles]} for s in result.sentences
+        ],
         "method": result.method,
     }
     if notes:
@@ -68,15 +70,16 @@ def summarize_line(line: str, config: Any, lexicon: Any) -> dict[str, Any]:
     return out
 
 
-def run_summarize(src: IO[str], dst: IO[str], config: Any) -> tuple[int, int]:
-    """Summarize every line of ``src`` into ``dst``; returns (lines, failed lines)."""
+def run_summarize(src: IO[str], dst: IO[str], config: Any, chat: Any = None) -> tuple[int, int]:
+    """Summarize every line of ``src`` into ``dst``; returns (lines, failed lines).
+    ``chat`` is the LLM client (``fetch.chat.ChatClient``) when ``config.llm.enabled``."""
     from ..perspectives import load_lexicon
 
     lexicon = load_lexicon(config.lexicon_path)
     n = failed = 0
     for _, line in numbered_lines(src):
         n += 1
-        out = summarize_line(line, config, lexicon)
+        out = summarize_line(line, config, lexicon, chat)
         failed += "error" in out
         dst.write(json.dumps(out, ensure_ascii=False) + "\n")
         dst.flush()
@@ -110,6 +113,11 @@ def register(app: typer.Typer) -> None:
             if not config.llm.url:
                 raise UserError("--llm needs perspectives.llm.url in the config file")
             config = dataclasses.replace(config, llm=dataclasses.replace(config.llm, enabled=True))
+        chat = None
+        if config.llm.enabled:
+            from ..fetch.chat import ChatClient
+
+            chat = ChatClient(config.llm, state.config.fetch)
         with jsonl_streams(input, output, missing="input file not found: {path}") as (src, dst):
-            n, failed = run_summarize(src, dst, config)
+            n, failed = run_summarize(src, dst, config, chat)
         exit_if_failed(failed, f'manysides: {failed} of {n} line(s) failed; see their "error"')

@@ -252,13 +252,25 @@ def _article(doc: RawDocument, config: ExtractConfig, result: _Result) -> Articl
         )
     meta = result.extracted
     hints = doc.hints
+    title = cap(meta.title or hints.get("title", "").strip(), MAX_TITLE_CHARS)
     return Article(
         url=doc.final_url or doc.url,
-        title=cap(meta.title or hints.get("title", "").strip(), MAX_TITLE_CHARS),
+        title=title,
         text=result.text,
         canonical_url=_canonical_for(doc, meta.canonical),
         authors=cap_authors(meta.authors or _hint_authors(hints.get("authors", ""))),
         published=parse_time(meta.date) or parse_time(hints.get("date")),
         site=cap(_site_name(meta.site, hints.get("source", "").strip()), MAX_TITLE_CHARS),
-        language=cap(meta.language or hints.get("language", ""), 16),
+        language=_language(meta.language or hints.get("language", ""), title, result.text),
     )
+
+
+def _language(declared: str, title: str, text: str) -> str:
+    """The language the page or the input record declares, else the one its text is in
+    (``nlp.language.identify``: "" when too short or unsure)."""
+    declared = cap(declared.strip(), 16)
+    if declared:
+        return declared
+    from ..nlp.language import identify
+
+    return identify(f"{title}. {text}" if title else text)

@@ -17,7 +17,8 @@ from typing import Any
 
 from ..config import ExtractConfig
 from ..errors import ManysidesError
-from ..records import RawDocument
+from ..records import RawDocument, record_id
+from ..times import format as format_time
 from ..workers import WorkerPool
 
 __all__ = ["BatchOptions", "process_line", "run_lines"]
@@ -70,6 +71,7 @@ def process_line(line: str, options: BatchOptions) -> str:
     out["id"] = data.get("id") if isinstance(data, dict) else None
     try:
         doc = _record(data)
+        record_id(out["id"])
     except ValueError as exc:
         out["error"] = str(exc)
         return json.dumps(out, ensure_ascii=False)
@@ -85,7 +87,7 @@ def process_line(line: str, options: BatchOptions) -> str:
         out.update(
             title=article.title,
             authors=list(article.authors),
-            date=article.published.isoformat() if article.published else "",
+            date=format_time(article.published) or "",
             site=article.site,
             language=article.language,
             text=article.text,

@@ -1,7 +1,9 @@
 """robots.txt rules, fetched once per host and cached for the fetcher's lifetime.
 
 Following RFC 9309: a 4xx robots.txt (missing) allows everything; a 5xx or an
-unreachable robots.txt disallows everything on that host for this run.
+unreachable robots.txt disallows everything on that host for this run. The rules are
+read by Protego: the most specific (longest) matching Allow/Disallow rule wins, with
+``*`` and ``$`` wildcards (the standard library's parser takes the first match).
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
+
+if TYPE_CHECKING:
+    from protego import Protego
 
 MAX_ROBOTS_BYTES = 512_000
 MAX_CRAWL_DELAY = 10.0
@@ -21,7 +26,7 @@ RobotsLoader = Callable[[str], Awaitable[tuple[int, bytes]]]
 
 @dataclass(frozen=True)
 class RobotsRules:
-    parser: RobotFileParser | None  # None: blanket rule below
+    parser: Protego | None  # None: blanket rule below
     allow_all: bool
     reason: str = ""
     unreachable: bool = False  # robots.txt could not be fetched at all (network failure)
@@ -29,7 +34,7 @@ class RobotsRules:
     def allowed(self, agent: str, url: str) -> bool:
         if self.parser is None:
             return self.allow_all
-        return self.parser.can_fetch(agent, url)
+        return self.parser.can_fetch(url, agent)
 
     def crawl_delay(self, agent: str) -> float:
         if self.parser is None:
@@ -42,10 +47,10 @@ class RobotsRules:
 
 
 def parse_robots(body: bytes) -> RobotsRules:
-    parser = RobotFileParser()
+    from protego import Protego
+
     text = body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
-    parser.parse(text.splitlines())
-    return RobotsRules(parser, allow_all=True)
+    return RobotsRules(Protego.parse(text), allow_all=True)
 
 
 def robots_url(url: str) -> str:

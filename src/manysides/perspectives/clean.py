@@ -12,6 +12,8 @@ outlet:
 * ``flaws`` names what makes a sentence a fragment: unbalanced quotation marks, a
   lower-case or conjunction start, mostly a quotation, too short or too long, a caption or
   photo credit, no final punctuation, a question, a colon-ended lead-in.
+* ``never_shown`` names what is never a summary sentence or key fact: a fact-check label,
+  a photo caption, an embedded post's leftovers (``summary.py`` and ``facts.py`` drop them).
 * ``needs_context`` is true for sentences that lean on an earlier one ("He said", "It",
   "This", "But", "However", ...).
 * ``checkable`` counts what a reader can check: numbers, dates and names.
@@ -122,10 +124,82 @@ def unbalanced_quotes(text: str) -> bool:
     return text.count("“") != text.count("”")
 
 
+# Never a sentence of the summary or a key fact, however central: a fact-check verdict
+# label ("CLAIM: ...", "THE FACTS: ..."), a photo caption ("In this June 3, 2020, photo,
+# protesters rally ..."), and what an embedded post leaves in the text (handles, links,
+# "pic.twitter.com", "— Name (@handle) June 9, 2020").
+_LABEL = re.compile(
+    r"^[\"“‘'(\[]?(?:THE\s+)?(?:CLAIM|FACTS?|FACT\s+CHECK|RATING|VERDICT|BOTTOM\s+LINE|"
+    r"WHAT'?S\s+TRUE|WHAT'?S\s+FALSE|AP'?S\s+ASSESSMENT|CONTEXT)\s*:",
+)
+_PHOTO_CAPTION = re.compile(
+    r"^\s*(?:In this|This)\s+(?:[\w.,]+\s+){0,6}?(?:file\s+)?(?:photo|image|picture|"
+    r"frame grab|screenshot|video still)\b|\b(?:is|are) (?:seen|pictured|shown) in this\b|"
+    r"\bphoto (?:provided|released|taken) by\b|\((?:AP|Reuters|AFP|Getty)\b[^)]*\)\s*$",
+    re.IGNORECASE,
+)
+_EMBED = re.compile(
+    r"pic\.twitter\.com|https?://|\(@\w+\)|(?:^|\s)@\w{2,}|\bView this post on Instagram\b|"
+    r"\bA post shared by\b|\bEmbed\b|\u2014\s*[A-Z][\w.]+(?:\s+[A-Z][\w.]+){0,3}\s*\(@",
+)
+
+
+_LINE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+def prose(text: str) -> str:
+    """The article's prose lines: a line of fewer than ``MIN_WORDS`` words that does not end
+    a sentence is navigation or a related-links list ("Biden Burisma probe", "Latest
+    Videos") left in the text, not something the outlet wrote about the story."""
+    keep = [
+        line
+        for line in (text or "").splitlines()
+        if line.strip() and (len(words(line)) >= MIN_WORDS or _LINE_END.search(line))
+    ]
+    return "\n".join(keep)
+
+
+_POST_CREDIT = re.compile(r"^\s*[—–-]+\s*[^\n]{0,80}\(@\w+\)")
+
+
+def strip_embeds(text: str) -> str:
+    """The text without embedded posts: a credit line ("— Donald J. Trump (@realDonaldTrump)
+    June 9, 2020") and the post above it, and lines carrying pic.twitter.com links. A post's
+    words are the poster's claim, never the outlet's reporting; the rest stays verbatim."""
+    lines = (text or "").splitlines()
+    drop: set[int] = set()
+    for i, line in enumerate(lines):
+        if _POST_CREDIT.match(line):
+            drop.add(i)
+            j = i - 1
+            while j >= 0 and not lines[j].strip():
+                j -= 1
+            if j >= 0:
+                drop.add(j)
+        elif "pic.twitter.com" in line:
+            drop.add(i)
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
+
+
+def never_shown(sentence: str) -> str:
+    """Why the sentence may never be a summary sentence or key fact ("" when it may)."""
+    text = sentence.strip()
+    if _LABEL.match(text):
+        return "fact-check label"
+    if _PHOTO_CAPTION.search(text):
+        return "photo caption"
+    if _EMBED.search(text):
+        return "embed leftover"
+    return ""
+
+
 def flaws(sentence: str) -> list[str]:
     """Why the sentence is not a complete, self-contained claim ([] when it is one)."""
     text = sentence.strip()
     out: list[str] = []
+    banned = never_shown(text)
+    if banned:
+        out.append(banned)
     n = len(words(text))
     if n < MIN_WORDS:
         out.append("too short")

@@ -18,6 +18,7 @@ capitalised names after the same word ("Gov. Smith" vs "Gov. Jones").
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -176,6 +177,33 @@ def _names(text: str) -> dict[str, str]:
     return out
 
 
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
+
+
+def _plain(name: str) -> str:
+    text = name.casefold().replace("’", "'")
+    text = re.sub(r"'s\b", "", text)
+    return re.sub(r"[^\w]+", "", text)
+
+
+def same_name(x: str, y: str) -> bool:
+    """Two spellings of one name: case, apostrophes and punctuation ("Apple's", "Apple’s"),
+    an abbreviation ("Dems", "Democrats": the letters of one, in order, in the other, same
+    first letter) or a transliteration ("Qaeda", "Qaida": nearly the same letters)."""
+    a, b = _plain(x), _plain(y)
+    if not a or not b or a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if short[0] == long[0] and len(short) >= 3:
+        rest = iter(long)
+        if all(ch in rest for ch in short):
+            return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
 def discrepancies(
     articles: Sequence[StoryArticle],
     config: PerspectivesConfig,
@@ -201,10 +229,11 @@ def discrepancies(
                 ctx = labels.setdefault(key, word)  # the first surface form names the stem
                 found[("number", ctx)][x].add(oa)
                 found[("number", ctx)][y].add(ob)
-        da, db = _dates(a.text), _dates(b.text)
-        if da and db and da.isdisjoint(db):
-            found[("date", "when")][", ".join(sorted(da))].add(oa)
-            found[("date", "when")][", ".join(sorted(db))].add(ob)
+        for kind_words in (_WEEKDAYS, _MONTHS):  # "monday" against "december" is no conflict
+            da, db = _dates(a.text) & kind_words, _dates(b.text) & kind_words
+            if da and db and da.isdisjoint(db):
+                found[("date", "when")][", ".join(sorted(da))].add(oa)
+                found[("date", "when")][", ".join(sorted(db))].add(ob)
         ma, mb = _names(a.text), _names(b.text)
         for ctx in ma.keys() & mb.keys():
             x, y = ma[ctx], mb[ctx]
@@ -212,7 +241,7 @@ def discrepancies(
             # themselves do not disagree about the news.
             if x in outlets or y in outlets:
                 continue
-            if x != y and x not in b.text and y not in a.text:
+            if x != y and x not in b.text and y not in a.text and not same_name(x, y):
                 found[("name", ctx)][x].add(oa)
                 found[("name", ctx)][y].add(ob)
     return [

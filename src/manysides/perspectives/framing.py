@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from ..config import PerspectivesConfig
 from ..nlp.text import STOPWORDS, words
 from ..records import LEANINGS
+from .clean import prose
 from .coverage import outlet_name, side_of
 from .records import SIDES, ArticleRef, SideFraming, StoryArticle, StoryQuoteRef
 
@@ -87,7 +88,7 @@ def framing(
     for i, a in enumerate(articles):
         side = side_of(a.leaning)
         if side:
-            counts[side].update(terms(f"{a.title}. {a.text}"))
+            counts[side].update(terms(f"{a.title}. {prose(a.text)}"))
             by_side[side].append(i)
     # An outlet's own name ("CNN reported", "Fox News has learned") says who wrote the
     # article, not how the side frames the story: those words never count as framing.

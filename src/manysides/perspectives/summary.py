@@ -34,7 +34,7 @@ import numpy as np
 
 from ..config import PerspectivesConfig
 from ..nlp.text import content_stems, tokens
-from .clean import flaws, needs_context
+from .clean import flaws, needs_context, never_shown
 from .coverage import side_of
 from .lexicon import OWN_LOADED_WORDS, is_loaded
 from .records import StoryArticle, Summary, SummarySentence
@@ -259,7 +259,8 @@ def extractive_summary(
     sim = cosine_matrix(units)
     scores = sentence_scores(units, sim, articles, lexicon)
     weak = {i for i, u in enumerate(units) if flaws(u.text) or needs_context(u.text)}
-    chosen = select_mmr(units, sim, scores, articles, config, weak)
+    banned = {i for i, u in enumerate(units) if never_shown(u.text)}
+    chosen = select_mmr(units, sim, scores, articles, config, weak, banned)
     chosen.sort(key=lambda i: (units[i].position, units[i].article))
     sentences = [
         SummarySentence(units[i].text, citations(i, units, sim, config.cite_similarity))
@@ -285,10 +286,12 @@ def select_mmr(
     articles: Sequence[StoryArticle],
     config: PerspectivesConfig,
     weak: Collection[int] = (),
+    banned: Collection[int] = (),
 ) -> list[int]:
     """Greedy MMR under a word budget; prefers sides and articles not yet represented.
     A ``weak`` sentence (a fragment, or leaning on unresolved context) may only open an
-    otherwise empty summary: it never follows another sentence."""
+    otherwise empty summary: it never follows another sentence. A ``banned`` one (a
+    fact-check label, caption or embed leftover: ``clean.never_shown``) is never chosen."""
     chosen: list[int] = []
     used_sides: set[str | None] = set()
     used_articles: set[int] = set()
@@ -297,7 +300,7 @@ def select_mmr(
     while len(chosen) < config.summary_sentences and total < budget:
         best, best_value = -1, -np.inf
         for i, u in enumerate(units):
-            if i in chosen or (chosen and i in weak):
+            if i in chosen or i in banned or (chosen and i in weak):
                 continue
             redundancy = max((sim[i, j] for j in chosen), default=0.0)
             if redundancy >= min(MAX_REDUNDANCY, config.cite_similarity):

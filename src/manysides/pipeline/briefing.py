@@ -12,8 +12,6 @@ Loads candidate stories and their stored perspectives from the store, calls the 
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,19 +24,13 @@ from ..briefing.render import ArchiveEntry, render_files
 from ..briefing.view import RenderOptions
 from ..config import BriefingConfig, Config, data_dir, public_url
 from ..errors import ConfigError, ManysidesError, UserError
+from ..files import write_atomic
 from ..perspectives.records import Perspective
 from ..store import Store
 from . import Report, RunContext
 from .candidates import shortlist, window
 
 FEED_ENTRIES = 30
-PUBLIC_FILE_MODE = 0o644
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def output_dir(config: Config) -> Path:
@@ -105,20 +97,6 @@ def history(store: Store, limit: int = FEED_ENTRIES) -> list[Briefing]:
         except (KeyError, TypeError, ValueError):
             continue  # an old or damaged briefing is skipped, not fatal
     return out
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, PUBLIC_FILE_MODE & ~_umask())  # mkstemp makes 0600; these are public
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_files(root: Path, files: dict[str, str]) -> None:

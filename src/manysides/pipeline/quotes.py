@@ -12,6 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, ItemError
+from ..nlp.language import is_english
 from ..quotes import ArticleQuotes, QuoteAnalyzer, quote_key
 from ..workers import run_pool
 from .candidates import shortlist
@@ -79,6 +80,12 @@ def quotes_step(ctx: RunContext) -> None:
     loads = [pending[i : i + per_load] for i in range(0, len(pending), per_load)]
     for ids in ctx.report.progress(loads, "quotes"):
         articles = ctx.store.articles.get_many(ids)
+        foreign = [int(a["id"]) for a in articles if not is_english(a.get("language"))]
+        if foreign:  # the spaCy model and the cue lists are English: not analysed, done
+            with ctx.store.transaction():
+                ctx.store.runs.mark_done(STAGE, VERSION, foreign)
+            ctx.report.count("quotes_skipped_language", len(foreign))
+            articles = [a for a in articles if is_english(a.get("language"))]
         results = list(analyzer.analyze_many((a["text"] for a in articles), pool))
         for b in range(0, len(articles), size):
             _persist(ctx, articles[b : b + size], results[b : b + size])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..nlp.language import is_english
 from ..stories import StoryClusterer, StoryInput
 from ..stories.embeddings import EMBEDDINGS_MISSING
 from ..times import parse as parse_time
@@ -66,6 +67,11 @@ class _Batch:
         with store.transaction():
             for row in rows:
                 art_id = int(row["id"])
+                if not is_english(row.get("language")):
+                    # the features (stop words, lemmas) are English: such an article would
+                    # join stories by its numbers and names alone; it stays unclustered
+                    report.count("stories_skipped_language")
+                    continue
                 report_id = int(row["report_id"] or art_id)
                 story_id = self.report_story.get(report_id)
                 if story_id is None:

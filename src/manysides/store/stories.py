@@ -88,7 +88,7 @@ class StoryRepo:
         for chunk, marks in in_chunks(article_ids):
             for r in self.store.query(
                 "SELECT id, title, text, published, created_at, source_id, site, url,"  # noqa: S608
-                f" report_id FROM articles WHERE id IN ({marks})",
+                f" report_id, language FROM articles WHERE id IN ({marks})",
                 chunk,
             ):
                 found[int(r["id"])] = dict(r)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from .. import times
 from ..errors import ParseError
+from ..records import record_id
 from .records import StoryInput
 
 
@@ -31,9 +32,10 @@ def parse_line(line: str) -> StoryInput:
         raise ParseError(f"not valid JSON: {exc.msg} at column {exc.colno}") from None
     if not isinstance(data, dict):
         raise ParseError("a line must be a JSON object")
-    item_id = data.get("id")
-    if isinstance(item_id, bool) or not isinstance(item_id, str | int) or item_id == "":
-        raise ParseError("missing or invalid 'id' (a string or an integer)")
+    try:
+        item_id = record_id(data.get("id"))
+    except ValueError as exc:
+        raise ParseError(str(exc)) from None
     title, text = data.get("title", ""), data.get("text", "")
     if not isinstance(title, str) or not isinstance(text, str):
         raise ParseError("'title' and 'text' must be strings", item=str(item_id))

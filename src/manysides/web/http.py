@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable, MutableMapping
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from typing import Any
 
 from ..times import parse as parse_time
@@ -53,14 +53,8 @@ def _etag_matches(if_none_match: str, etag: str) -> bool:
 
 
 def _not_modified_since(if_modified_since: str, last_modified: str) -> bool:
-    try:
-        since = parsedate_to_datetime(if_modified_since)
-        modified = parsedate_to_datetime(last_modified)
-    except (TypeError, ValueError, IndexError):
-        return False
-    if since is None or modified is None or since.tzinfo is None or modified.tzinfo is None:
-        return False
-    return modified <= since
+    since, modified = parse_time(if_modified_since), parse_time(last_modified)
+    return since is not None and modified is not None and modified <= since
 
 
 class HeadAsGet:
