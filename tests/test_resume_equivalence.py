@@ -149,3 +149,27 @@ def test_killed_and_resumed_ingest_equals_uninterrupted(tmp_path: Path) -> None:
     with sqlite3.connect(resumed) as c:
         statuses = [r[0] for r in c.execute("SELECT status FROM runs ORDER BY id")]
     assert statuses[-1] in ("ok", "partial") and "running" not in statuses[:-1]
+
+
+def test_template_journal_replays_to_the_same_learner() -> None:
+    from manysides.config import Config
+    from manysides.extract.templates import TemplateLearner, page_lines
+
+    config = Config().extract
+    rng = random.Random(5)
+    pool = ALWAYS["politico.example"] + SOMETIMES["ledger.example"] + TOPIC
+    learner = TemplateLearner(config)
+    snapshot, journals = b"", []
+    for batch in range(8):  # one journal per batch, as the ingestor saves them
+        for _ in range(40):
+            learner.observe_lines(rng.choice(SITES), page_lines("\n".join(rng.sample(pool, 8))))
+        journals.append(learner.take_journal())
+        assert learner.take_journal() == b""  # taken once
+        if batch == 2:  # a run closed here: snapshot written, journal cleared
+            snapshot, journals = learner.to_bytes(), []
+    rebuilt = TemplateLearner.from_bytes(snapshot, config)
+    for journal in journals:
+        rebuilt.replay(journal)
+    assert rebuilt.to_bytes() == learner.to_bytes()
+    assert all(rebuilt.template(s) == learner.template(s) for s in SITES)
+    assert any(learner.template(s) for s in SITES)
