@@ -41,6 +41,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from manysides import times
+
 from .common import REPO, data_dir, save
 
 BIN = Path(sys.executable).parent / "manysides"
@@ -78,20 +80,6 @@ def slug(name: str) -> str:
     return s[:40] or "outlet"
 
 
-def parse_date(value: str) -> datetime | None:
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%B %d, %Y"):
-        try:
-            return datetime.strptime(value[: len(value)], fmt)
-        except ValueError:
-            continue
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def load_day(src: Path, n_outlets: int, n_articles: int) -> list[dict[str, Any]]:
     """The ``n_articles`` most recent dated articles of the ``n_outlets`` largest outlets."""
     records: list[dict[str, Any]] = []
@@ -102,7 +90,7 @@ def load_day(src: Path, n_outlets: int, n_articles: int) -> list[dict[str, Any]]
                 records.append(rec)
     sizes = Counter(r["source"] for r in records)
     top = {name for name, _ in sizes.most_common(n_outlets)}
-    dated = [(d, r) for r in records if r["source"] in top and (d := parse_date(r.get("date", "")))]
+    dated = [(d, r) for r in records if r["source"] in top and (d := times.parse(r.get("date")))]
     dated.sort(key=lambda t: (t[0], t[1]["id"]), reverse=True)
     return [r | {"_order": i} for i, (_d, r) in enumerate(dated[:n_articles])]
 

@@ -25,14 +25,15 @@ import argparse
 import gzip
 import hashlib
 import json
-import re
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from manysides import times
 
 from .common import REPO, Timer, data_dir, save
 
@@ -66,7 +67,8 @@ def load_crawled(root: Path) -> list[dict[str, Any]]:
     with (root / CRAWLED).open(encoding="utf-8") as fh:
         for line in fh:
             story = json.loads(line)
-            start = datetime.fromisoformat(story["date"])
+            start = times.parse(story["date"])
+            assert start is not None, story["date"]
             for side, art in sorted(story["news"].items()):
                 key = hashlib.md5(f"{story['id']}/{side}".encode()).hexdigest()  # noqa: S324
                 body = art.get("newBody") or ""
@@ -156,18 +158,10 @@ def quality(root: Path) -> dict[str, Any]:
 
 
 def _iso(value: str) -> str | None:
-    """corpus-abp dates: ISO ``YYYY-MM-DD`` or US ``M/D/YY``; nonsense years count as undated."""
-    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2})", value.strip())
-    try:
-        if m:
-            d = date(2000 + int(m[3]), int(m[1]), int(m[2]))
-        elif value:
-            d = date.fromisoformat(value.strip())
-        else:
-            return None
-    except ValueError:
-        return None
-    return d.isoformat() if d.year >= 1990 else None
+    """A corpus-abp date (ISO ``YYYY-MM-DD`` or US ``M/D/YY``) as ``YYYY-MM-DD``; nonsense
+    years count as undated."""
+    when = times.parse(value)
+    return when.date().isoformat() if when and when.year >= 1990 else None
 
 
 def speed(root: Path, workdir: Path) -> dict[str, Any]:

@@ -101,8 +101,8 @@ def lexrank_baseline(articles: Sequence[StoryArticle], budget: int) -> str:
 
 def central_title(articles: Sequence[StoryArticle]) -> str:
     """The title most similar to the story's other titles (how a briefing heads a story)."""
+    from manysides.nlp.text import content_stems
     from manysides.perspectives.similarity import tfidf_matrix
-    from manysides.perspectives.text import content_stems
 
     titles = [a.title for a in articles if a.title.strip()]
     if len(titles) < 2:

@@ -70,7 +70,8 @@ def test_step_computes_and_stores_perspectives(store: Store) -> None:
     perspectives_step(ctx)
     assert ctx.report.counts["perspectives_computed"] == 1  # story 2 has one outlet
     stored = store.briefings.perspective(1)
-    assert stored is not None and stored["_n_articles"] == 4
+    assert stored is not None and "_n_articles" not in stored  # the payload as saved
+    assert store.briefings.perspective_articles(1) == 4
     p = Perspective.from_dict(stored)
     assert p.story_id == 1 and p.section == "World"
     assert p.coverage.by_side == {"left": 1, "center": 1, "right": 2}
@@ -91,7 +92,7 @@ def test_step_skips_unchanged_and_recomputes_on_new_article(store: Store) -> Non
     ctx = _ctx(store)
     perspectives_step(ctx)
     assert ctx.report.counts["perspectives_computed"] == 1
-    assert store.briefings.perspective(1)["_n_articles"] == 5
+    assert store.briefings.perspective_articles(1) == 5
 
 
 def test_old_stories_are_ignored(store: Store) -> None:

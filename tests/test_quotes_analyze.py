@@ -8,6 +8,7 @@ import pytest
 
 from manysides.config import QuotesConfig
 from manysides.quotes import ArticleQuotes, QuoteAnalyzer, analyze
+from manysides.workers import WorkerPool
 
 CFG = QuotesConfig()
 
@@ -140,8 +141,9 @@ def test_module_function_accepts_a_loaded_pipeline(analyzer: QuoteAnalyzer) -> N
 
 def test_worker_processes_give_the_same_results(analyzer: QuoteAnalyzer) -> None:
     texts = [ARTICLE, "“Fine,” she said.", "", ARTICLE.replace("Trump", "Biden"), "x"]
-    parallel = QuoteAnalyzer(QuotesConfig(batch_size=2, workers=2), analyzer.nlp)
-    assert list(parallel.analyze_many(texts)) == list(analyzer.analyze_many(texts))
+    parallel = QuoteAnalyzer(QuotesConfig(batch_size=2), analyzer.nlp)
+    with WorkerPool(2) as pool:  # forkserver workers load the model themselves
+        assert list(parallel.analyze_many(texts, pool)) == list(analyzer.analyze_many(texts))
 
 
 def test_a_failing_text_yields_an_error_not_an_exception(

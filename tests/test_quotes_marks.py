@@ -6,9 +6,9 @@ import random
 
 import pytest
 
+from manysides.nlp.text import sentence_spans
 from manysides.quotes.marks import quote_spans
 from manysides.quotes.merge import quote_key, same_quote
-from manysides.quotes.text import sentence_spans
 
 
 def texts(text: str) -> list[str]:

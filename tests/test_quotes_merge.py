@@ -59,43 +59,43 @@ def test_unrelated_quotes_stay_apart_and_article_counted_once() -> None:
     assert merged[1].speaker is None and merged[1].direct is False
 
 
-def test_store_rows_are_accepted() -> None:
-    rows = [
-        {
-            "article_id": 5,
-            "text": "“Yes,” he said",
+def test_the_runner_turns_store_rows_into_records() -> None:
+    from manysides.perspectives import StoryArticle
+    from manysides.pipeline.perspectives import quote_refs, story_items
+
+    def row(article_id: int, text: str, speaker: str | None) -> dict[str, object]:
+        return {
+            "article_id": article_id,
+            "text": text,
             "start": 0,
-            "end": 5,
-            "speaker": "Al",
+            "end": len(text),
+            "speaker": speaker,
             "speaker_start": None,
             "speaker_end": None,
-            "cue": "said",
+            "cue": "said" if speaker else None,
             "direct": 1,
-            "outlet": "Wire",
-            "leaning": "center",
-        },
-        {
-            "article_id": 6,
-            "text": "“yes”",
-            "start": 3,
-            "end": 8,
-            "speaker": None,
-            "speaker_start": None,
-            "speaker_end": None,
-            "cue": None,
-            "direct": 1,
-            "source_id": "post",
-            "leaning": None,
-        },
+            "quote_key": "ignored",
+            "source_id": "wire",
+            "site": "wire.example",
+        }
+
+    arts = {
+        5: StoryArticle(id=5, title="T", text="", outlet="Wire", leaning="center"),
+        6: StoryArticle(id=6, title="T", text="", outlet="Post", leaning="right"),
+    }
+    rows = [row(5, "“Yes,” he said", "Al"), row(6, "“YES,” he said!", None), row(7, "“no”", None)]
+    items = story_items(rows, arts)
+    assert [(a, outlet, leaning) for a, outlet, leaning, _ in items] == [
+        (5, "Wire", "center"),
+        (6, "Post", "right"),
+        (7, "", "unrated"),  # an article the story no longer has
     ]
-    merged = merge_story_quotes(rows)
-    assert [m.text for m in merged] == ["“Yes,” he said", "“yes”"]
-    assert merged[0].carriers == [{"article_id": 5, "outlet": "Wire", "leaning": "center"}]
-    # rows without outlet/leaning (store.quotes.for_story) leave them for the caller
-    assert merged[1].carriers == [{"article_id": 6, "outlet": "", "leaning": ""}]
-    rows[1]["text"] = "“YES,” he said!"
-    assert len(merge_story_quotes(rows)) == 1
-    assert merge_story_quotes([]) == []
+    assert items[0][3] == [Quote("“Yes,” he said", 0, 14, "Al", None, None, "said", True)]
+    refs = quote_refs(rows, arts)
+    assert [r.text for r in refs] == ["“YES,” he said!", "“no”"]  # the longer wording
+    assert refs[0].speaker == "Al" and not refs[0].wording_differs  # same words
+    assert [c["outlet"] for c in refs[0].carriers] == ["Wire", "Post"]
+    assert quote_refs([], arts) == []
 
 
 def test_merge_entities_across_articles() -> None:

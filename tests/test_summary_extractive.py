@@ -7,9 +7,9 @@ from dataclasses import replace
 from perspectives_data import QUAKE
 
 from manysides.config import PerspectivesConfig
+from manysides.nlp.text import split_sentences
 from manysides.perspectives import StoryArticle, summarize
 from manysides.perspectives.summary import word_budget
-from manysides.perspectives.text import split_sentences
 
 NO_LEXICON = frozenset[str]()
 

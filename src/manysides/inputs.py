@@ -35,6 +35,7 @@ from .records import (
     cap,
     cap_authors,
 )
+from .times import parse as parse_time
 
 MAX_FILE_BYTES = 50_000_000
 MAX_RECORD_BYTES = 20_000_000
@@ -264,19 +265,6 @@ def _from_record(record: Any, where: str) -> Item:
     )
 
 
-def _warc_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            dt = datetime.strptime(value.strip(), "%Y%m%d%H%M%S")
-        except ValueError:
-            return None
-    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
-
-
 def _looks_like_archive(path: Path) -> bool:
     with open(path, "rb") as fh:
         head = fh.read(2)
@@ -395,6 +383,6 @@ def _from_archive_record(record: Any, path: Path) -> Item | None:
         status=status,
         content_type=media,
         charset=detect_charset(content, declared),
-        fetched_at=_warc_date(_header(record.rec_headers, "WARC-Date")),
+        fetched_at=parse_time(_header(record.rec_headers, "WARC-Date")),
         origin=where,
     )

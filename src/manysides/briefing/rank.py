@@ -16,7 +16,7 @@ from datetime import datetime
 
 from ..config import BriefingConfig
 from ..perspectives.records import SIDES, Perspective
-from ..times import parse_utc
+from ..times import parse as parse_time
 from .records import BriefingItem, BriefingSection, WhatsNew
 
 RECENCY_HALF_LIFE_HOURS = 12.0
@@ -82,7 +82,7 @@ def sides_covered(p: Perspective) -> int:
 
 def momentum(p: Perspective, now: datetime, hours: float) -> float:
     """Share of the story's dated articles published within ``hours`` before ``now``."""
-    times = [t for t in (parse_utc(a.published) for a in p.articles) if t is not None]
+    times = [t for t in (parse_time(a.published) for a in p.articles) if t is not None]
     if not times:
         return 0.0
     recent = sum(1 for t in times if 0 <= (now - t).total_seconds() <= hours * 3600)
@@ -91,9 +91,9 @@ def momentum(p: Perspective, now: datetime, hours: float) -> float:
 
 def recency(p: Perspective, now: datetime) -> float:
     """1.0 for a report right now, halving every ``RECENCY_HALF_LIFE_HOURS``."""
-    latest = parse_utc(p.coverage.latest_report)
+    latest = parse_time(p.coverage.latest_report)
     if latest is None:
-        latest = max((t for t in (parse_utc(a.published) for a in p.articles) if t), default=None)
+        latest = max((t for t in (parse_time(a.published) for a in p.articles) if t), default=None)
     if latest is None:
         return 0.25
     age_hours = max(0.0, (now - latest).total_seconds() / 3600)
@@ -149,6 +149,8 @@ def rank(
         p = c.perspective
         if p.coverage.n_outlets < opts.min_outlets or not has_new_reporting(p, c.previous):
             continue
+        if p.coverage.n_opinion and not p.coverage.n_reports:
+            continue  # only opinion or analysis pieces: no news report to brief on
         section = section_for(p, opts)
         if section is None:
             continue

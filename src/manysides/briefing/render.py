@@ -233,7 +233,8 @@ class PlainText:
         return f"{self.indent}- {text}"
 
     def source(self, a: LinkView) -> str:
-        line = f"{self.indent}[{a.n}] {one_line(a.outlet)} ({a.leaning_label}): {one_line(a.title)}"
+        kind = f"[{a.kind}] " if a.kind else ""
+        line = f"{self.indent}[{a.n}] {one_line(a.outlet)} ({a.leaning_label}): {kind}{one_line(a.title)}"
         return line + (f"\n{self.indent}    {a.url}" if a.url else "")
 
     def quote(self, q: QuoteView) -> str:
@@ -255,7 +256,10 @@ class PlainText:
 
     def framing(self, side: FramingView) -> str:
         line = f"{self.strong(self.esc(side.label))}: {self.join(side.terms)}"
-        heads = "; ".join(self.link(f"{h.outlet}: {h.title}", h.url) for h in side.headlines)
+        heads = "; ".join(
+            self.link(f"{h.outlet}: {h.kind + ': ' if h.kind else ''}{h.title}", h.url)
+            for h in side.headlines
+        )
         return self.item(line + (f" — {heads}" if heads else ""))
 
     def more(self, url: str) -> str:
@@ -309,7 +313,8 @@ class MarkdownText(PlainText):
         return f"- {text}"
 
     def source(self, a: LinkView) -> str:
-        return f"{a.n}. {md_escape(a.outlet)} ({md_escape(a.leaning_label)}): {self.link(a.title, a.url)}"
+        kind = f"*{a.kind}:* " if a.kind else ""
+        return f"{a.n}. {md_escape(a.outlet)} ({md_escape(a.leaning_label)}): {kind}{self.link(a.title, a.url)}"
 
     def quote(self, q: QuoteView) -> str:
         text = f"“{md_escape(q.text)}”" if q.direct else md_escape(q.text)

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from ..config import BriefingConfig
 from ..perspectives.records import SIDE_OF, ArticleRef, Perspective, StoryQuoteRef
 from ..records import LEANINGS
-from ..times import parse_utc
+from ..times import parse as parse_time
 from .records import WhatsNew
 
 LEANING_ORDER: tuple[str, ...] = LEANINGS
@@ -29,6 +29,12 @@ LEANING_LABELS: dict[str, str] = {
     "unrated": "Unrated",
 }
 SIDE_LABELS: dict[str, str] = {"left": "Left", "center": "Center", "right": "Right"}
+KIND_LABELS: dict[str, str] = {"opinion": "Opinion", "analysis": "Analysis"}
+ABSENT_WORDS: dict[str, str] = {
+    "left": "left-leaning",
+    "center": "center",
+    "right": "right-leaning",
+}
 QUOTE_MARKS = "\"'“”‘’«»„ "
 
 
@@ -127,7 +133,7 @@ def side_of(leaning: str | None) -> str:
 
 
 def short_time(value: str | None) -> str:
-    dt = parse_utc(value)
+    dt = parse_time(value)
     return dt.strftime("%Y-%m-%d %H:%M UTC") if dt else ""
 
 
@@ -167,6 +173,7 @@ class LinkView:
     leaning_label: str
     published: str
     carriers: tuple[str, ...] = ()
+    kind: str = ""  # "Opinion" | "Analysis" | "" (news)
 
 
 @dataclass(frozen=True)
@@ -211,6 +218,8 @@ class StoryView:
     first_report: str
     latest_report: str
     blindspot: str  # "" or a sentence for the badge
+    absent: str  # "" or "No right-leaning outlet covered this"
+    n_opinion: int
     segments: tuple[Segment, ...]
     summary: tuple[SummaryLine, ...]
     summary_method: str
@@ -240,6 +249,7 @@ def _link(n: int, a: ArticleRef) -> LinkView:
         leaning_label=leaning_label(a.leaning),
         published=short_time(a.published),
         carriers=tuple(one_line(c) for c in a.carriers),
+        kind=KIND_LABELS.get(a.kind, ""),
     )
 
 
@@ -275,6 +285,18 @@ def _blindspot(p: Perspective) -> str:
     if dominant:
         return f"Blindspot: covered mostly by the {SIDE_LABELS.get(dominant, one_line(dominant)).lower()}, little from the {label}"
     return f"Blindspot: little coverage from the {label}"
+
+
+def absent_remark(p: Perspective) -> str:
+    """ "No right-leaning outlet covered this" for the sides no rated outlet covered."""
+    words = [ABSENT_WORDS[s] for s in p.coverage.absent_sides if s in ABSENT_WORDS]
+    if not words:
+        return ""
+    if len(words) == 2 and words[0].endswith("-leaning") and words[1].endswith("-leaning"):
+        joined = f"{words[0].removesuffix('-leaning')}- or {words[1]}"
+    else:
+        joined = " or ".join(words)
+    return f"No {joined} outlet covered this"
 
 
 def story_view(
@@ -335,6 +357,8 @@ def story_view(
         first_report=short_time(p.coverage.first_report),
         latest_report=short_time(p.coverage.latest_report),
         blindspot=_blindspot(p),
+        absent=absent_remark(p),
+        n_opinion=p.coverage.n_opinion,
         segments=_segments(p),
         summary=summary,
         summary_method=one_line(p.summary.method),
@@ -367,7 +391,7 @@ def story_view(
                 ),
                 wording_differs=q.wording_differs,
             )
-            for q in display_quotes(p.quotes)[:n_quotes]
+            for q in display_quotes(p.quotes, named_in=None if full else story_text(p))[:n_quotes]
         ),
         framing=framing,
         articles=tuple(_link(i, a) for i, a in enumerate(p.articles[:n_articles], start=1)),
@@ -411,10 +435,54 @@ def quote_text(q: StoryQuoteRef) -> str:
     return text.strip(QUOTE_MARKS) if q.direct else _THAT.sub("", text).strip(" ,;")
 
 
-def display_quotes(quotes: Sequence[StoryQuoteRef]) -> list[StoryQuoteRef]:
+_PARTICLES = frozenset("of the for and de da del van von der bin al la le du st".split())
+_UNNAMED_LEADS = frozenset(
+    (
+        "a an the his her their its our my your this that these those but and or so then "
+        "when while after before usually also still even just only glancing speaking asked "
+        "he she they we i it there here one some many officials critics"
+    ).split()
+)
+MIN_QUOTE_CONFIDENCE = 0.5
+
+
+def story_text(p: Perspective) -> str:
+    """Where a story names its people: headline, outlet headlines, summary, key facts."""
+    return " ".join(
+        [p.headline, p.summary.text, *(a.title for a in p.articles), *(f.text for f in p.facts)]
+    )
+
+
+def named_speaker(speaker: str | None, context: str, others: Sequence[str] = ()) -> bool:
+    """A speaker that is a name (a person or organisation) rather than a pronoun, a stray
+    phrase or a lone place: capitalised words (particles such as "of" aside), not opening
+    with a determiner, conjunction or gerund; a single word only when the story also
+    names it with a first name or title ("Trump" after "Donald Trump")."""
+    words = (speaker or "").split()
+    if not words or len(words) > 6:
+        return False
+    first = words[0].strip(".,").lower()
+    if first in _UNNAMED_LEADS or first in _NOT_SPEAKERS or first.endswith("ing"):
+        return False
+    if not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words):
+        return False
+    if len(words) > 1:
+        return True
+    word = re.escape(words[0])
+    pool = " ".join([context, *others])
+    return re.search(rf"\b[A-Z][\w.'’-]+ {word}\b", pool) is not None
+
+
+def display_quotes(
+    quotes: Sequence[StoryQuoteRef], named_in: str | None = None
+) -> list[StoryQuoteRef]:
     """The quotes worth showing, best first: attributed ones with at least
     ``MIN_QUOTE_WORDS`` words and balanced quotation marks; direct quotes before reported
-    speech, then by how many outlets carried them (the stored order)."""
+    speech, then by how many outlets carried them (the stored order).
+
+    With ``named_in`` (the front page: the story's text), only quotes whose speaker is a
+    name (``named_speaker``) and, where the quotes stage gives one, whose attribution
+    confidence is at least ``MIN_QUOTE_CONFIDENCE``; the story page shows the rest."""
 
     def worth(q: StoryQuoteRef) -> bool:
         text = quote_text(q)
@@ -429,6 +497,15 @@ def display_quotes(quotes: Sequence[StoryQuoteRef]) -> list[StoryQuoteRef]:
         )
 
     kept = [q for q in quotes if worth(q)]
+    if named_in is not None:
+        speakers = [q.speaker or "" for q in quotes if len((q.speaker or "").split()) > 1]
+        kept = [
+            q
+            for q in kept
+            if named_speaker(q.speaker, named_in, speakers)
+            # ``confidence`` comes with the quotes stage's resolver; 0 means not estimated
+            and (getattr(q, "confidence", 0.0) or 1.0) >= MIN_QUOTE_CONFIDENCE
+        ]
     return sorted(kept, key=lambda q: not q.direct)
 
 

@@ -25,7 +25,7 @@ def extract_command(
         bool, typer.Option("--explain", help="List every removed line and its rule (stderr).")
     ] = False,
     workers: Annotated[
-        int | None, typer.Option("--workers", "-w", help="Processes (default: extract.workers).")
+        int | None, typer.Option("--workers", "-w", help="Processes (default: workers.processes).")
     ] = None,
     rules: Annotated[
         bool,
@@ -40,19 +40,21 @@ def extract_command(
     import json
 
     from ..extract.batch import BatchOptions, run_lines
+    from ..workers import WorkerPool
 
     state: AppState = ctx.obj
     if rules:
         _print_rules(state)
         return
-    config = state.config.extract
-    if workers is not None:
-        if workers < 0:
-            raise UserError("--workers must be 0 (all cores) or more")
-        config = state.config.replace("extract", workers=workers).extract
+    if workers is not None and workers < 0:
+        raise UserError("--workers must be 0 (all cores) or more")
+    processes = state.config.workers.processes if workers is None else workers
     failed = total = 0
-    with jsonl_streams(input_path, output_path) as (source, sink):
-        for out in run_lines(source, BatchOptions(config, explain)):
+    with (
+        jsonl_streams(input_path, output_path) as (source, sink),
+        WorkerPool(processes) as pool,
+    ):
+        for out in run_lines(source, BatchOptions(state.config.extract, explain), pool):
             total += 1
             if explain or '"error"' in out:
                 record = json.loads(out)

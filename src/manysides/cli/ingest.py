@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from .. import times
 from ..errors import UserError
 from ..pipeline import Report, RunContext, run_steps
 from ..registrations import BRIEF_STEPS, INGEST_STEPS
@@ -25,15 +26,12 @@ def _run(state: AppState, steps: tuple[str, ...], command: str, **ctx_args: obje
 
 
 def _parse_as_of(value: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise UserError(f"--as-of must be an ISO date or date-time, not {value!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    if len(value) <= 10:  # a bare date: the end of that day
-        moment = moment.replace(hour=23, minute=59, second=59)
-    return moment
+    moment = times.parse(value)
+    if moment is None:
+        raise UserError(
+            f"--as-of must be a date or a date and time, not {value!r} ({times.FORMATS})"
+        )
+    return times.end_of_day(moment) if times.is_day_only(value) else moment  # a bare date: its end
 
 
 def reached_no_source(report: Report) -> bool:

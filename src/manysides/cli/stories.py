@@ -12,6 +12,8 @@ from typing import IO, Annotated, Any
 import typer
 
 from ..errors import ParseError, UserError
+from ..times import FORMATS
+from ..times import parse as parse_time
 from ._jsonl import exit_if_failed, jsonl_streams, numbered_lines
 from ._state import AppState
 
@@ -150,10 +152,10 @@ def register(app: typer.Typer) -> None:
         state: AppState = ctx.obj
         chosen: date | None = None
         if day is not None:
-            try:
-                chosen = date.fromisoformat(day)
-            except ValueError:
-                raise UserError(f"--date must be YYYY-MM-DD, not {day!r}") from None
+            moment = parse_time(day)
+            if moment is None:
+                raise UserError(f"--date must be a date, not {day!r} ({FORMATS})")
+            chosen = moment.date()
         rows = _story_rows(state, chosen, min_outlets, limit)
         if state.json:
             state.emit(rows)

@@ -15,8 +15,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 from ..config import ExtractConfig
 from ..dedupe import canonical_url as _canonical
@@ -29,6 +27,7 @@ from ..records import (
     cap,
     cap_authors,
 )
+from ..times import parse as parse_time
 from .html import Extracted, decode_html, extract_html, main_text, parse_page, readability_text
 from .rules import RULES, STRUCTURAL, describe
 from .templates import site_key
@@ -198,20 +197,6 @@ def _covered(result: _Result) -> bool:
     return len(result.extracted.text) >= _COVERAGE * result.extracted.page_chars
 
 
-def _parse_date(value: str) -> datetime | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def _canonical_for(doc: RawDocument, link: str) -> str:
     page = doc.final_url or doc.url
     same_site = bool(site_key(link)) and site_key(link) == site_key(page)
@@ -273,7 +258,7 @@ def _article(doc: RawDocument, config: ExtractConfig, result: _Result) -> Articl
         text=result.text,
         canonical_url=_canonical_for(doc, meta.canonical),
         authors=cap_authors(meta.authors or _hint_authors(hints.get("authors", ""))),
-        published=_parse_date(meta.date) or _parse_date(hints.get("date", "")),
+        published=parse_time(meta.date) or parse_time(hints.get("date")),
         site=cap(_site_name(meta.site, hints.get("source", "").strip()), MAX_TITLE_CHARS),
         language=cap(meta.language or hints.get("language", ""), 16),
     )

@@ -3,23 +3,22 @@
 Input lines are ``{"id", "url"?, "html"}`` or ``{"id", "text"}``; every input line gives
 exactly one output line ``{"id", "title", "authors", "date", "site", "language", "text"}``
 (plus ``"error"`` when nothing usable came out, and ``"removed"`` with ``explain``), in
-input order. Work is spread over processes in chunks; the parent only reads and writes.
+input order. Work is spread over the worker pool (``manysides.workers``) in chunks; the
+parent only reads and writes.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import islice
+from functools import partial
 from typing import Any
 
 from ..config import ExtractConfig
 from ..errors import ManysidesError
 from ..records import RawDocument
+from ..workers import WorkerPool
 
 __all__ = ["BatchOptions", "process_line", "run_lines"]
 
@@ -98,44 +97,12 @@ def process_line(line: str, options: BatchOptions) -> str:
     return json.dumps(out, ensure_ascii=False)
 
 
-def _chunk_worker(lines: list[str], options: BatchOptions) -> list[str]:
-    return [process_line(line, options) for line in lines]
-
-
-def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
-    it = iter(lines)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
-def workers_for(config: ExtractConfig) -> int:
-    if config.workers > 0:
-        return config.workers
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
-
-
-def run_lines(lines: Iterable[str], options: BatchOptions) -> Iterator[str]:
-    """Output lines for the non-blank input lines, in input order, over all workers."""
+def run_lines(lines: Iterable[str], options: BatchOptions, pool: WorkerPool) -> Iterator[str]:
+    """Output lines for the non-blank input lines, in input order, over the pool's workers."""
     wanted = (line for line in lines if line.strip())
-    workers = workers_for(options.config)
-    if workers <= 1:
-        for line in wanted:
-            yield process_line(line, options)
-        return
-    import gc
-
-    from .html import warm_up
-
-    warm_up()
-    gc.freeze()  # forked workers then share the parent's objects without copying pages
-
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: deque[Future[list[str]]] = deque()
-        for chunk in _chunks(wanted, _CHUNK):
-            pending.append(pool.submit(_chunk_worker, chunk, options))
-            if len(pending) >= workers * _WINDOW:
-                yield from pending.popleft().result()
-        for future in pending:
-            yield from future.result()
+    yield from pool.map(
+        partial(process_line, options=options),
+        wanted,
+        chunksize=_CHUNK,
+        window=pool.processes * _WINDOW,
+    )

@@ -25,7 +25,6 @@ __all__ = [
     "main_text",
     "parse_page",
     "readability_text",
-    "warm_up",
 ]
 
 _LANG = re.compile(r"^[a-z]{2,3}$")
@@ -227,22 +226,6 @@ def extract_html(page: Page, *, fast: bool = True) -> Extracted:
         canonical=page.canonical,
         page_chars=page.page_chars,
     )
-
-
-def warm_up() -> None:
-    """Import the extractors now (before worker processes fork, so they share them)."""
-    import htmldate  # noqa: F401
-    import lxml.html  # noqa: F401
-    import readability  # noqa: F401
-    import trafilatura  # noqa: F401
-    import trafilatura.metadata  # noqa: F401
-
-
-def _best_date(found: str, published: str) -> str:
-    """trafilatura's date, with the time of day from the page's meta tag when they agree."""
-    if published and (not found or published.startswith(found[:10])):
-        return published
-    return found
 
 
 def readability_text(html: str) -> str:

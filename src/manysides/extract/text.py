@@ -19,11 +19,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..nlp.text import words
 from .rules import PROMO_RULES, RULES, Rule
 
 __all__ = ["RemovedLine", "classify_lines", "clean_lines", "normalize_line"]
 
-_WORD = re.compile(r"[^\W_]+")  # letters and digits; "____" has no words
 _SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!…][\"'”’)\]]*$")  # headlines may end with "?"
 _BLANK = ""
@@ -99,7 +99,7 @@ def classify_lines(
     ``title``, when known, is dropped where the text repeats it at the top. ``plain``:
     the text is a crawler's dump of a whole page, so runs of menu items are dropped too.
     """
-    items = [_Line(t, len(_WORD.findall(t))) for t in (_SPACE.sub(" ", x).strip() for x in lines)]
+    items = [_Line(t, len(words(t))) for t in (_SPACE.sub(" ", x).strip() for x in lines)]
     _title(items, title)
     for item in items:
         if item.rule is not None:
@@ -144,7 +144,7 @@ def _menus(items: list[_Line]) -> None:
 
 
 def _words(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
+    return " ".join(words(text))
 
 
 def _title(items: list[_Line], title: str) -> None:

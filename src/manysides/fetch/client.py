@@ -11,7 +11,6 @@ manual redirects with every hop re-checked by the address guard, and charset det
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ import httpx
 from ..config import FetchConfig
 from ..errors import BlockedURLError, FetchError
 from ..records import FetchResult
+from ..times import parse as parse_time
 from .charset import detect_charset, parse_content_type
 from .robots import RobotsCache
 from .safety import check_url, split_host
@@ -77,12 +77,9 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     value = value.strip()
     if value.isdigit():
         return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    when = parse_time(value)
+    if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     current = now if now is not None else time.time()
     return max(0.0, when.timestamp() - current)
 

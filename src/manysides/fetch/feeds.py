@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..errors import ParseError
 from ..records import MAX_AUTHOR_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, FeedEntry, cap_authors
-from ..times import parse_utc
+from ..times import parse as parse_time
 
 MAX_DECOMPRESSED = 50_000_000
 # feedparser spends about 150 us per element, so a 10 MB feed of tiny elements would take
@@ -199,7 +199,7 @@ def parse_sitemap(content: bytes, url: str) -> tuple[list[FeedEntry], list[str]]
                 continue
             loc = _http_url(url, _child_text(sm, "loc"))
             if loc and loc not in children:
-                children[loc] = parse_utc(_child_text(sm, "lastmod"))
+                children[loc] = parse_time(_child_text(sm, "lastmod"))
         # Newest child sitemaps first (undated ones after, in document order).
         oldest = datetime.min.replace(tzinfo=UTC)
         ordered = sorted(children, key=lambda c: children[c] or oldest, reverse=True)
@@ -216,10 +216,10 @@ def parse_sitemap(content: bytes, url: str) -> tuple[list[FeedEntry], list[str]]
             continue
         seen.add(loc)
         title = ""
-        published = parse_utc(_child_text(node, "lastmod"))
+        published = parse_time(_child_text(node, "lastmod"))
         for child in node:
             if _local(child.tag) == "news":
                 title = _clean(_child_text(child, "title"), 500)
-                published = parse_utc(_child_text(child, "publication_date")) or published
+                published = parse_time(_child_text(child, "publication_date")) or published
         entries.append(FeedEntry(url=loc, guid=loc, title=title, published=published))
     return entries, []

@@ -20,7 +20,9 @@ from ..errors import ManysidesError
 from .coverage import article_refs, coverage
 from .facts import discrepancies, facts
 from .framing import framing
+from .headline import neutral_headline
 from .lexicon import Lexicon, load_lexicon, loaded_language
+from .opinion import story_kinds
 from .records import (
     Perspective,
     StoryArticle,
@@ -79,18 +81,30 @@ def analyze_story(bundle: StoryBundle, config: PerspectivesConfig) -> Perspectiv
     articles = [a for a in bundle.articles if (a.text or a.title).strip()]
     if len(articles) < len(bundle.articles):
         notes.append(f"{len(bundle.articles) - len(articles)} empty article(s) ignored")
-    refs = article_refs(articles, lexicon)
-    units = sentence_units(articles)
-    sim = cosine_matrix(units)
+    kinds = story_kinds(bundle.articles)
+    refs = article_refs(articles, lexicon, kinds)
+    # Opinion and analysis never supply the neutral summary, key facts or discrepancies.
+    news = [a for a in articles if not kinds[a.id].kind]
+    if news:
+        units = sentence_units(news)
+        sim = cosine_matrix(units)
+        summary = summarize(news, config, lexicon, notes)
+        shared, differ = facts(news, config, units, sim), discrepancies(news, config, units, sim)
+    else:
+        summary, shared, differ = Summary(text="", sentences=[]), [], []
+        if articles:
+            notes.append("only opinion or analysis pieces: no neutral summary")
+    framings = framing(articles, refs, bundle.quotes, config)
+    best = neutral_headline(refs, articles, framings, lexicon)
     return Perspective(
         story_id=bundle.story_id,
-        headline=bundle.headline or (articles[0].title if articles else ""),
+        headline=best.title if best else bundle.headline,
         section=classify_section(bundle.headline, articles),
-        coverage=coverage(bundle.articles, config),
-        summary=summarize(articles, config, lexicon, notes),
-        facts=facts(articles, config, units, sim),
-        discrepancies=discrepancies(articles, config, units, sim),
-        framing=framing(articles, refs, bundle.quotes, config),
+        coverage=coverage(bundle.articles, config, kinds),
+        summary=summary,
+        facts=shared,
+        discrepancies=differ,
+        framing=framings,
         quotes=list(bundle.quotes),
         articles=refs,
         notes=notes,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from .text import tokens, words, wordset
+from ..nlp.text import tokens, words, wordset
 
 MIN_WORDS = 8
 MAX_WORDS = 55

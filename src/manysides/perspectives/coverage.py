@@ -8,6 +8,10 @@ Blindspot rule: among the *rated* outlets covering the story (at least
 that side is ``dominant_side`` and ``blindspot`` names the side that is missing it: the
 opposite side for a left- or right-dominated story, and for a center-dominated story
 whichever of left/right has fewer outlets (none when they tie).
+
+Absent sides: once at least ``absent_side_min_outlets`` rated outlets cover a story, every
+side with none of them is named in ``absent_sides`` ("No right-leaning outlet covered this").
+Opinion and analysis pieces count as outlets covering the story but not as reports.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from collections.abc import Collection, Sequence
 
 from ..config import PerspectivesConfig
 from ..records import LEANINGS
-from ..times import iso_utc
+from ..times import format as format_time
 from .lexicon import loaded_language
+from .opinion import NEWS, Kind, opinion_groups
 from .records import SIDE_OF, ArticleRef, Coverage, StoryArticle
 
 
@@ -40,8 +45,14 @@ def outlet_name(article: StoryArticle) -> str:
     return article.outlet or article.source_id or f"article {article.id}"
 
 
-def coverage(articles: Sequence[StoryArticle], config: PerspectivesConfig) -> Coverage:
-    """Coverage of one story; syndicated copies (same ``report_id``) are one report."""
+def coverage(
+    articles: Sequence[StoryArticle],
+    config: PerspectivesConfig,
+    kinds: dict[int, Kind] | None = None,
+) -> Coverage:
+    """Coverage of one story; syndicated copies (same ``report_id``) are one report, and
+    opinion/analysis pieces (``kinds``, see ``opinion.py``) are counted apart from reports."""
+    kinds = kinds or {}
     by_leaning: dict[str, dict[str, object]] = {}
     outlets_by_leaning: dict[str, set[str]] = defaultdict(set)
     articles_by_leaning: dict[str, int] = defaultdict(int)
@@ -56,7 +67,8 @@ def coverage(articles: Sequence[StoryArticle], config: PerspectivesConfig) -> Co
         outlets_by_leaning[leaning].add(outlet_name(a))
         articles_by_leaning[leaning] += 1
         ownership[a.ownership or "unknown"].add(key)
-        reports.add(a.report_id if a.report_id is not None else -a.id - 1)
+        if not kinds.get(a.id, NEWS).kind:
+            reports.add(a.report_id if a.report_id is not None else -a.id - 1)
         side = side_of(leaning)
         if side:
             side_outlets[side].add(key)
@@ -66,7 +78,7 @@ def coverage(articles: Sequence[StoryArticle], config: PerspectivesConfig) -> Co
             "articles": articles_by_leaning[leaning],
         }
     by_side = {side: len(side_outlets[side]) for side in ("left", "center", "right")}
-    times = sorted(t for t in (iso_utc(a.published) for a in articles) if t)
+    times = sorted(t for t in (format_time(a.published) for a in articles) if t)
     blindspot, dominant = find_blindspot(by_side, config)
     return Coverage(
         n_articles=len(articles),
@@ -79,7 +91,17 @@ def coverage(articles: Sequence[StoryArticle], config: PerspectivesConfig) -> Co
         latest_report=times[-1] if times else None,
         blindspot=blindspot,
         dominant_side=dominant,
+        n_opinion=opinion_groups(articles, kinds),
+        absent_sides=absent_sides(by_side, config),
     )
+
+
+def absent_sides(by_side: dict[str, int], config: PerspectivesConfig) -> list[str]:
+    """The sides (left, center, right) no rated outlet covered, once at least
+    ``absent_side_min_outlets`` rated outlets did."""
+    if sum(by_side.values()) < config.absent_side_min_outlets:
+        return []
+    return [side for side in ("left", "center", "right") if not by_side.get(side)]
 
 
 def find_blindspot(
@@ -103,7 +125,9 @@ def find_blindspot(
 
 
 def article_refs(
-    articles: Sequence[StoryArticle], lexicon: Collection[str] | None
+    articles: Sequence[StoryArticle],
+    lexicon: Collection[str] | None,
+    kinds: dict[int, Kind] | None = None,
 ) -> list[ArticleRef]:
     """One reference per article, with its loaded-language score and co-carriers."""
     carriers: dict[int, list[StoryArticle]] = defaultdict(list)
@@ -125,9 +149,11 @@ def article_refs(
                 outlet=outlet_name(a),
                 source_id=a.source_id,
                 leaning=normalize_leaning(a.leaning),
-                published=iso_utc(a.published),
+                published=format_time(a.published),
                 loaded_language=loaded_language(f"{a.title}. {a.text}", lexicon),
                 carriers=sorted(set(others) - {outlet_name(a)}),
+                kind=(kinds or {}).get(a.id, NEWS).kind,
+                kind_reason=(kinds or {}).get(a.id, NEWS).reason,
             )
         )
     return refs

@@ -25,11 +25,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..config import PerspectivesConfig
+from ..nlp.text import STOPWORDS, stem, tokens, wordset
 from .clean import checkable, is_clean
 from .coverage import outlet_name, side_of
 from .records import Discrepancy, Fact, StoryArticle
 from .similarity import Unit, cosine_matrix, sentence_units
-from .text import STOPWORDS, stem, tokens, wordset
 
 MAX_FACTS = 8
 _NUMBER_WORDS = {
@@ -137,10 +137,10 @@ def _number_value(toks: list[str], i: int) -> tuple[float, int] | None:
     return value, span
 
 
-def _numbers(text: str) -> dict[str, str]:
-    """context word (stem of the next content word) -> number as written."""
+def _numbers(text: str) -> dict[str, tuple[str, str]]:
+    """stem of the next content word -> (that word, the number as written)."""
     toks = tokens(text)
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, str]] = {}
     i = 0
     while i < len(toks):
         hit = _number_value(toks, i)
@@ -151,7 +151,7 @@ def _numbers(text: str) -> dict[str, str]:
         nxt = [w.lower() for w in toks[i + span : i + span + 3] if w.lower() not in STOPWORDS]
         if nxt and not _NUM.match(nxt[0]) and nxt[0] not in _DATE_WORDS:
             written = " ".join(toks[i : i + span])
-            out.setdefault(stem(nxt[0]), f"{value:g}" if value < 1e6 else written)
+            out.setdefault(stem(nxt[0]), (nxt[0], f"{value:g}" if value < 1e6 else written))
         i += span
     return out
 
@@ -188,16 +188,19 @@ def discrepancies(
         sim = cosine_matrix(units)
     found: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     outlets = {outlet_name(a) for a in articles}
+    labels: dict[str, str] = {}
     for i, j in _matches(units, sim, config.fact_similarity):
         a, b = units[i], units[j]
         oa, ob = outlet_name(articles[a.article]), outlet_name(articles[b.article])
         if oa == ob:
             continue
         na, nb = _numbers(a.text), _numbers(b.text)
-        for ctx in na.keys() & nb.keys():
-            if na[ctx] != nb[ctx]:
-                found[("number", ctx)][na[ctx]].add(oa)
-                found[("number", ctx)][nb[ctx]].add(ob)
+        for key in na.keys() & nb.keys():
+            (word, x), (_, y) = na[key], nb[key]
+            if x != y:
+                ctx = labels.setdefault(key, word)  # the first surface form names the stem
+                found[("number", ctx)][x].add(oa)
+                found[("number", ctx)][y].add(ob)
         da, db = _dates(a.text), _dates(b.text)
         if da and db and da.isdisjoint(db):
             found[("date", "when")][", ".join(sorted(da))].add(oa)

@@ -15,10 +15,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from ..config import PerspectivesConfig
+from ..nlp.text import STOPWORDS, words
 from ..records import LEANINGS
 from .coverage import outlet_name, side_of
 from .records import SIDES, ArticleRef, SideFraming, StoryArticle, StoryQuoteRef
-from .text import STOPWORDS, words
 
 PRIOR_MASS = 100.0
 _PUNCT = re.compile(r"[.!?;:,()\[\]\"“”—–]+")

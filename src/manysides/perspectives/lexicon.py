@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .text import tokens, wordset
+from ..nlp.text import stem, tokens, wordset
 
 LEXICON_RELPATH = Path("neus") / "lexicons" / "bias-lexicon" / "bias-lexicon.txt"
 
@@ -93,33 +93,10 @@ def _read(path: str) -> Lexicon:
     return Lexicon(entries, path)
 
 
-@lru_cache(maxsize=65536)
-def _lemmas(word: str) -> tuple[str, ...]:
-    """The word and plausible base forms (the lexicon lists lemmas)."""
-    out = [word]
-    for suffix, repl in (
-        ("ies", "y"),
-        ("ied", "y"),
-        ("es", ""),
-        ("s", ""),
-        ("ed", ""),
-        ("ed", "e"),
-        ("ing", ""),
-        ("ing", "e"),
-        ("ly", ""),
-        ("er", ""),
-        ("est", ""),
-    ):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            base = word[: len(word) - len(suffix)] + repl
-            out.append(base)
-            if len(base) >= 2 and base[-1] == base[-2] and not repl:  # "stopped" -> "stop"
-                out.append(base[:-1])
-    return tuple(out)
-
-
 def is_loaded(word: str, lexicon: Collection[str]) -> bool:
-    return any(form in lexicon for form in _lemmas(word.lower()))
+    """Whether ``word`` is an inflected form of a lexicon entry (the lexicon lists lemmas)."""
+    w = word.lower()
+    return w in lexicon or stem(w) in lexicon
 
 
 def loaded_language(text: str, lexicon: Collection[str] | None) -> float:

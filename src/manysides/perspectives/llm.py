@@ -21,10 +21,10 @@ from typing import Any
 
 from ..config import LLMConfig, PerspectivesConfig
 from ..errors import FetchError, ParseError
+from ..nlp.text import content_stems, split_sentences
 from .coverage import outlet_name
 from .records import StoryArticle, Summary, SummarySentence
 from .similarity import Unit, sentence_units, tfidf_matrix
-from .text import content_stems, split_sentences
 
 MAX_ARTICLE_CHARS = 3000
 MAX_PROMPT_CHARS = 24000  # keeps the prompt within small local models' context

@@ -32,6 +32,8 @@ class ArticleRef:
     published: str | None  # ISO 8601
     loaded_language: float = 0.0  # share of tokens from the bias lexicon, per 100 tokens
     carriers: list[str] = field(default_factory=list)  # other outlets that ran this same report
+    kind: str = ""  # "opinion" | "analysis" | "" (news); see perspectives/opinion.py
+    kind_reason: str = ""  # what marked it, e.g. "URL path /opinion/"
 
 
 @dataclass
@@ -46,6 +48,8 @@ class Coverage:
     latest_report: str | None
     blindspot: str | None = None  # the side that is NOT covering it, e.g. "right"; None if balanced
     dominant_side: str | None = None  # the side supplying most coverage when blindspot is set
+    n_opinion: int = 0  # opinion/analysis pieces (a column in two outlets once), not in n_reports
+    absent_sides: list[str] = field(default_factory=list)  # sides no rated outlet covered
 
 
 @dataclass
@@ -96,6 +100,7 @@ class StoryArticle:
     ownership: str = "unknown"
     published: datetime | None = None
     report_id: int | None = None  # syndicated copies share one report id
+    authors: str = ""  # the byline, comma-separated
 
 
 @dataclass

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..nlp.text import words, wordset
 from .records import StoryArticle
-from .text import words, wordset
 
 MIN_TOPIC_SCORE = 4
 TITLE_WEIGHT = 3

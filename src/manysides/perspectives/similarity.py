@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..nlp.text import content_stems, split_sentences, words
 from .clean import strip_dateline
 from .records import StoryArticle
-from .text import content_stems, split_sentences, words
 
 
 @dataclass(frozen=True)

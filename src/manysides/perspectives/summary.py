@@ -33,12 +33,12 @@ from dataclasses import replace
 import numpy as np
 
 from ..config import PerspectivesConfig
+from ..nlp.text import content_stems, tokens
 from .clean import flaws, needs_context
 from .coverage import side_of
 from .lexicon import OWN_LOADED_WORDS, is_loaded
 from .records import StoryArticle, Summary, SummarySentence
 from .similarity import Unit, cosine_matrix, sentence_units, tfidf_matrix
-from .text import content_stems, tokens
 
 # Linear sentence scorer over FEATURES, fitted on neus/train (benchmarks/bench_summary.py
 # --fit) to predict a sentence's ROUGE-1 precision against the human roundup; the

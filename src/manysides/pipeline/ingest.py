@@ -2,27 +2,24 @@
 
 Shared by the ``fetch`` step (live feeds, ``pipeline/fetch.py``), the ``ingest`` step
 (local files and web archives) and ``reprocess`` (rebuild articles from stored
-documents). Work happens in batches: the batch's documents are extracted in a worker
-pool, then written by this process alone (the single writer), one transaction per
-batch, so a run killed at any point leaves whole documents-with-articles behind and the
-next run skips exactly those.
+documents). Work happens in batches: the batch's documents are extracted in the run's
+worker pool (``manysides.workers``), then written by this process alone (the single
+writer), one transaction per batch, so a run killed at any point leaves whole
+documents-with-articles behind and the next run skips exactly those.
 
 Resuming gives exactly what an uninterrupted run gives: each batch's transaction also
 saves the pages it taught the site-template learner (a journal, replayed on top of the
 learner's last snapshot when the next run starts; the snapshot is rewritten and the
 journal cleared when a run closes), and every article is stripped with the templates as
-they stood after the previous batch. Workers strip
-with the templates known when the batch was submitted (one batch earlier, as extraction
-overlaps writing); the writer redoes the few articles whose template lines changed since.
+they stood after the previous batch. Workers strip with the templates known when the
+batch was submitted (one batch earlier, as extraction overlaps writing); the writer
+redoes the few articles whose template lines changed since.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import lru_cache
@@ -33,6 +30,7 @@ from ..config import Config, DedupeConfig
 from ..errors import ExtractionError, ItemError, ManysidesError, ParseError
 from ..records import Article, RawDocument, Source
 from ..store.articles import sha1
+from ..workers import run_pool
 
 if TYPE_CHECKING:
     from ..dedupe import NearDuplicateIndex
@@ -128,8 +126,7 @@ class Ingestor:
             self.index.add(article_id, report_id, signature)
         self.templates, self._journal_seq = _load_templates(ctx)
         self._consistent = True  # False once a batch failed after the learner saw it
-        self._pool: Executor | None = None
-        self._workers = config.extract.workers or _cpu_count()
+        self.pool = run_pool(ctx)
 
     def site_of(self, doc: RawDocument) -> tuple[str, Source | None]:
         """The template key of a document (its catalog source, else its domain) and source."""
@@ -156,13 +153,9 @@ class Ingestor:
         """Start processing a batch; results arrive in order as the iterator is consumed."""
         config = self.ctx.config
         jobs = [(d, config, templates[s]) for d, s in zip(docs, sites, strict=True)]
-        if self._workers > 1 and len(jobs) >= 8:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    max_workers=self._workers, initializer=die_with_parent
-                )
-            chunk = max(1, len(jobs) // (self._workers * 4))
-            return self._pool.map(_process, jobs, chunksize=chunk)
+        if self.pool.parallel and len(jobs) >= 8:
+            chunk = max(1, len(jobs) // (self.pool.processes * 4))
+            return self.pool.map(_process, jobs, chunksize=chunk, window=len(jobs))
         return iter([_process(j) for j in jobs])
 
     # -- saving --------------------------------------------------------------------
@@ -277,9 +270,7 @@ class Ingestor:
             store.articles.save_minhash(saved.id, done.signature)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        """Snapshot the site templates and clear their journal (the run ended cleanly)."""
         if self._consistent and self._journal_seq:
             with self.ctx.store.transaction():
                 self.ctx.store.runs.save_state(*TEMPLATE_STATE, self.templates.to_bytes())
@@ -307,28 +298,6 @@ def _load_templates(ctx: RunContext) -> tuple[TemplateLearner, int]:
         ctx.store.runs.delete_states(TEMPLATE_JOURNAL)
         return TemplateLearner(config), 0
     return learner, seq
-
-
-def die_with_parent() -> None:
-    """Worker initializer: on Linux, ask the kernel to kill this worker when its parent dies.
-
-    Without it a ``kill -9`` of the main process would leave idle workers behind.
-    """
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
-
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-        if os.getppid() == 1:  # the parent died before we got here
-            os._exit(1)
-
-
-def _cpu_count() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def ingestor(ctx: RunContext) -> Ingestor:

@@ -10,57 +10,51 @@ from __future__ import annotations
 from typing import Any
 
 from ..perspectives import StoryArticle, StoryBundle, StoryQuoteRef, analyze_story
+from ..quotes import Quote, merge_story_quotes
+from ..quotes.merge import StoryItem
 from ..store import Store
-from ..times import parse_iso
+from ..times import parse as parse_time
 from . import RunContext
 from .candidates import shortlist
 
 
-def _quote_refs(rows: list[dict[str, Any]], arts: dict[int, StoryArticle]) -> list[StoryQuoteRef]:
-    """Story quotes with their carriers: the quotes stage's merger if present, else by key."""
-
-    def carrier(article_id: int) -> dict[str, Any]:
-        a = arts.get(article_id)
-        return {
-            "article_id": article_id,
-            "outlet": a.outlet if a else "",
-            "leaning": a.leaning if a else "unrated",
-        }
-
-    try:
-        from ..quotes import merge_story_quotes  # type: ignore[attr-defined]
-
-        merged = merge_story_quotes(rows)
-        out = []
-        for q in merged:
-            # our outlet names and leanings come from the catalog: they win
-            carriers = [c | carrier(int(c["article_id"])) for c in getattr(q, "carriers", [])]
-            out.append(
-                StoryQuoteRef(
-                    text=q.text,
-                    speaker=q.speaker,
-                    cue=q.cue,
-                    direct=bool(q.direct),
-                    carriers=carriers,
-                    wording_differs=bool(getattr(q, "wording_differs", False)),
-                )
-            )
-        return out
-    except Exception:  # noqa: BLE001 - quotes are optional: fall back to grouping by key
-        pass
-    groups: dict[str, list[dict[str, Any]]] = {}
+def story_items(rows: list[dict[str, Any]], arts: dict[int, StoryArticle]) -> list[StoryItem]:
+    """The store's quote rows of one story as the merger's records, in article order:
+    (article_id, outlet, leaning, quotes); outlet names and leanings come from the catalog
+    (through the story's articles)."""
+    by_article: dict[int, list[Quote]] = {}
     for r in rows:
-        groups.setdefault(r.get("quote_key") or r["text"], []).append(r)
+        by_article.setdefault(int(r["article_id"]), []).append(
+            Quote(
+                r["text"],
+                int(r["start"]),
+                int(r["end"]),
+                r.get("speaker"),
+                r.get("speaker_start"),
+                r.get("speaker_end"),
+                r.get("cue"),
+                bool(r["direct"]),
+            )
+        )
+    items: list[StoryItem] = []
+    for article_id, quotes in by_article.items():
+        a = arts.get(article_id)
+        items.append((article_id, a.outlet if a else "", a.leaning if a else "unrated", quotes))
+    return items
+
+
+def quote_refs(rows: list[dict[str, Any]], arts: dict[int, StoryArticle]) -> list[StoryQuoteRef]:
+    """A story's quotes merged across its outlets (``quotes.merge_story_quotes``)."""
     return [
         StoryQuoteRef(
-            text=g[0]["text"],
-            speaker=g[0].get("speaker"),
-            cue=g[0].get("cue"),
-            direct=bool(g[0].get("direct")),
-            carriers=[carrier(int(r["article_id"])) for r in g],
-            wording_differs=len({r["text"] for r in g}) > 1,
+            text=q.text,
+            speaker=q.speaker,
+            cue=q.cue,
+            direct=q.direct,
+            carriers=list(q.carriers),
+            wording_differs=q.wording_differs,
         )
-        for g in groups.values()
+        for q in merge_story_quotes(story_items(rows, arts))
     ]
 
 
@@ -79,10 +73,11 @@ def build_bundle(store: Store, story: dict[str, Any], sources: dict[str, dict]) 
             source_id=r.get("source_id"),
             leaning=src.get("leaning") or "unrated",
             ownership=src.get("ownership") or "unknown",
-            published=parse_iso(r.get("published")),
+            published=parse_time(r.get("published")),
             report_id=r.get("report_id"),
+            authors=_byline(r.get("authors")),
         )
-    quotes = _quote_refs(store.quotes.for_story(int(story["id"])), articles)
+    quotes = quote_refs(store.quotes.for_story(int(story["id"])), articles)
     return StoryBundle(
         story_id=int(story["id"]),
         headline=story.get("headline") or "",
@@ -98,8 +93,7 @@ def perspectives_step(ctx: RunContext) -> None:
     for story in ctx.report.progress(stories, "perspectives"):
         story_id = int(story["id"])
         try:
-            stored = store.briefings.perspective(story_id)
-            if stored is not None and stored.get("_n_articles") == story["n_articles"]:
+            if store.briefings.perspective_articles(story_id) == story["n_articles"]:
                 ctx.report.count("perspectives_unchanged")
                 continue
             bundle = build_bundle(store, story, sources)
@@ -110,3 +104,10 @@ def perspectives_step(ctx: RunContext) -> None:
             ctx.report.count("perspectives_computed")
         except Exception as exc:  # noqa: BLE001 - one story must not stop the run
             ctx.record_error("perspectives", str(story_id), exc)
+
+
+def _byline(value: object) -> str:
+    """The stored authors (a list, or a string from older rows) as one comma-separated line."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v).strip() for v in value if str(v).strip())
+    return str(value or "").strip()

@@ -8,11 +8,11 @@ One transaction per batch holds the batch's entities, quotes and "done" marks.
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, ItemError
 from ..quotes import ArticleQuotes, QuoteAnalyzer, quote_key
+from ..workers import run_pool
 from .candidates import shortlist
 
 if TYPE_CHECKING:
@@ -56,13 +56,14 @@ def quotes_step(ctx: RunContext) -> None:
         ctx.record_error(STAGE, cfg.spacy_model, error)
         return
     size = cfg.batch_size
-    # texts are loaded here, in this thread, a few batches at a time; worker processes
-    # (quotes.workers) only ever see texts, never the store
-    per_load = size * (cfg.workers or os.cpu_count() or 1) * 4
+    pool = run_pool(ctx)
+    # texts are loaded here, in this thread, a few batches at a time; the run's worker
+    # processes only ever see texts, never the store
+    per_load = size * pool.processes * 4
     loads = [pending[i : i + per_load] for i in range(0, len(pending), per_load)]
     for ids in ctx.report.progress(loads, "quotes"):
         articles = ctx.store.articles.get_many(ids)
-        results = list(analyzer.analyze_many(a["text"] for a in articles))
+        results = list(analyzer.analyze_many((a["text"] for a in articles), pool))
         for b in range(0, len(articles), size):
             _persist(ctx, articles[b : b + size], results[b : b + size])
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..stories import StoryClusterer, StoryInput
 from ..stories.embeddings import EMBEDDINGS_MISSING
-from ..times import parse_iso
+from ..times import parse as parse_time
 
 if TYPE_CHECKING:
     from . import RunContext
@@ -91,7 +91,7 @@ class _Batch:
 
     def _cluster(self, row: dict[str, Any], touched: dict[int, None]) -> int:
         store, report = self.ctx.store, self.ctx.report
-        published = parse_iso(row["published"])
+        published = parse_time(row["published"])
         item = StoryInput(
             id=int(row["id"]),
             title=row["title"] or "",

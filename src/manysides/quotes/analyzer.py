@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import multiprocessing
-import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from ..config import QuotesConfig
+from ..nlp.text import sentence_spans, words
 from .cues import AMBIGUOUS_CUES, CUE_FORMS
 from .direct import CUE_BEFORE, Attribution, attribute_after, attribute_before, parenthetical
 from .entities import doc_entities
@@ -27,16 +26,16 @@ from .indirect import Found, find_attributions
 from .marks import QUOTE_CHARS, quote_spans
 from .records import ArticleQuotes, Entity, Quote
 from .speakers import SpeakerResolver
-from .text import sentence_spans
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from ..workers import WorkerPool
 
 _NER_ONLY_DISABLE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 _CUE_WORD = re.compile(
     r"\b(?:" + "|".join(sorted(CUE_FORMS, key=len, reverse=True)) + r"|according to)\b", re.I
 )
-_WORDS = re.compile(r"\w+")
 _NEW_REPORT_IN_GAP = re.compile(r"\b(?:that|adding|saying|noting|calling|added|but)\b")
 _REPORTING_IN_GAP = re.compile(r"\b(?:that|adding|saying|noting|calling|and|but|who|which)\b")
 
@@ -74,18 +73,23 @@ class QuoteAnalyzer:
         self._parse_disable = [n for n in ("ner", "lemmatizer", "attribute_ruler") if n in names]
 
     def __reduce__(self) -> tuple[object, tuple[QuotesConfig]]:
-        # Worker processes rebuild the analyzer from its config; forked workers find the
-        # pipeline already in ``load_nlp``'s cache, so only the config is sent to them.
+        # A pickled analyzer is its config: the receiving process loads the pipeline
+        # itself (once, through ``load_nlp``'s cache), the model is never pickled.
         return (QuoteAnalyzer, (self.config,))
 
     def analyze(self, text: str) -> ArticleQuotes:
         return next(self.analyze_many([text]))
 
-    def analyze_many(self, texts: Iterable[str]) -> Iterator[ArticleQuotes]:
-        """Results in input order; a text that fails yields ``ArticleQuotes(error=...)``."""
+    def analyze_many(
+        self, texts: Iterable[str], pool: WorkerPool | None = None
+    ) -> Iterator[ArticleQuotes]:
+        """Results in input order; a text that fails yields ``ArticleQuotes(error=...)``.
+
+        With a parallel ``pool`` (``manysides.workers``) the batches go to its workers,
+        each of which loads the spaCy pipeline once (``load_nlp``) and keeps it.
+        """
         batches = _chunks(texts, self.config.batch_size)
-        workers = self.config.workers or os.cpu_count() or 1
-        if workers <= 1:
+        if pool is None or not pool.parallel:
             for batch in batches:
                 yield from self._safe_batch(batch)
             return
@@ -93,14 +97,12 @@ class QuoteAnalyzer:
         if first is None:
             return
         second = next(batches, None)
-        if second is None:  # one batch: not worth starting processes
+        if second is None:  # one batch: not worth a round trip to the workers
             yield from self._safe_batch(first)
             return
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
-            rest = itertools.chain([first, second], batches)
-            for results in pool.imap(self._safe_batch, rest):
-                yield from results
+        rest = itertools.chain([first, second], batches)
+        for results in pool.map(partial(_analyze_in_worker, self.config), rest):
+            yield from results
 
     def _safe_batch(self, texts: list[str]) -> list[ArticleQuotes]:
         try:
@@ -196,11 +198,11 @@ class QuoteAnalyzer:
                     previous.cue,
                     True,
                 )
-            elif len(_WORDS.findall(text[q_start:q_end])) >= 6 and (
+            elif len(words(text[q_start:q_end])) >= 6 and (
                 subject := _sentence_subject(text, para_start, q_start, resolver)
             ):
                 quote = self._make(text, q_start, q_end, subject, resolver, direct=True)
-            elif len(_WORDS.findall(text[q_start:q_end])) >= self.config.min_unattributed_words:
+            elif len(words(text[q_start:q_end])) >= self.config.min_unattributed_words:
                 quote = Quote(text[q_start:q_end], q_start, q_end, None, None, None, None, True)
             if quote is not None:
                 if quote.speaker is not None:
@@ -468,6 +470,16 @@ def _likely_verb(text: str, m: re.Match[str], sentence_start: int) -> bool:
         return False
     word = prev.group(1).strip('"“”’,')
     return word.lower() in _SUBJECT_WORDS or (word[:1].isupper() and prev.start() > sentence_start)
+
+
+@lru_cache(maxsize=2)
+def _worker_analyzer(config: QuotesConfig) -> QuoteAnalyzer:
+    return QuoteAnalyzer(config)
+
+
+def _analyze_in_worker(config: QuotesConfig, texts: list[str]) -> list[ArticleQuotes]:
+    """Worker: one batch through this process's analyzer (built and loaded once)."""
+    return _worker_analyzer(config)._safe_batch(texts)
 
 
 def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:

@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-
-def words(text: str) -> frozenset[str]:
-    """The whitespace-separated words of a literal word list."""
-    return frozenset(text.split())
-
+from ..nlp.text import wordset
 
 # Lemmas that introduce a quote or an attribution.
-SPEECH_LEMMAS: frozenset[str] = words(
+SPEECH_LEMMAS: frozenset[str] = wordset(
     """
     say tell add argue claim warn insist explain note state declare announce report
     write tweet post reply respond answer ask acknowledge admit concede confirm deny
@@ -29,7 +25,7 @@ SPEECH_LEMMAS: frozenset[str] = words(
 )
 
 # Cues whose object (not a clause) is what is reported: "called X “...”", "declined to ...".
-OBJECT_CUES: frozenset[str] = words(
+OBJECT_CUES: frozenset[str] = wordset(
     """
     call describe criticize criticise endorse praise defend urge propose reject dismiss
     blame accuse cite support oppose want seek promise pledge vow refuse decline plan
@@ -38,7 +34,7 @@ OBJECT_CUES: frozenset[str] = words(
 )
 
 # Verbs of saying that only ever introduce a direct quotation ("“Go back,” Trump barked").
-MANNER_LEMMAS: frozenset[str] = words(
+MANNER_LEMMAS: frozenset[str] = wordset(
     """
     bark snap exclaim chant scream thunder gush plead beg rage fume sigh laugh chuckle opine
     interject interrupt quip chide scold mock sneer concede marvel recount recite sing
@@ -110,8 +106,8 @@ CUE_FORMS: Mapping[str, str] = MappingProxyType(
 )
 
 # Verbs strong enough to attribute a quotation standing next to them.
-_NOT_DIRECT = words("believe think feel hope fear know find show worry expect")
-_DIRECT_OBJECT_CUES = words("ask tweet predict promise pledge vow urge demand question read")
+_NOT_DIRECT = wordset("believe think feel hope fear know find show worry expect")
+_DIRECT_OBJECT_CUES = wordset("ask tweet predict promise pledge vow urge demand question read")
 DIRECT_CUES: frozenset[str] = frozenset(
     f
     for lemma in (SPEECH_LEMMAS - _NOT_DIRECT - OBJECT_CUES) | _DIRECT_OBJECT_CUES | MANNER_LEMMAS
@@ -125,10 +121,10 @@ PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she", "i", "we", "they"})
 # surrounding words suggest a verb (see ``analyzer._likely_verb``).
 AMBIGUOUS_CUES: frozenset[str] = frozenset(
     f
-    for lemma in words(
+    for lemma in wordset(
         """state support report post question claim demand comment call show find want plan
         charge reply answer estimate fear hope promise pledge attack label signal note reason
         counter cry joke point concern charge dub blast slam accuse cite seek ask write"""
     )
     for f in _forms(lemma)[:2]
-) - words("asks writes says")
+) - wordset("asks writes says")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from .cues import words
+from ..nlp.text import wordset
 from .records import ENTITY_LABELS, Entity
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def canonical_names(names: Sequence[tuple[str, str]]) -> dict[tuple[str, str], s
     return out
 
 
-_TITLE_WORDS = words(
+_TITLE_WORDS = wordset(
     """mr mrs ms miss dr sen senator rep representative gov governor president vice mayor
     secretary minister prime chancellor judge justice gen general col lt sgt capt adm
     former late rev sir dame lord lady prof professor chairman chief ceo state attorney

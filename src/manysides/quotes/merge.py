@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from ..nlp.text import words
 from .records import Quote, StoryQuote
-
-_NON_WORD = re.compile(r"[^\w\s]+")
-_TOKEN = re.compile(r"\w+")
 
 MIN_OVERLAP = 0.8  # share of the shorter quote's words found in the longer one
 MIN_UNION = 0.5  # share of all words the two quotes have in common
@@ -20,11 +16,11 @@ COMPARED_WORDINGS = 3  # a new wording is compared with a group's first three
 
 def quote_key(text: str) -> str:
     """Normalised text: case, punctuation and quotation marks removed, whitespace folded."""
-    return " ".join(_NON_WORD.sub(" ", text.lower().replace("’", "'")).split())
+    return " ".join(words(text))
 
 
 def _tokens(text: str) -> set[str]:
-    return set(_TOKEN.findall(text.lower()))
+    return set(words(text))
 
 
 def same_quote(a: str, b: str) -> bool:
@@ -55,43 +51,14 @@ class _Group:
 StoryItem = tuple[int, str, str, Sequence[Quote]]
 
 
-def items_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[StoryItem]:
-    """(article_id, outlet, leaning, quotes) from quote rows of the store, keeping article
-    order. ``store.quotes.story_items`` rows carry the outlet name and leaning; rows
-    without them (``for_story``) leave both empty for the caller to fill in."""
-    by_article: dict[int, tuple[str, str, list[Quote]]] = {}
-    for r in rows:
-        outlet = str(r.get("outlet") or "")
-        entry = by_article.setdefault(
-            int(r["article_id"]), (outlet, str(r.get("leaning") or ""), [])
-        )
-        entry[2].append(
-            Quote(
-                r["text"],
-                int(r["start"]),
-                int(r["end"]),
-                r.get("speaker"),
-                r.get("speaker_start"),
-                r.get("speaker_end"),
-                r.get("cue"),
-                bool(r["direct"]),
-            )
-        )
-    return [(a, outlet, leaning, qs) for a, (outlet, leaning, qs) in by_article.items()]
-
-
-def merge_story_quotes(
-    items: Sequence[StoryItem] | Sequence[Mapping[str, Any]],
-) -> list[StoryQuote]:
+def merge_story_quotes(items: Sequence[StoryItem]) -> list[StoryQuote]:
     """Group the quotes of a story's articles; ``items`` are (article_id, outlet, leaning,
-    quotes) or, equivalently, the store's quote rows of the story. Groups come out in
+    quotes) records (the runner builds them from the store's rows). Groups come out in
     order of how many outlets carried them, then first seen."""
-    if items and isinstance(items[0], Mapping):
-        items = items_from_rows(items)  # type: ignore[arg-type]
     groups: list[_Group] = []
     by_key: dict[str, _Group] = {}
     by_token: dict[str, set[int]] = {}  # word -> groups whose compared wordings contain it
-    for article_id, outlet, leaning, quotes in items:  # type: ignore[misc]
+    for article_id, outlet, leaning, quotes in items:
         for q in quotes:
             key = quote_key(q.text)
             if not key:

@@ -7,7 +7,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .cues import PERSON_PRONOUNS, words
+from ..nlp.text import wordset
+from .cues import PERSON_PRONOUNS
 from .records import Entity
 
 _FEMALE = frozenset({"she", "her"})
@@ -15,7 +16,7 @@ _NEXT_PRONOUN = re.compile(r"\b(she|her|he|his|him)\b", re.I)
 _MALE = frozenset({"he", "his", "him"})
 _FEMALE_TITLES = re.compile(r"\b(?:Mrs|Ms|Miss|Madam|Mrs\.|Ms\.)\s*$")
 _MALE_TITLES = re.compile(r"\b(?:Mr|Mr\.|Sir)\s*$")
-_TITLES = words(
+_TITLES = wordset(
     """president senator governor secretary candidate nominee minister chairman chairwoman
     chair speaker mayor leader director spokesman spokeswoman spokesperson congressman
     congresswoman representative judge justice attorney general chancellor premier king

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..records import Article, RawDocument
-from ..times import iso_utc
+from ..times import format as format_time
+from ..times import parse as parse_time
 from ._sql import in_chunks
 
 if TYPE_CHECKING:
@@ -20,10 +21,6 @@ if TYPE_CHECKING:
 
 def sha1(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()  # noqa: S324 - identity, not security
-
-
-def _parse_iso(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +75,7 @@ class ArticleRepo:
                 (
                     doc.url,
                     doc.final_url or doc.url,
-                    iso_utc(doc.fetched_at or datetime.now(UTC)),
+                    format_time(doc.fetched_at or datetime.now(UTC)),
                     doc.status,
                     doc.content_type,
                     doc.charset,
@@ -114,7 +111,7 @@ class ArticleRepo:
                         status=r["status"],
                         content_type=r["content_type"],
                         charset=r["charset"],
-                        fetched_at=_parse_iso(r["fetched_at"]),
+                        fetched_at=parse_time(r["fetched_at"]),
                         origin=r["origin"],
                         hints=json.loads(r["hints"]),
                     ),
@@ -148,7 +145,7 @@ class ArticleRepo:
             article.url,
             article.title,
             json.dumps(list(article.authors)),
-            iso_utc(article.published),
+            format_time(article.published),
             article.source_id,
             article.site,
             article.language,

@@ -27,10 +27,18 @@ class BriefingRepo:
             )
 
     def perspective(self, story_id: int) -> dict[str, Any] | None:
+        """The stored perspective JSON of a story, exactly as saved; None if there is none."""
         row = self.store.execute(
-            "SELECT data, n_articles FROM perspectives WHERE story_id = ?", (story_id,)
+            "SELECT data FROM perspectives WHERE story_id = ?", (story_id,)
         ).fetchone()
-        return json.loads(row["data"]) | {"_n_articles": row["n_articles"]} if row else None
+        return json.loads(row["data"]) if row else None
+
+    def perspective_articles(self, story_id: int) -> int | None:
+        """How many articles the story's stored perspective was computed on."""
+        row = self.store.execute(
+            "SELECT n_articles FROM perspectives WHERE story_id = ?", (story_id,)
+        ).fetchone()
+        return int(row[0]) if row else None
 
     # -- briefings -------------------------------------------------------------------
     def save_briefing(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..times import DAY_ONLY_CLOCK
 from ._sql import in_chunks
 
 if TYPE_CHECKING:
@@ -121,13 +122,13 @@ class StoryRepo:
         ``since``/``until`` = one day lists the stories active that day);
         ``updated_until``: last updated at or before it (a replay's clock).
         ``day_since`` (the start of ``since``'s day): a story last updated by a day-dated
-        article (time exactly 00:00:00, what a bare date parses to) counts from that day on,
+        article (clock ``times.DAY_ONLY_CLOCK``, how a bare date is stored) counts from that day on,
         since the article was published some time within its day.
         """
         rows = self.store.query(
             "SELECT * FROM stories WHERE merged_into IS NULL AND n_outlets >= ?"
             " AND (? IS NULL OR last_updated >= ?"
-            "      OR (? IS NOT NULL AND substr(last_updated, 12, 8) = '00:00:00'"
+            "      OR (? IS NOT NULL AND substr(last_updated, 12, 8) = ?"
             "          AND last_updated >= ?))"
             " AND (? IS NULL OR first_seen < ?)"
             " AND (? IS NULL OR last_updated <= ?)"
@@ -137,6 +138,7 @@ class StoryRepo:
                 since,
                 since,
                 day_since,
+                DAY_ONLY_CLOCK,
                 day_since,
                 until,
                 until,

@@ -165,7 +165,6 @@ class StoryClusterer:
         self._postings: dict[str, set[int]] = {}
         self._clock: float | None = None
         self._seq = 0
-        self._stems: dict[str, str] = {}  # memo of features.stem (pure, so not state)
 
     # -- public API --------------------------------------------------------------------
     def add(self, item: StoryInput) -> Assignment:
@@ -247,9 +246,7 @@ class StoryClusterer:
     # -- features ----------------------------------------------------------------------
     def _vectorise(self, item: StoryInput) -> _Vectors:
         cfg = self.config
-        if len(self._stems) > 200_000:
-            self._stems.clear()
-        b = bags(item.title or "", item.text or "", cfg.max_body_tokens, self._stems)
+        b = bags(item.title or "", item.text or "", cfg.max_body_tokens)
         ent_keys = {_ENT + e for e in b.entities}
         self._n_docs += 1
         df = self._df

@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 
+from .. import times
 from ..errors import ParseError
 from .records import StoryInput
 
 
 def parse_date(value: object) -> datetime | None:
-    """An ISO 8601 date or date-time (naive ones are UTC); empty or null is no date."""
+    """A date or date-time as ``times.parse`` reads it (naive ones are UTC); empty or null
+    is no date."""
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise ParseError(f"'date' must be an ISO 8601 string, not {value!r}")
-    text = value.strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    try:
-        dt = datetime.fromisoformat(text)
-    except ValueError:
-        raise ParseError(f"'date' is not an ISO 8601 date: {value!r}") from None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+        raise ParseError(f"'date' must be a string ({times.FORMATS}), not {value!r}")
+    dt = times.parse(value)
+    if dt is None:
+        raise ParseError(f"'date' is not a date we can read: {value!r} (use {times.FORMATS})")
+    return dt
 
 
 def parse_line(line: str) -> StoryInput:

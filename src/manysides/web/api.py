@@ -53,7 +53,6 @@ def story(request: Request, story_id: int) -> dict[str, Any]:
     found = store.briefings.perspective(story_id)
     if found is None:
         raise HTTPException(404, "no analysed story with this id")
-    found.pop("_n_articles", None)
     return found | {"appearances": store.briefings.appearances(story_id)}
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import date as date_cls
 from typing import Any
 
 from ..briefing.render import Links, render_page
 from ..briefing.view import RenderOptions
 from ..config import Config
+from ..times import parse as parse_time
 from .cache import PageCache
 from .reader import StoreReader
 
@@ -37,11 +37,7 @@ class WebState:
 def valid_date(value: str) -> bool:
     if not DATE_RE.match(value):
         return False
-    try:
-        date_cls.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    return parse_time(value) is not None
 
 
 def fts_query(text: str) -> str:

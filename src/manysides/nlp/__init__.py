@@ -1,0 +1,1 @@
+"""Shared language tools: tokens, stop words, the stemmer and sentence boundaries."""
