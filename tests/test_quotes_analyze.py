@@ -8,6 +8,7 @@ import pytest
 
 from manysides.config import QuotesConfig
 from manysides.quotes import ArticleQuotes, QuoteAnalyzer, analyze
+from manysides.quotes.records import verbatim
 from manysides.workers import WorkerPool
 
 CFG = QuotesConfig()
@@ -37,14 +38,23 @@ def test_direct_quotes_with_speakers_and_cues(analyzer: QuoteAnalyzer) -> None:
     q = quotes["“Don’t meddle in the election, president,”"]
     assert q.speaker == "Donald Trump" and q.cue == "said" and q.direct
     assert ARTICLE[q.speaker_start : q.speaker_end] == "Trump"
-    assert quotes["“We never did,”"].speaker == "Vladimir Putin"  # "Putin" -> fullest name
+    split = quotes["“We never did,” … “And we never will.”"]
+    assert split.speaker == "Vladimir Putin"  # "Putin" -> fullest name
 
 
-def test_split_quote_keeps_one_speaker(analyzer: QuoteAnalyzer) -> None:
-    quotes = by_text(analyzer.analyze(ARTICLE))
-    first, second = quotes["“We never did,”"], quotes["“And we never will.”"]
-    assert second.speaker == first.speaker == "Vladimir Putin"
-    assert (second.speaker_start, second.speaker_end) == (first.speaker_start, first.speaker_end)
+def test_split_quote_is_one_attribution_of_verbatim_fragments(analyzer: QuoteAnalyzer) -> None:
+    quotes = [q for q in analyzer.analyze(ARTICLE).quotes if "never" in q.text]
+    assert len(quotes) == 1
+    (q,) = quotes
+    assert q.split and [f.text for f in q.fragments] == ["“We never did,”", "“And we never will.”"]
+    assert all(ARTICLE[f.start : f.end] == f.text for f in q.fragments)
+    assert (q.start, q.end) == (q.fragments[0].start, q.fragments[-1].end)
+    assert ARTICLE[q.speaker_start : q.speaker_end] == "Putin" and q.confidence > 0.5
+    assert q.to_dict()["fragments"][1] == {
+        "text": "“And we never will.”",
+        "start": q.fragments[1].start,
+        "end": q.fragments[1].end,
+    }
 
 
 def test_pronoun_resolves_to_recent_person(analyzer: QuoteAnalyzer) -> None:
@@ -121,10 +131,12 @@ def test_quotes_are_verbatim_on_many_generated_articles(analyzer: QuoteAnalyzer)
     assert len(results) == len(articles)
     for text, result in zip(articles, results, strict=True):
         for q in result.quotes:
-            assert text[q.start : q.end] == q.text and q.text.strip() == q.text and q.text
+            assert verbatim(text, q) and q.text.strip() == q.text and q.text
+            assert all(f.text.strip() == f.text and f.text for f in q.fragments)
             if q.speaker_start is not None:
                 assert 0 <= q.speaker_start < q.speaker_end <= len(text)
-                assert not (q.start <= q.speaker_start < q.end)  # speaker outside the quote
+                # the speaker stands outside every fragment of the quote
+                assert not any(f.start <= q.speaker_start < f.end for f in q.fragments)
         for e in result.entities:
             assert text[e.start : e.end] == e.text
 
@@ -170,18 +182,22 @@ def test_cue_in_a_subordinate_clause_reports_its_own_clause(analyzer: QuoteAnaly
     told = next(q for q in analyzer.analyze(text).quotes if q.cue == "told")
     assert told.text.startswith("she worries he is too nice")
     assert text[told.speaker_start : told.speaker_end].startswith("a woman")
+    assert told.speaker is None and told.confidence == 0  # nobody named: no speaker
 
 
 def test_parenthetical_attribution_gives_two_fragments(analyzer: QuoteAnalyzer) -> None:
     text = "Vice President Joe Biden, Rubio said, had been in the Senate for a long time."
-    quotes = analyzer.analyze(text).quotes
-    assert [q.text for q in quotes] == [
+    (quote,) = analyzer.analyze(text).quotes
+    assert [f.text for f in quote.fragments] == [
         "Vice President Joe Biden",
         "had been in the Senate for a long time",
     ]
-    assert {(q.speaker_start, q.speaker_end, q.cue, q.direct) for q in quotes} == {
-        (26, 31, "said", False)
-    }
+    assert (quote.speaker_start, quote.speaker_end, quote.cue, quote.direct) == (
+        26,
+        31,
+        "said",
+        False,
+    )
 
 
 def test_pronoun_skips_a_person_of_the_other_gender(analyzer: QuoteAnalyzer) -> None:

@@ -13,7 +13,8 @@ from manysides.cli import main
 from manysides.config import Config
 from manysides.pipeline import RunContext
 from manysides.pipeline.quotes import STAGE, VERSION, quotes_step
-from manysides.quotes.merge import quote_key
+from manysides.quotes.merge import quote_from_row, quote_key
+from manysides.quotes.records import verbatim
 from manysides.records import Article
 from manysides.store import Store
 
@@ -70,10 +71,11 @@ def test_step_stores_quotes_of_recent_stories_only(store: Store) -> None:
     ctx = RunContext(store=store, config=ONE_OUTLET, now=NOW)
     quotes_step(ctx)
     rows = store.quotes.for_article(fresh)
-    assert rows and all(TEXT[r["start"] : r["end"]] == r["text"] for r in rows)
+    assert rows and all(verbatim(TEXT, quote_from_row(r)) for r in rows)
     assert all(r["quote_key"] == quote_key(r["text"]) for r in rows)
     first = rows[0]
-    assert first["text"] == "“This bridge belongs to everyone,”" and first["speaker"] == "Ana Ruiz"
+    assert first["text"] == "“This bridge belongs to everyone,” … “We waited ten years.”"
+    assert first["speaker"] == "Ana Ruiz" and json.loads(first["fragments"])[0][0] == first["start"]
     assert store.quotes.entities_for_article(fresh)
     assert store.quotes.for_article(old) == []
     assert ctx.report.counts["quotes_found"] == len(rows)
@@ -151,10 +153,13 @@ def test_cli_jsonl_with_bad_lines(tmp_path: Path, capsys: pytest.CaptureFixture[
         "speaker_end",
         "cue",
         "direct",
+        "confidence",
+        "basis",
+        "fragments",
     }
-    assert TEXT[quote["start"] : quote["end"]] == quote["text"]
+    assert all(TEXT[f["start"] : f["end"]] == f["text"] for f in quote["fragments"])
     unknown = [q for q in rows[0]["quotes"] if q["speaker"] is None]
-    assert all(q["speaker_start"] is None for q in unknown)
+    assert all(q["confidence"] == 0 for q in unknown)
 
 
 def test_cli_stdin_stdout(

@@ -15,6 +15,7 @@ import pytest
 from manysides.config import QuotesConfig
 from manysides.quotes import QuoteAnalyzer
 from manysides.quotes.evaluate import read_polnear, score
+from manysides.quotes.records import verbatim
 
 EVERY = 4
 
@@ -27,7 +28,7 @@ def scored(shared_data: Path) -> dict[str, object]:
     return {
         "direct": score(pairs, direct_only=True),
         "all": score(pairs),
-        "verbatim": all(a.text[q.start : q.end] == q.text for a, qs in pairs for q in qs),
+        "verbatim": all(verbatim(a.text, q) for a, qs in pairs for q in qs),
     }
 
 

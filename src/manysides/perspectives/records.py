@@ -84,6 +84,7 @@ class StoryQuoteRef:
     direct: bool
     carriers: list[dict[str, Any]]  # {"article_id", "outlet", "leaning"}
     wording_differs: bool = False
+    confidence: float = 0.0  # how far to trust ``speaker`` (quotes.confidence); 0: unknown
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..perspectives import StoryArticle, StoryBundle, StoryQuoteRef, analyze_story
 from ..quotes import Quote, merge_story_quotes
-from ..quotes.merge import StoryItem
+from ..quotes.merge import StoryItem, quote_from_row
 from ..store import Store
 from ..times import parse as parse_time
 from . import RunContext
@@ -24,18 +24,7 @@ def story_items(rows: list[dict[str, Any]], arts: dict[int, StoryArticle]) -> li
     (through the story's articles)."""
     by_article: dict[int, list[Quote]] = {}
     for r in rows:
-        by_article.setdefault(int(r["article_id"]), []).append(
-            Quote(
-                r["text"],
-                int(r["start"]),
-                int(r["end"]),
-                r.get("speaker"),
-                r.get("speaker_start"),
-                r.get("speaker_end"),
-                r.get("cue"),
-                bool(r["direct"]),
-            )
-        )
+        by_article.setdefault(int(r["article_id"]), []).append(quote_from_row(r))
     items: list[StoryItem] = []
     for article_id, quotes in by_article.items():
         a = arts.get(article_id)
@@ -53,6 +42,7 @@ def quote_refs(rows: list[dict[str, Any]], arts: dict[int, StoryArticle]) -> lis
             direct=q.direct,
             carriers=list(q.carriers),
             wording_differs=q.wording_differs,
+            confidence=q.confidence,
         )
         for q in merge_story_quotes(story_items(rows, arts))
     ]

@@ -8,6 +8,7 @@ One transaction per batch holds the batch's entities, quotes and "done" marks.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, ItemError
@@ -19,14 +20,29 @@ if TYPE_CHECKING:
     from . import RunContext
 
 STAGE = "quotes"
-VERSION = 1
+VERSION = 2  # 2: speakers are people or organisations, confidence, split quotes
 
 
 def _rows(
     result: ArticleQuotes,
 ) -> tuple[list[tuple[str, str, str, int, int]], list[dict[str, Any]]]:
     entities = [(e.label, e.text, e.canonical, e.start, e.end) for e in result.entities]
-    quotes = [q.to_dict() | {"quote_key": quote_key(q.text)} for q in result.quotes]
+    quotes = [
+        {
+            "text": q.text,
+            "start": q.start,
+            "end": q.end,
+            "speaker": q.speaker,
+            "speaker_start": q.speaker_start,
+            "speaker_end": q.speaker_end,
+            "cue": q.cue,
+            "direct": q.direct,
+            "quote_key": quote_key(q.text),
+            "confidence": q.confidence,
+            "fragments": json.dumps([[f.start, f.end] for f in q.fragments]) if q.split else None,
+        }
+        for q in result.quotes
+    ]
     return entities, quotes
 
 

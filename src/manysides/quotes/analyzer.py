@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..config import QuotesConfig
 from ..nlp.text import sentence_spans, words
+from .confidence import confidence
 from .cues import AMBIGUOUS_CUES, CUE_FORMS
 from .direct import CUE_BEFORE, Attribution, attribute_after, attribute_before, parenthetical
 from .entities import doc_entities
@@ -26,6 +27,7 @@ from .indirect import Found, find_attributions
 from .marks import QUOTE_CHARS, quote_spans
 from .records import ArticleQuotes, Entity, Quote
 from .speakers import SpeakerResolver
+from .split import join_split_quotes
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -147,7 +149,9 @@ class QuoteAnalyzer:
                 att, first, second = found
                 consumed.add(att.cue_start)
                 for a, b in (first, second):
-                    direct.append(self._make(text, a, b, att, resolver, direct=False))
+                    direct.append(
+                        self._make(text, a, b, att, resolver, direct=False, method="parenthetical")
+                    )
                 direct.sort(key=lambda q: q.start)
                 continue
             if any(
@@ -173,39 +177,35 @@ class QuoteAnalyzer:
             prev_q = spans[k - 1][1] if k else 0
             limit = min(para_end, next_q, q_end + 160)
             att = attribute_after(text, q_end, limit)
+            how = "after"
             if att is None:
+                how = "before"
                 lo = max(para_start, prev_q, q_start - 240)
                 if text[para_start:q_start].strip() == "" and para_start > 1:
                     # a quotation opening its paragraph: "Smith said:" may end the previous one
                     prev_end = len(text[:para_start].rstrip())
                     if text[:prev_end].endswith(":"):
                         lo = max(prev_q, text.rfind("\n", 0, prev_end) + 1)
-                att = attribute_before(text, lo, q_start) or _subject_source(
-                    text, lo, q_start, resolver
-                )
+                att = attribute_before(text, lo, q_start)
+                if att is None:
+                    how = "subject"
+                    att = _subject_source(text, lo, q_start, resolver)
             quote: Quote | None = None
             if att is not None:
                 consumed.add(att.cue_start)
-                quote = self._make(text, q_start, q_end, att, resolver, direct=True)
+                quote = self._make(text, q_start, q_end, att, resolver, direct=True, method=how)
             elif previous is not None and self._continues(text, previous, q_start):
-                quote = Quote(
-                    text[q_start:q_end],
-                    q_start,
-                    q_end,
-                    previous.speaker,
-                    previous.speaker_start,
-                    previous.speaker_end,
-                    previous.cue,
-                    True,
-                )
+                quote = _same_speaker(text, q_start, q_end, previous, "continued")
             elif len(words(text[q_start:q_end])) >= 6 and (
                 subject := _sentence_subject(text, para_start, q_start, resolver)
             ):
-                quote = self._make(text, q_start, q_end, subject, resolver, direct=True)
+                quote = self._make(
+                    text, q_start, q_end, subject, resolver, direct=True, method="sentence"
+                )
             elif len(words(text[q_start:q_end])) >= self.config.min_unattributed_words:
                 quote = Quote(text[q_start:q_end], q_start, q_end, None, None, None, None, True)
             if quote is not None:
-                if quote.speaker is not None:
+                if quote.speaker_start is not None:
                     previous = quote
                     quotes = _backfill(text, quotes, quote)
                 quotes.append(quote)
@@ -246,16 +246,28 @@ class QuoteAnalyzer:
         resolver: SpeakerResolver,
         *,
         direct: bool,
+        method: str,
     ) -> Quote:
         s, e = att.src_start, att.src_end
-        entity = resolver.entity_in(s, e)
-        if entity is not None and entity.label == "PERSON":
-            s, e = entity.start, entity.end  # the name itself is the mention
         mention = resolver.resolve(s, e)
+        entity = resolver.entity_in(s, e)
+        if mention.kind == "name" and entity is not None and entity.label == "PERSON":
+            s, e = entity.start, entity.end  # the name itself is the mention
         pronoun = text[s:e].strip().lower()
-        if pronoun in ("he", "she") and mention.speaker != text[s:e]:
+        if pronoun in ("he", "she") and mention.speaker is not None:
             resolver.note_pronoun(mention.speaker, pronoun)
-        return Quote(text[start:end], start, end, mention.speaker, s, e, att.cue or None, direct)
+        return Quote(
+            text[start:end],
+            start,
+            end,
+            mention.speaker,
+            s,
+            e,
+            att.cue or None,
+            direct,
+            confidence=confidence(method, mention.kind),
+            basis=f"{method}/{mention.kind}",
+        )
 
     def _finish(self, p: _Pending) -> ArticleQuotes:
         text = p.text
@@ -272,24 +284,38 @@ class QuoteAnalyzer:
                 # speaker the patterns missed or only guessed (sentence subject, no cue)
                 if f.source is not None:
                     for q in inside:
-                        if q.speaker is None or q.cue in (None, ":"):
+                        if q.speaker_start is None or q.cue in (None, ":"):
                             att = Attribution(f.source[0] + offset, f.source[1] + offset, f.cue, 0)
                             quotes[quotes.index(q)] = self._make(
-                                text, q.start, q.end, att, p.resolver, direct=True
+                                text,
+                                q.start,
+                                q.end,
+                                att,
+                                p.resolver,
+                                direct=q.direct,
+                                method="parse",
                             )
                 continue
             if any(q.start <= c_start and c_end <= q.end for q in quotes):
                 continue
             quotes = [q for q in quotes if not (c_start <= q.start and q.end <= c_end)]
+            # reported speech that opens or closes on a quotation carries the speaker's
+            # own words: direct, as the annotation counts it (``said that it was “over.”``)
+            quoting = text[c_start] in QUOTE_CHARS or text[c_end - 1] in QUOTE_CHARS
             if f.source is not None:
                 att = Attribution(f.source[0] + offset, f.source[1] + offset, f.cue, 0)
-                quotes.append(self._make(text, c_start, c_end, att, p.resolver, direct=False))
+                quotes.append(
+                    self._make(
+                        text, c_start, c_end, att, p.resolver, direct=quoting, method="reported"
+                    )
+                )
             else:
                 quotes.append(
-                    Quote(text[c_start:c_end], c_start, c_end, None, None, None, f.cue, False)
+                    Quote(text[c_start:c_end], c_start, c_end, None, None, None, f.cue, quoting)
                 )
         quotes.sort(key=lambda q: (q.start, q.end))
-        return ArticleQuotes(entities=p.entities, quotes=_carry_speakers(text, _dedupe(quotes)))
+        quotes = join_split_quotes(text, _carry_speakers(text, _dedupe(quotes)))
+        return ArticleQuotes(entities=p.entities, quotes=quotes)
 
 
 _TRAILING_CLOSE = re.compile(r"[.,!?;…]*(?:[”\"’»]|'')")
@@ -369,6 +395,7 @@ def _headline_quotes(text: str, quotes: list[Quote], resolver: SpeakerResolver) 
             continue
         out = [q for q in out if q not in inside]
         mention = resolver.resolve(m.start("src"), m.end("src"))
+        direct = text[start] in QUOTE_CHARS
         out.append(
             Quote(
                 text[start:end],
@@ -378,7 +405,9 @@ def _headline_quotes(text: str, quotes: list[Quote], resolver: SpeakerResolver) 
                 mention.start,
                 mention.end,
                 ":",
-                text[start] in QUOTE_CHARS,
+                direct,
+                confidence=confidence("headline", mention.kind),
+                basis=f"headline/{mention.kind}",
             )
         )
     out.sort(key=lambda q: q.start)
@@ -409,7 +438,12 @@ def _carry_speakers(text: str, quotes: list[Quote]) -> list[Quote]:
     out: list[Quote] = []
     for q in quotes:
         prev = out[-1] if out else None
-        if q.speaker is None and q.direct and prev is not None and prev.speaker is not None:
+        if (
+            q.speaker_start is None
+            and q.direct
+            and prev is not None
+            and prev.speaker_start is not None
+        ):
             gap = text[prev.end : q.start]
             para_start = text.rfind("\n", 0, q.start) + 1
             if (
@@ -417,16 +451,7 @@ def _carry_speakers(text: str, quotes: list[Quote]) -> list[Quote]:
                 and gap.count("\n") <= 2
                 and ("\n" in gap and len(gap) < 300)
             ):
-                q = Quote(
-                    q.text,
-                    q.start,
-                    q.end,
-                    prev.speaker,
-                    prev.speaker_start,
-                    prev.speaker_end,
-                    prev.cue,
-                    q.direct,
-                )
+                q = _same_speaker(text, q.start, q.end, prev, "carried")
         out.append(q)
     return out
 
@@ -434,23 +459,33 @@ def _carry_speakers(text: str, quotes: list[Quote]) -> list[Quote]:
 def _backfill(text: str, quotes: list[Quote], attributed: Quote) -> list[Quote]:
     """An unattributed quotation paragraph right before an attributed one is the same
     speaker's (``"A."`` / ``"B," she said.``)."""
-    if not quotes or quotes[-1].speaker is not None:
+    if not quotes or quotes[-1].speaker_start is not None:
         return quotes
     last = quotes[-1]
     gap = text[last.end : attributed.start]
     if gap.strip() or gap.count("\n") > 2:
         return quotes
-    filled = Quote(
-        last.text,
-        last.start,
-        last.end,
-        attributed.speaker,
-        attributed.speaker_start,
-        attributed.speaker_end,
-        attributed.cue,
-        last.direct,
-    )
+    filled = _same_speaker(text, last.start, last.end, attributed, "backfill", direct=last.direct)
     return [*quotes[:-1], filled]
+
+
+def _same_speaker(
+    text: str, start: int, end: int, other: Quote, method: str, *, direct: bool = True
+) -> Quote:
+    """A quote at [start, end) given to the speaker of ``other`` (a continuation)."""
+    kind = other.basis.partition("/")[2] or "unresolved"
+    return Quote(
+        text[start:end],
+        start,
+        end,
+        other.speaker,
+        other.speaker_start,
+        other.speaker_end,
+        other.cue,
+        direct,
+        confidence=confidence(method, kind) if other.speaker else 0.0,
+        basis=f"{method}/{kind}",
+    )
 
 
 _PREV_WORD = re.compile(r"(\S+)\s+$")

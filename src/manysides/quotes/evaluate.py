@@ -3,15 +3,16 @@
 A gold attribution is a ``Content`` span (possibly discontinuous: split quotes) linked by
 an ``E`` line to its ``Source`` and ``Cue``. A predicted quote matches a gold content when
 their character sets overlap by at least half their union; matching is one-to-one,
-greedy by overlap. Predicted fragments of one split quote (same speaker mention, only the
-attribution between them) are scored as one attribution, as the annotation does.
+greedy by overlap. A predicted split quote (several fragments) is scored as one
+attribution, the union of its fragments, as the annotation does; "direct" predictions are
+those the system marks direct.
 Speaker accuracy counts matched quotes whose speaker mention overlaps the gold ``Source``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .marks import QUOTE_CHARS
@@ -83,7 +84,6 @@ class Score:
     n_pred: int = 0
     n_gold: int = 0
     speaker_ok: int = 0
-    details: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -118,66 +118,72 @@ class Score:
 class _Pred:
     chars: frozenset[int]
     speaker: tuple[int, int] | None
-    text: str
+    direct: bool
 
 
-def group_split_quotes(text: str, quotes: Sequence[Quote]) -> list[_Pred]:
-    """Predicted attributions: consecutive fragments attributed to one speaker mention by
-    one cue, close together (``"X," she said, "Y."``), are one attribution, as annotated."""
-    out: list[_Pred] = []
-    last: Quote | None = None
-    for q in sorted(quotes, key=lambda q: q.start):
-        chars = frozenset(range(q.start, q.end))
-        speaker = (q.speaker_start, q.speaker_end) if q.speaker_start is not None else None
-        if (
-            last is not None
-            and out
-            and speaker is not None
-            and speaker == out[-1].speaker
-            and q.cue == last.cue
-            and last.end <= speaker[0] < q.start
-            and q.start - last.end <= 150
-        ):
-            prev = out.pop()
-            out.append(_Pred(prev.chars | chars, speaker, prev.text + " … " + q.text))
-        else:
-            out.append(_Pred(chars, speaker, q.text))
-        last = q
+def _preds(quotes: Sequence[Quote]) -> list[_Pred]:
+    """One scored attribution per quote: a split quote's fragments together, as the
+    annotation marks them (``"X," she said, "Y."`` is one Content of two pieces)."""
+    return [
+        _Pred(
+            frozenset(i for f in q.fragments for i in range(f.start, f.end)),
+            (q.speaker_start, q.speaker_end)
+            if q.speaker_start is not None and q.speaker_end is not None
+            else None,
+            q.direct,
+        )
+        for q in quotes
+    ]
+
+
+def match(gold: Sequence[GoldAttribution], quotes: Sequence[Quote]) -> list[tuple[int, int, bool]]:
+    """One-to-one matches (gold index, quote index, speaker right), greedy by overlap."""
+    preds = _preds(quotes)
+    gold_chars = [g.chars for g in gold]
+    pairs: list[tuple[float, int, int]] = []
+    for i, p in enumerate(preds):
+        for j, g in enumerate(gold_chars):
+            inter = len(p.chars & g)
+            if inter:
+                iou = inter / len(p.chars | g)
+                if iou >= 0.5:
+                    pairs.append((iou, i, j))
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    out: list[tuple[int, int, bool]] = []
+    for _iou, i, j in sorted(pairs, reverse=True):
+        if i in used_p or j in used_g:
+            continue
+        used_p.add(i)
+        used_g.add(j)
+        sp = preds[i].speaker
+        ok = sp is not None and any(s < sp[1] and sp[0] < e for s, e in gold[j].source)
+        out.append((j, i, ok))
     return out
+
+
+def direct_gold(article: GoldArticle) -> list[GoldAttribution]:
+    """Gold attributions whose content begins or ends with a quotation mark."""
+    text = article.text
+    return [
+        g for g in article.attributions if is_direct_text(text[g.content[0][0] : g.content[-1][1]])
+    ]
 
 
 def score(
     articles: Iterable[tuple[GoldArticle, Sequence[Quote]]], *, direct_only: bool = False
 ) -> Score:
-    """Span precision/recall/F1 and speaker accuracy over articles."""
+    """Span precision/recall/F1 and speaker accuracy over articles; with ``direct_only``,
+    gold contents in quotation marks against the quotes the system marks direct."""
     total = Score()
     for gold_article, quotes in articles:
-        text = gold_article.text
         gold = list(gold_article.attributions)
-        preds = group_split_quotes(text, quotes)
         if direct_only:
-            gold = [g for g in gold if is_direct_text(text[g.content[0][0] : g.content[-1][1]])]
-            preds = [p for p in preds if is_direct_text(text[min(p.chars) : max(p.chars) + 1])]
+            gold = direct_gold(gold_article)
+            quotes = [q for q in quotes if q.direct]
         total.n_gold += len(gold)
-        total.n_pred += len(preds)
-        gold_chars = [g.chars for g in gold]
-        pairs: list[tuple[float, int, int]] = []
-        for i, p in enumerate(preds):
-            for j, g in enumerate(gold_chars):
-                inter = len(p.chars & g)
-                if inter:
-                    iou = inter / len(p.chars | g)
-                    if iou >= 0.5:
-                        pairs.append((iou, i, j))
-        used_p: set[int] = set()
-        used_g: set[int] = set()
-        for _iou, i, j in sorted(pairs, reverse=True):
-            if i in used_p or j in used_g:
-                continue
-            used_p.add(i)
-            used_g.add(j)
+        total.n_pred += len(quotes)
+        for _j, _i, ok in match(gold, quotes):
             total.tp += 1
-            sp = preds[i].speaker
-            if sp is not None and any(s < sp[1] and sp[0] < e for s, e in gold[j].source):
-                total.speaker_ok += 1
+            total.speaker_ok += ok
     return total

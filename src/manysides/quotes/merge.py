@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..nlp.text import words
-from .records import Quote, StoryQuote
+from .records import FRAGMENT_JOIN, Fragment, Quote, StoryQuote
 
 MIN_OVERLAP = 0.8  # share of the shorter quote's words found in the longer one
 MIN_UNION = 0.5  # share of all words the two quotes have in common
@@ -40,6 +42,7 @@ def _overlapping(ta: set[str], tb: set[str]) -> bool:
 class _Group:
     wordings: list[str] = field(default_factory=list)
     speakers: Counter[str] = field(default_factory=Counter)
+    confidence: dict[str, float] = field(default_factory=dict)  # speaker -> best confidence
     cues: Counter[str] = field(default_factory=Counter)
     direct: bool = False
     carriers: list[dict[str, object]] = field(default_factory=list)
@@ -49,6 +52,31 @@ class _Group:
 
 
 StoryItem = tuple[int, str, str, Sequence[Quote]]
+
+
+def quote_from_row(r: Mapping[str, Any]) -> Quote:
+    """A ``Quote`` from a row of the store's quotes table (``fragments``: JSON offsets of a
+    split quote's pieces, whose texts ``text`` joins)."""
+    spans = json.loads(r["fragments"]) if r.get("fragments") else []
+    text = str(r["text"])
+    pieces = text.split(FRAGMENT_JOIN) if len(spans) > 1 else []
+    fragments = (
+        tuple(Fragment(p, int(a), int(b)) for p, (a, b) in zip(pieces, spans, strict=True))
+        if len(pieces) == len(spans) > 1
+        else ()
+    )
+    return Quote(
+        text,
+        int(r["start"]),
+        int(r["end"]),
+        r.get("speaker"),
+        r.get("speaker_start"),
+        r.get("speaker_end"),
+        r.get("cue"),
+        bool(r["direct"]),
+        confidence=float(r.get("confidence") or 0.0),
+        fragments=fragments,
+    )
 
 
 def merge_story_quotes(items: Sequence[StoryItem]) -> list[StoryQuote]:
@@ -76,6 +104,8 @@ def merge_story_quotes(items: Sequence[StoryItem]) -> list[StoryQuote]:
             group.wordings.append(q.text)
             if q.speaker:
                 group.speakers[q.speaker] += 1
+                best = group.confidence.get(q.speaker, 0.0)
+                group.confidence[q.speaker] = max(best, q.confidence)
             if q.cue:
                 group.cues[q.cue.lower()] += 1
             group.direct = group.direct or q.direct
@@ -122,6 +152,7 @@ def _story_quote(g: _Group) -> StoryQuote:
     return StoryQuote(
         text=text,
         speaker=speaker,
+        confidence=g.confidence.get(speaker, 0.0) if speaker else 0.0,
         cue=cue,
         direct=g.direct,
         carriers=g.carriers,

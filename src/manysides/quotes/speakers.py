@@ -1,4 +1,14 @@
-"""Resolve a source mention to the fullest name the article gives for it."""
+"""Resolve a source mention to the person or organisation it names, or to nobody.
+
+A speaker is always the canonical name of a PERSON or ORG entity of the article. The
+mention the text attributes a quote to may be that name ("Jane Doe said"), a pronoun
+("she said": the nearest earlier person of compatible gender), a title or role noun
+("the senator", "the spokesman": the nearest earlier person introduced with it), an
+institution acting for someone ("Doe's office", "her campaign": Doe), a spokesperson
+for an organisation ("a spokesman for the Pentagon": the Pentagon) or a document
+("the letter", "the statement": the person or organisation that issued it). Anything
+else ("a source", "officials", "they", a place, a date) resolves to no speaker.
+"""
 
 from __future__ import annotations
 
@@ -8,32 +18,75 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..nlp.text import wordset
-from .cues import PERSON_PRONOUNS
 from .records import Entity
 
-_FEMALE = frozenset({"she", "her"})
+SPEAKER_LABELS = frozenset({"PERSON", "ORG"})
+
+_FEMALE = frozenset({"she", "her", "hers", "herself"})
+_MALE = frozenset({"he", "his", "him", "himself"})
 _NEXT_PRONOUN = re.compile(r"\b(she|her|he|his|him)\b", re.I)
-_MALE = frozenset({"he", "his", "him"})
-_FEMALE_TITLES = re.compile(r"\b(?:Mrs|Ms|Miss|Madam|Mrs\.|Ms\.)\s*$")
-_MALE_TITLES = re.compile(r"\b(?:Mr|Mr\.|Sir)\s*$")
-_TITLES = wordset(
+_FEMALE_TITLES = re.compile(
+    r"\b(?:Mrs|Ms|Miss|Madam|Mrs\.|Ms\.|Congresswoman|Chairwoman|Spokeswoman|Queen|Lady|Dame)"
+    r"\s*$"
+)
+_MALE_TITLES = re.compile(r"\b(?:Mr|Mr\.|Sir|Congressman|Chairman|Spokesman|King|Lord)\s*$")
+TITLES = wordset(
     """president senator governor secretary candidate nominee minister chairman chairwoman
     chair speaker mayor leader director spokesman spokeswoman spokesperson congressman
     congresswoman representative judge justice attorney general chancellor premier king
     queen prince ambassador commissioner ceo founder executive manager coach sheriff chief
-    official billionaire businessman mogul pope"""
+    official billionaire businessman businesswoman mogul pope sen. gov. rep. lawmaker
+    senate-candidate strategist adviser advisor aide pollster analyst professor economist
+    lawyer attorney official spokesperson press-secretary secretary-general commander
+    officer prosecutor"""
 )
-_PREPOSITION = re.compile(r"\b(?:in|of|for|at|from|with|to|on|by|near)\s")
+_TITLE_ABBREVIATIONS = {
+    "senator": ("sen.",),
+    "governor": ("gov.",),
+    "representative": ("rep.",),
+    "congressman": ("rep.",),
+    "congresswoman": ("rep.",),
+    "president": ("pres.",),
+    "general": ("gen.",),
+    "secretary": ("sec.",),
+    "professor": ("prof.",),
+}
+# Heads of a possessive phrase that speak for its owner: "Doe's office", "her campaign".
+_INSTITUTIONS = wordset(
+    """office campaign administration government team camp staff committee foundation
+    website account feed page twitter facebook press"""
+)
+# Documents that keep their authors as speakers.
+DOCUMENTS = wordset(
+    """letter statement tweet tweets post report memo memorandum email e-mail release
+    filing lawsuit complaint ad advertisement op-ed editorial column essay video
+    message note motion brief transcript questionnaire survey poll petition"""
+)
+_SPOKES = wordset("spokesman spokeswoman spokesperson representative rep. aide official")
+# Role nouns after a name that modifies them: "a Clinton aide", "Floyd's brother".
+_ROLES = TITLES | wordset(
+    """brother sister wife husband son daughter mother father uncle aunt cousin nephew niece
+    friend supporter supporters ally allies critic critics rival opponent surrogate donor
+    voter voters fan fans backer backers"""
+)
+_PREPOSITION = re.compile(r"\b(?:in|of|for|at|from|with|to|on|by|near|about|against)\s")
+_POSSESSIVE_AFTER = re.compile(r"\s*(?:'s|’s|')\s+(?P<head>[\w-]+)")
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "his", "her", "their", "its", "our"})
+_POSSESSIVE_PRONOUN = {"his": "he", "her": "she", "their": "they", "its": "it"}
+_WORD = re.compile(r"[\w.'’-]+")
 
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A source mention located in the text and the speaker name it resolves to."""
+    """A source mention located in the text and who it resolves to.
+
+    ``kind`` says how: name | pronoun | title | institution | spokesperson | document,
+    or unresolved (``speaker`` None)."""
 
     start: int
     end: int
-    speaker: str
+    speaker: str | None
+    kind: str
 
 
 class SpeakerResolver:
@@ -41,13 +94,20 @@ class SpeakerResolver:
 
     def __init__(self, text: str, entities: Sequence[Entity]) -> None:
         self.text = text
-        self.people = sorted((e for e in entities if e.label == "PERSON"), key=lambda e: e.start)
-        self.others = [e for e in entities if e.label != "PERSON"]
+        named = sorted((e for e in entities if e.label in SPEAKER_LABELS), key=lambda e: e.start)
+        self.people = [e for e in named if e.label == "PERSON"]
+        self.orgs = [e for e in named if e.label == "ORG"]
+        self.named = named
+        self.others = sorted(
+            (e for e in entities if e.label not in SPEAKER_LABELS), key=lambda e: e.start
+        )
         self._starts = [e.start for e in self.people]
+        self._named_starts = [e.start for e in named]
+        self.speakers = frozenset(e.canonical for e in named)
         self.gender: dict[str, str] = {}
         votes: dict[str, list[int]] = {}
         for e in self.people:
-            before = text[max(0, e.start - 6) : e.start]
+            before = text[max(0, e.start - 16) : e.start]
             if _FEMALE_TITLES.search(before):
                 self.gender.setdefault(e.canonical, "f")
             elif _MALE_TITLES.search(before):
@@ -61,6 +121,7 @@ class SpeakerResolver:
             if name not in self.gender and female != male:
                 self.gender[name] = "f" if female > male else "m"
 
+    # -- lookups ------------------------------------------------------------------------
     def _person_between(self, start: int, end: int) -> bool:
         i = bisect.bisect_left(self._starts, start)
         return i < len(self.people) and self.people[i].start < end
@@ -73,6 +134,14 @@ class SpeakerResolver:
         elif p in _MALE:
             self.gender.setdefault(canonical, "m")
 
+    def _named_in(self, start: int, end: int) -> list[Entity]:
+        i = bisect.bisect_left(self._named_starts, start)
+        out = []
+        while i < len(self.named) and self.named[i].start < end:
+            out.append(self.named[i])
+            i += 1
+        return out
+
     def entity_in(self, start: int, end: int) -> Entity | None:
         """The first entity (people first) inside [start, end) that heads the phrase, not
         one inside its modifiers ("Worcester" in "a woman in Worcester")."""
@@ -83,7 +152,7 @@ class SpeakerResolver:
             and not _PREPOSITION.search(self.text, start, self.people[i].start)
         ):
             return self.people[i]
-        for e in self.others:
+        for e in (*self.orgs, *self.others):
             if start <= e.start < end and not _PREPOSITION.search(self.text, start, e.start):
                 return e
         return None
@@ -92,13 +161,6 @@ class SpeakerResolver:
         """The first PERSON mention inside [start, end)."""
         i = bisect.bisect_left(self._starts, start)
         if i < len(self.people) and self.people[i].start < end:
-            return self.people[i]
-        return None
-
-    def last_person(self, start: int, end: int) -> Entity | None:
-        """The last PERSON mention inside [start, end)."""
-        i = bisect.bisect_left(self._starts, end) - 1
-        if i >= 0 and self.people[i].start >= start:
             return self.people[i]
         return None
 
@@ -117,37 +179,116 @@ class SpeakerResolver:
             i -= 1
         return fallback
 
-    def by_title(self, phrase: str, before: int) -> Entity | None:
-        """ "the president" -> the most recent person introduced as "President X"."""
-        words = [w for w in phrase.lower().split() if w not in _DETERMINERS]
-        if not words or len(words) > 4:
+    def by_title(self, head: str, before: int) -> Entity | None:
+        """ "the president" -> the most recent person introduced as "President X" (or
+        "X, the president")."""
+        if head not in TITLES:
             return None
-        head = words[-1].strip(".,")
-        if head not in _TITLES:
-            return None
+        forms = "|".join(re.escape(f) for f in (head, *_TITLE_ABBREVIATIONS.get(head, ())))
+        # the title right before the name: "Sen. Ron Johnson", "Senate Majority Leader Mitch"
+        pattern = re.compile(rf"(?i:\b(?:{forms}))(?!\w)\s+(?:[A-Z][\w.'’-]*\s+){{0,2}}$")
+        after = re.compile(rf"^,\s+(?:the\s+|a\s+)?(?:[\w.-]+\s+){{0,4}}{re.escape(head)}\b", re.I)
         i = bisect.bisect_left(self._starts, before) - 1
-        while i >= 0:
+        while i >= 0 and before - self.people[i].start < 4000:
             e = self.people[i]
-            context = self.text[max(0, e.start - 40) : e.start].lower()
-            if re.search(rf"\b{re.escape(head)}\b[^.]*$", context):
+            context = self.text[max(0, e.start - 40) : e.start]
+            if pattern.search(context) or after.match(self.text, e.end, e.end + 60):
                 return e
             i -= 1
         return None
 
+    def author_of(self, noun: str, before: int) -> Entity | None:
+        """Who issued the document last mentioned as ``noun`` before ``before``: the first
+        person or organisation of that sentence that is not its addressee."""
+        lo = max(0, before - 1500)
+        found = [m for m in re.finditer(rf"\b{re.escape(noun)}s?\b", self.text[lo:before], re.I)]
+        for m in reversed(found):
+            at = lo + m.start()
+            s_start = max(self.text.rfind(". ", 0, at), self.text.rfind("\n", 0, at)) + 1
+            s_end_dot = self.text.find(". ", at)
+            s_end = before if s_end_dot < 0 else min(s_end_dot, before)
+            for e in self._named_in(s_start, s_end):
+                lead = self.text[max(s_start, e.start - 12) : e.start].lower()
+                if re.search(r"\b(?:to|for|against|about|on)\s+(?:the\s+)?$", lead):
+                    continue  # the addressee or subject, not the author
+                if e.start >= before:
+                    break
+                return e
+        return None
+
+    # -- resolution ---------------------------------------------------------------------
     def resolve(self, start: int, end: int) -> Mention:
-        """Resolve the source phrase at [start, end) to a speaker name."""
+        """Resolve the source phrase at [start, end) to a speaker, or to None."""
         phrase = self.text[start:end]
-        entity = self.entity_in(start, end)
-        if entity is not None:
-            return Mention(start, end, entity.canonical)
-        low = phrase.strip().lower()
-        if low in PERSON_PRONOUNS:
-            if low in ("he", "she"):
-                person = self.recent_person(start, low)
+        toks = [w.lower().strip(".,") for w in _WORD.findall(phrase)]
+        prep = _PREPOSITION.search(phrase)
+        # the head noun: the last word before any prepositional modifier
+        head_toks = (
+            [w.lower().strip(".,") for w in _WORD.findall(phrase[: prep.start()])] if prep else toks
+        )
+        content = [w for w in head_toks if w not in _DETERMINERS]
+        head = content[-1] if content else ""
+        named = self._named_in(start, end)
+        lead_named = [
+            e for e in named if not _PREPOSITION.search(self.text, start, e.start)
+        ]  # names not inside a modifier ("a woman in Worcester")
+        if lead_named:
+            e = lead_named[0]
+            m = _POSSESSIVE_AFTER.match(self.text, e.end, end)
+            if m is not None:  # "Doe's office", "Doe's spokesman Bo Smith", "Doe's brother"
+                owner_head = m.group("head").lower()
+                later = [x for x in lead_named[1:] if x.label == "PERSON"]
+                if later:
+                    return Mention(start, end, later[0].canonical, "name")
+                if owner_head in _INSTITUTIONS or owner_head in DOCUMENTS:
+                    return Mention(start, end, e.canonical, "institution")
+                if e.label == "ORG" and owner_head in _SPOKES:
+                    return Mention(start, end, e.canonical, "spokesperson")
+                return Mention(start, end, None, "unresolved")
+            people = [x for x in lead_named if x.label == "PERSON"]
+            if len(people) > 1:  # "Trump campaign spokesman Jason Miller"
+                return Mention(start, end, people[-1].canonical, "name")
+            if people:
+                person = people[0]
+                rest = [w.lower().strip(".,") for w in _WORD.findall(self.text[person.end : end])]
+                if rest and (rest[-1] in _SPOKES or rest[-1] in _ROLES):
+                    if any(w in _INSTITUTIONS for w in rest) and rest[-1] in _SPOKES:
+                        return Mention(start, end, person.canonical, "institution")
+                    return Mention(start, end, None, "unresolved")  # "a Trump adviser"
+                return Mention(start, end, person.canonical, "name")
+            if head in _SPOKES or head in DOCUMENTS:
+                return Mention(start, end, e.canonical, "spokesperson")
+            if _other_entity_before(self, start, e.start):
+                return Mention(start, end, None, "unresolved")  # "Chinese ... officials"
+            return Mention(start, end, e.canonical, "name")
+        if (head in _SPOKES or head in DOCUMENTS) and named:
+            # "a spokesman for the Pentagon", "a statement from the White House"
+            e = named[0]
+            lead = re.sub(r"\s+(?:the|a|an)\s*$", "", self.text[start : e.start].lower())
+            if lead.rstrip().endswith(("for", "from", "of", "by", "at")):
+                return Mention(start, end, e.canonical, "spokesperson")
+        if len(toks) == 1 and toks[0] in ("he", "she"):
+            person = self.recent_person(start, toks[0])
+            if person is not None:
+                return Mention(start, end, person.canonical, "pronoun")
+            return Mention(start, end, None, "unresolved")
+        if len(toks) >= 2 and toks[0] in ("his", "her") and len(toks) <= 3:
+            if head in _INSTITUTIONS or head in DOCUMENTS:  # "his campaign", "her tweet"
+                person = self.recent_person(start, _POSSESSIVE_PRONOUN[toks[0]])
                 if person is not None:
-                    return Mention(start, end, person.canonical)
-            return Mention(start, end, phrase)
-        person = self.by_title(phrase, start)
-        if person is not None:
-            return Mention(start, end, person.canonical)
-        return Mention(start, end, phrase)
+                    return Mention(start, end, person.canonical, "institution")
+            return Mention(start, end, None, "unresolved")
+        if 1 <= len(content) <= 4 and toks[0] in ("the", "this", "that"):
+            if head in DOCUMENTS and len(content) <= 2:  # "the letter", "the statement"
+                author = self.author_of(head, start)
+                if author is not None:
+                    return Mention(start, end, author.canonical, "document")
+            person = self.by_title(head, start)
+            if person is not None:
+                return Mention(start, end, person.canonical, "title")
+        return Mention(start, end, None, "unresolved")
+
+
+def _other_entity_before(resolver: SpeakerResolver, start: int, end: int) -> bool:
+    """A place or group names whose organisation this is ("Chinese foreign ministry")."""
+    return any(start <= e.start < end for e in resolver.others)

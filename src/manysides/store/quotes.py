@@ -9,6 +9,9 @@ if TYPE_CHECKING:
     from . import Store
 
 
+_QUOTE_DEFAULTS = {"confidence": 0.0, "fragments": None}
+
+
 class QuoteRepo:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -19,7 +22,8 @@ class QuoteRepo:
         entities: Iterable[tuple[str, str, str, int, int]],
         quotes: Iterable[dict[str, Any]],
     ) -> None:
-        """Replace an article's entities (label, text, canonical, start, end) and quotes."""
+        """Replace an article's entities (label, text, canonical, start, end) and quotes
+        (rows of the quotes table: ``fragments`` is JSON ``[[start, end], ...]`` or None)."""
         with self.store.transaction() as c:
             c.execute("DELETE FROM entities WHERE article_id = ?", (article_id,))
             c.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
@@ -30,9 +34,10 @@ class QuoteRepo:
             )
             c.executemany(
                 "INSERT INTO quotes(article_id, text, start, end, speaker, speaker_start,"
-                " speaker_end, cue, direct, quote_key) VALUES (:article_id, :text, :start, :end,"
-                " :speaker, :speaker_start, :speaker_end, :cue, :direct, :quote_key)",
-                [{"article_id": article_id, **q} for q in quotes],
+                " speaker_end, cue, direct, quote_key, confidence, fragments) VALUES"
+                " (:article_id, :text, :start, :end, :speaker, :speaker_start, :speaker_end,"
+                " :cue, :direct, :quote_key, :confidence, :fragments)",
+                [{"article_id": article_id, **_QUOTE_DEFAULTS, **q} for q in quotes],
             )
 
     def for_story(self, story_id: int) -> list[dict[str, Any]]:

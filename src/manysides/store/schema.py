@@ -194,4 +194,10 @@ MIGRATIONS: list[str] = [
         INSERT INTO stories_fts(rowid, headline) VALUES (new.id, new.headline);
     END;
     """,
+    # 3: who said what, trusted how far: a calibrated confidence per attribution and the
+    # verbatim fragments of a split quote (JSON [[start, end], ...]; NULL: one piece)
+    """
+    ALTER TABLE quotes ADD COLUMN confidence REAL NOT NULL DEFAULT 0;
+    ALTER TABLE quotes ADD COLUMN fragments TEXT;
+    """,
 ]

@@ -1,0 +1,118 @@
+"""Speakers are people or organisations the article names, resolved from the mention the
+text attributes a quote to; a mention that names nobody gives ``speaker: None``."""
+
+from __future__ import annotations
+
+import pytest
+
+from manysides.config import QuotesConfig
+from manysides.quotes import QuoteAnalyzer
+from manysides.quotes.records import Entity
+from manysides.quotes.speakers import SpeakerResolver
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> QuoteAnalyzer:
+    return QuoteAnalyzer(QuotesConfig())
+
+
+def _resolver(text: str, spans: list[tuple[str, str, str]]) -> SpeakerResolver:
+    """Entities given as (label, text, canonical), located at their first occurrence."""
+    entities = []
+    for label, name, canonical in spans:
+        at = text.index(name)
+        entities.append(Entity(label, name, canonical, at, at + len(name)))
+    return SpeakerResolver(text, entities)
+
+
+def _resolve(resolver: SpeakerResolver, phrase: str, occurrence: int = -1) -> str | None:
+    text = resolver.text
+    at = text.rindex(phrase) if occurrence < 0 else text.index(phrase)
+    return resolver.resolve(at, at + len(phrase)).speaker
+
+
+def test_places_dates_and_bare_pronouns_are_never_speakers() -> None:
+    text = "Mitch McConnell spoke in Kentucky on Monday. Kentucky said no. They said his was."
+    r = _resolver(
+        text, [("PERSON", "Mitch McConnell", "Mitch McConnell"), ("GPE", "Kentucky", "Kentucky")]
+    )
+    assert _resolve(r, "Kentucky") is None
+    assert _resolve(r, "Monday") is None
+    assert _resolve(r, "They") is None
+    assert _resolve(r, "his") is None
+
+
+def test_pronouns_resolve_by_gender_from_titles_and_following_pronouns() -> None:
+    text = "Ms. Ana Ruiz met Tom Lee. Lee said his plan works. Then she spoke."
+    r = _resolver(text, [("PERSON", "Ana Ruiz", "Ana Ruiz"), ("PERSON", "Tom Lee", "Tom Lee")])
+    assert _resolve(r, "she") == "Ana Ruiz"  # Tom Lee is nearer but male
+
+
+def test_role_nouns_resolve_to_the_person_introduced_with_them() -> None:
+    text = (
+        "Sen. Ron Johnson and Gov. Gretchen Whitmer spoke. The senator and the spokesman said no."
+    )
+    r = _resolver(
+        text,
+        [
+            ("PERSON", "Ron Johnson", "Ron Johnson"),
+            ("PERSON", "Gretchen Whitmer", "Gretchen Whitmer"),
+        ],
+    )
+    assert _resolve(r, "The senator") == "Ron Johnson"
+    assert _resolve(r, "the spokesman") is None  # nobody was introduced as one
+
+
+def test_possessives_institutions_and_spokespeople() -> None:
+    text = (
+        "George Floyd's brother said it. Trump's campaign wrote it. A spokesman for the"
+        " Pentagon said it. A Clinton aide said it."
+    )
+    r = _resolver(
+        text,
+        [
+            ("PERSON", "George Floyd", "George Floyd"),
+            ("PERSON", "Trump", "Donald Trump"),
+            ("ORG", "Pentagon", "Pentagon"),
+            ("PERSON", "Clinton", "Hillary Clinton"),
+        ],
+    )
+    assert _resolve(r, "George Floyd's brother") is None  # not George Floyd's own words
+    assert _resolve(r, "Trump's campaign") == "Donald Trump"
+    assert _resolve(r, "A spokesman for the Pentagon") == "Pentagon"
+    assert _resolve(r, "A Clinton aide") is None
+
+
+def test_a_document_keeps_its_authors() -> None:
+    text = (
+        "Senators Ron Johnson and Chuck Grassley sent a letter to Susan Rice on Friday."
+        " The letter said the plan was flawed."
+    )
+    r = _resolver(
+        text,
+        [
+            ("PERSON", "Ron Johnson", "Ron Johnson"),
+            ("PERSON", "Chuck Grassley", "Chuck Grassley"),
+            ("PERSON", "Susan Rice", "Susan Rice"),
+        ],
+    )
+    assert _resolve(r, "The letter") == "Ron Johnson"
+
+
+def test_analyzed_speakers_are_entities_or_none(analyzer: QuoteAnalyzer) -> None:
+    text = (
+        "Stacey Abrams campaigned in Washington on Tuesday.\n\n"
+        "“We will win,” a source said.\n\n"
+        "“Usually we do,” Usually said.\n\n"
+        "“It is time,” she said."
+    )
+    result = analyzer.analyze(text)
+    named = {e.canonical for e in result.entities if e.label in ("PERSON", "ORG")}
+    by_text = {q.text: q for q in result.quotes}
+    assert by_text["“We will win,”"].speaker is None
+    assert text[
+        by_text["“We will win,”"].speaker_start : by_text["“We will win,”"].speaker_end
+    ] == ("a source")
+    assert by_text["“It is time,”"].speaker == "Stacey Abrams"
+    assert all(q.speaker is None or q.speaker in named for q in result.quotes)
+    assert all((q.speaker is None) == (q.confidence == 0) for q in result.quotes)
