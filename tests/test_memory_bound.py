@@ -8,7 +8,6 @@ subprocess; ``RUSAGE_CHILDREN`` gives its peak resident set size.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sqlite3
@@ -17,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from fuzzcampaign import warc_record
 
 from manysides.extract import MAX_EXTRACT_CHARS
 from manysides.inputs import MAX_FILE_BYTES, MAX_RECORD_BYTES
@@ -36,15 +36,7 @@ def _page(size: int, unit: str) -> str:
 
 
 def _warc(body: bytes) -> bytes:
-    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
-    head = (
-        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://w.example.com/big\r\n"
-        "WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\n"
-        f"Content-Length: {len(http)}\r\n\r\n"
-    )
-    out = io.BytesIO()
-    out.write(head.encode() + http + b"\r\n\r\n")
-    return out.getvalue()
+    return warc_record("https://w.example.com/big", body, n=1)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="resource.getrusage")

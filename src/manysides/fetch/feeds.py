@@ -104,13 +104,16 @@ def parse_feed(content: bytes, url: str) -> list[FeedEntry]:
             f"{url}: more than {MAX_FEED_ELEMENTS} elements; not parsed as a feed", item=url
         )
     headers = {"content-location": url, "content-type": "application/xml"}
+    utf8 = headers | {"content-type": "application/xml; charset=utf-8"}
     try:
         parsed = feedparser.parse(data, response_headers=headers)
     except (ValueError, LookupError):  # a declared codec that cannot decode (undefined, NUL)
-        parsed = feedparser.parse(
-            _as_utf8(data),
-            response_headers=headers | {"content-type": "application/xml; charset=utf-8"},
-        )
+        parsed = feedparser.parse(_as_utf8(data), response_headers=utf8)
+    else:
+        if not parsed.entries and parsed.get("bozo"):
+            # e.g. encoding="utf-16" declared in ASCII bytes: decode by the shared path
+            retried = feedparser.parse(_as_utf8(data), response_headers=utf8)
+            parsed = retried if retried.entries else parsed
     if not parsed.entries and not parsed.get("bozo") and not parsed.get("version"):
         raise ParseError(f"not an RSS or Atom feed: {url}", item=url)
     out: list[FeedEntry] = []
