@@ -13,20 +13,20 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import shutil
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from browser import axe_runner, chromium, serious_violations
 from clitools import run_cli
 from httpserver import LocalServer, Reply
 from smtpinbox import Inbox, free_port
+from webserver import WebServer
 
 OUTLETS = {
     "left-news": ("Left News", "left"),
@@ -251,33 +251,12 @@ def write_config(tmp: Path, server: LocalServer, smtp_port: int, web_port: int) 
     return config
 
 
-class WebServer:
-    """uvicorn in a thread on 127.0.0.1."""
+def web_app(config_path: Path) -> Any:
+    from manysides.config import db_path, load_config
+    from manysides.web import create_app
 
-    def __init__(self, config_path: Path, port: int) -> None:
-        import uvicorn
-
-        from manysides.config import db_path, load_config
-        from manysides.web import create_app
-
-        cfg = load_config(config_path)
-        app = create_app(cfg, db_path(cfg))
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> WebServer:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert self.server.started, "uvicorn did not start"
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+    cfg = load_config(config_path)
+    return create_app(cfg, db_path(cfg))
 
 
 def test_whole_job(tmp_path: Path, smtp: Inbox) -> None:
@@ -325,56 +304,55 @@ def test_whole_job(tmp_path: Path, smtp: Inbox) -> None:
     assert "Coverage:" in text and "Sources:" in text
     assert f"http://127.0.0.1:{web_port}/story/{transit['perspective']['story_id']}" in body
     assert "<script>alert" not in body
+    # What mail clients and providers look at: list headers, doctype, main landmark.
+    assert msg["List-Unsubscribe"] == "<mailto:bot@news.example?subject=unsubscribe>"
+    assert msg["List-Id"] == "<test-briefing.news.example>"
+    assert body.startswith("<!doctype html>") and 'role="main"' in body
+    assert "Unsubscribe" in body and "Unsubscribe: mailto:bot@news.example" in text
+    assert f"Read on the web: http://127.0.0.1:{web_port}/briefing/{now.date()}" in text
 
     # The web app in a real browser.
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("chromium is not installed (apt-get install chromium); browser part skipped")
-    from playwright.sync_api import sync_playwright
-
     shot = tmp_path / "briefing.png"  # the docs screenshot is of the sample briefing
-    with WebServer(config, web_port), sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
+    with WebServer(web_app(config), web_port), chromium() as browser:
+        page = browser.new_context(
+            java_script_enabled=False, viewport={"width": 1100, "height": 1400}
+        ).new_page()
+        csp_errors: list[str] = []
+        page.on(
+            "console",
+            lambda m: csp_errors.append(m.text) if "Content Security" in m.text else None,
         )
-        try:
-            page = browser.new_context(
-                java_script_enabled=False, viewport={"width": 1100, "height": 1400}
-            ).new_page()
-            csp_errors: list[str] = []
-            page.on(
-                "console",
-                lambda m: csp_errors.append(m.text) if "Content Security" in m.text else None,
-            )
-            response = page.goto(f"http://127.0.0.1:{web_port}/")
-            assert response is not None and response.status == 200
-            assert page.locator("h1").first.inner_text().startswith("Test briefing")
-            assert page.locator("table.bar").count() >= 1
-            segs = page.locator("table.bar td.seg")
-            assert segs.count() >= 4
-            # The stylesheet loaded under the strict CSP: segments are coloured.
-            color = segs.first.evaluate("e => getComputedStyle(e).backgroundColor")
-            assert color not in ("rgba(0, 0, 0, 0)", "transparent"), color
-            links = page.locator("ol.articles a[href^='http://127.0.0.1']")
-            assert links.count() >= 4
-            assert page.locator("script").count() == 0
-            page.screenshot(path=str(shot))
-            # Story page, then a search through the form (no JavaScript needed).
-            page.click(f"a[href='/story/{transit['perspective']['story_id']}']")
-            assert page.locator("section.sources li").count() >= 4
-            page.fill("input[name=q]", "rail council")
-            page.press("input[name=q]", "Enter")
-            page.wait_for_url("**/search?q=*")
-            assert page.locator("ul.results-stories a, ul.results-articles a").count() >= 1
-            assert not csp_errors, csp_errors
-        finally:
-            browser.close()
+        response = page.goto(f"http://127.0.0.1:{web_port}/")
+        assert response is not None and response.status == 200
+        assert page.locator("h1").first.inner_text().startswith("Test briefing")
+        assert page.locator("table.bar").count() >= 1
+        segs = page.locator("table.bar td.seg")
+        assert segs.count() >= 4
+        # The stylesheet loaded under the strict CSP: segments are coloured.
+        color = segs.first.evaluate("e => getComputedStyle(e).backgroundColor")
+        assert color not in ("rgba(0, 0, 0, 0)", "transparent"), color
+        links = page.locator("ol.articles a[href^='http://127.0.0.1']")
+        assert links.count() >= 4
+        assert page.locator("script").count() == 0
+        page.screenshot(path=str(shot))
+        # Story page, then a search through the form (no JavaScript needed).
+        page.click(f"a[href='/story/{transit['perspective']['story_id']}']")
+        assert page.locator("section.sources li").count() >= 4
+        page.fill("input[name=q]", "rail council")
+        page.press("input[name=q]", "Enter")
+        page.wait_for_url("**/search?q=*")
+        assert page.locator("ul.results-stories a, ul.results-articles a").count() >= 1
+        assert not csp_errors, csp_errors
+        # axe-core on the pages the reader went through, and on the email as received.
+        axe = axe_runner()
+        checker = browser.new_context().new_page()  # axe needs JavaScript
+        for url in (
+            f"http://127.0.0.1:{web_port}/",
+            f"http://127.0.0.1:{web_port}/story/{transit['perspective']['story_id']}",
+            f"http://127.0.0.1:{web_port}/search?q=rail+council",
+        ):
+            checker.goto(url)
+            assert not serious_violations(axe, checker), url
+        checker.set_content(body)
+        assert not serious_violations(axe, checker), "email"
     assert shot.stat().st_size > 10_000

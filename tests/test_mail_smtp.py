@@ -16,7 +16,7 @@ from smtpinbox import Inbox, free_port
 
 from manysides.config import Config, EmailConfig
 from manysides.errors import ManysidesError, UserError
-from manysides.mail import build_message, check_address, send_message
+from manysides.mail import build_message, check_address, list_headers, send_message
 from manysides.pipeline import RunContext
 from manysides.pipeline.briefing import briefing_step
 from manysides.store import Store
@@ -97,6 +97,21 @@ def test_delivery_multipart_and_auth(
     assert [p.get_content_type() for p in got.iter_parts()] == ["text/plain", "text/html"]
 
 
+def test_list_headers() -> None:
+    cfg = EmailConfig(sender="Daily <bot@news.example>")
+    assert list_headers(cfg, "Morning Brief") == {
+        "List-Id": "<morning-brief.news.example>",
+        "List-Unsubscribe": "<mailto:bot@news.example?subject=unsubscribe>",
+    }
+    http = EmailConfig(sender="bot@news.example", unsubscribe_url="http://x.example/u")
+    assert "List-Unsubscribe-Post" not in list_headers(http, "t")  # one-click needs https
+    for bad in ("javascript:alert(1)", "https://x.example/u\r\nBcc: e@x.example", "https://x/ <a>"):
+        with pytest.raises(ManysidesError):
+            list_headers(EmailConfig(sender="bot@news.example", unsubscribe_url=bad), "t")
+    with pytest.raises(UserError):
+        list_headers(EmailConfig(sender="bot@news.example", list_id="a\nb"), "t")
+
+
 def test_unreachable_server_is_one_clear_error() -> None:
     cfg = EmailConfig(host="127.0.0.1", port=1, starttls=False, timeout=2)
     msg = build_message(subject="s", sender="a@b.org", recipients=["c@d.org"], text="t", html="h")
@@ -123,7 +138,8 @@ def test_send_command(
     conf.write_text(
         f'[store]\npath = "{db}"\n[briefing]\ntitle = "Daily"\nbase_url = "https://n.example"\n'
         f'[email]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\nsender = "bot@n.example"\n'
-        'recipients = ["x@n.example"]\n'
+        'recipients = ["x@n.example"]\nunsubscribe_url = "https://n.example/unsubscribe?list=daily"\n'
+        'unsubscribe_mailto = "leave@n.example"\n'
     )
     assert (
         run_cli(["--config", str(conf), "send", "--to", "a@n.example", "--to", "b@n.example"]) == 0
@@ -137,6 +153,21 @@ def test_send_command(
     assert "Budget deal" in text and "Budget deal" in html
     assert "https://n.example/story/1" in html and "&lt;script&gt;" in html
     assert "<script>" not in html
+    # Bulk-mail headers (RFC 2369, 2919, 8058) and the parts as a mail client reads them.
+    assert got["List-Unsubscribe"] == (
+        "<https://n.example/unsubscribe?list=daily>, <mailto:leave@n.example?subject=unsubscribe>"
+    )
+    assert got["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert got["List-Id"] == "<manysides-daily-briefing.n.example>"
+    assert got["Auto-Submitted"] == "auto-generated" and got["Message-ID"]
+    assert [p.get_content_type() for p in got.iter_parts()] == ["text/plain", "text/html"]
+    assert all(p.get_content_charset() == "utf-8" for p in got.iter_parts())
+    assert html.startswith("<!doctype html>") and '<div role="main">' in html
+    assert 'href="https://n.example/unsubscribe?list=daily"' in html
+    assert text.splitlines()[3] == "Read on the web: https://n.example/briefing/2026-03-10"
+    assert text.rstrip().endswith("Unsubscribe: https://n.example/unsubscribe?list=daily")
+    # Only the wrapper tables keep presentational attributes (what Outlook needs).
+    assert html.count("cellpadding") == 2 and " align=" not in html and " bgcolor=" not in html
     # Header injection through the command line: exit 2 with one line, nothing sent.
     assert (
         run_cli(["--config", str(conf), "send", "--to", "a@n.example\r\nBcc: evil@x.example"]) == 2

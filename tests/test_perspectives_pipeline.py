@@ -152,7 +152,7 @@ def test_bundle_has_leanings_ownership_and_quotes(store: Store) -> None:
 def test_failure_is_recorded_per_story(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     import manysides.pipeline.perspectives as step
 
-    def boom(bundle, config):  # noqa: ANN001, ANN202
+    def boom(bundle, config, chat):  # noqa: ANN001, ANN202
         raise ValueError("broken story")
 
     monkeypatch.setattr(step, "analyze_story", boom)

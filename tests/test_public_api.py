@@ -41,7 +41,16 @@ def test_public_names_are_pinned() -> None:
 
 
 def test_steps_declare_requires_and_assigns() -> None:
-    order = ["fetch", "ingest", "reprocess", "stories", "quotes", "perspectives", "briefing"]
+    order = [
+        "fetch",
+        "ingest",
+        "reprocess",
+        "stories",
+        "quotes",
+        "perspectives",
+        "briefing",
+        "check",
+    ]
     assert list(manysides.STEPS) == order
     for step in manysides.STEPS.values():
         assert step.assigns and step.doc

@@ -136,6 +136,11 @@ def test_check_reports_and_records_feed_health(
         feeds = {f["source_id"]: f for f in store.catalog.feeds()}
         assert feeds["good"]["last_error"] is None and feeds["good"]["entries"] == 1
         assert feeds["gone"]["last_status"] == 410
+        # a recorded run of the registered "check" step, the failing feed as its item error
+        [last] = store.runs.last_runs(1)
+        assert last["command"] == "sources check" and last["status"] == "partial"
+        [error] = store.runs.errors(last["id"])
+        assert error["stage"] == "check" and error["item"].endswith("/gone.xml")
     code, out, _ = run(["--config", str(cfg), "--db", str(db), "sources", "check", "good"], capsys)
     assert code == 0 and "1 ok, 0 failed" in out
     code, _, err = run(["--config", str(cfg), "--db", str(db), "sources", "check", "nope"], capsys)

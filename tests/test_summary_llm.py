@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections.abc import Iterator
@@ -13,8 +14,11 @@ from typing import Any
 import pytest
 from perspectives_data import QUAKE
 
-from manysides.config import LLMConfig, PerspectivesConfig
-from manysides.perspectives import summarize
+from manysides.config import FetchConfig, LLMConfig, PerspectivesConfig
+from manysides.errors import BlockedURLError
+from manysides.fetch.chat import ChatClient
+from manysides.fetch.safety import check_url
+from manysides.perspectives import Summary, summarize
 from manysides.perspectives.llm import check_sentence, parse_cited
 
 
@@ -25,6 +29,7 @@ class FakeLLM:
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
     url: str = ""
+    location: str = ""
 
 
 @pytest.fixture
@@ -40,6 +45,8 @@ def fake_llm() -> Iterator[FakeLLM]:
                 {"choices": [{"message": {"role": "assistant", "content": state.answer}}]}
             ).encode()
             self.send_response(state.status)
+            if state.location:
+                self.send_header("Location", state.location)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
@@ -66,13 +73,19 @@ def _config(url: str, **llm: Any) -> PerspectivesConfig:
     )
 
 
+def _summarize(config: PerspectivesConfig, notes: list[str], **fetch: Any) -> Summary:
+    """The stage with the LLM client the runner builds (through the fetcher)."""
+    chat = ChatClient(config.llm, FetchConfig(**({"retries": 0} | fetch)))
+    return summarize(QUAKE, config, frozenset(), notes, chat)
+
+
 def test_valid_answer_is_used_with_citations(fake_llm: FakeLLM) -> None:
     fake_llm.answer = (
         "An earthquake struck southern Peru near Arequipa [1, 4]. Outlets reported between "
         '12 and 15 deaths [1,2]. Peru\'s president called it "a national tragedy" [1].'
     )
     notes: list[str] = []
-    s = summarize(QUAKE, _config(fake_llm.url), frozenset(), notes)
+    s = _summarize(_config(fake_llm.url), notes)
     assert s.method == "llm" and notes == []
     assert [x.articles for x in s.sentences] == [[1, 4], [1, 2], [1]]
     assert s.sentences[0].text == "An earthquake struck southern Peru near Arequipa."
@@ -91,7 +104,7 @@ def test_failing_sentences_are_replaced_or_dropped(fake_llm: FakeLLM) -> None:
         "Aliens were blamed by nobody [99]."  # unknown article, nothing similar -> dropped
     )
     notes: list[str] = []
-    s = summarize(QUAKE, _config(fake_llm.url), frozenset(), notes)
+    s = _summarize(_config(fake_llm.url), notes)
     assert s.method == "llm"
     assert len(notes) == 3
     assert sum("replaced" in n for n in notes) == 2 and sum("dropped" in n for n in notes) == 1
@@ -105,15 +118,41 @@ def test_failing_sentences_are_replaced_or_dropped(fake_llm: FakeLLM) -> None:
 def test_server_error_falls_back_to_extractive(fake_llm: FakeLLM) -> None:
     fake_llm.status = 500
     notes: list[str] = []
-    s = summarize(QUAKE, _config(fake_llm.url), frozenset(), notes)
+    s = _summarize(_config(fake_llm.url), notes)
     assert s.method == "extractive" and s.sentences
     assert any("HTTP 500" in n for n in notes)
 
 
 def test_unreachable_endpoint_falls_back() -> None:
     notes: list[str] = []
-    s = summarize(QUAKE, _config("http://127.0.0.1:9/v1"), frozenset(), notes)
+    s = _summarize(_config("http://127.0.0.1:9/v1"), notes)
     assert s.method == "extractive" and any("LLM summary unavailable" in n for n in notes)
+
+
+def test_the_endpoint_goes_through_the_fetcher(fake_llm: FakeLLM) -> None:
+    # retries on 5xx like every fetch (fetch.retries), then falls back
+    fake_llm.status = 503
+    notes: list[str] = []
+    s = _summarize(_config(fake_llm.url), notes, retries=2, backoff=0.0)
+    assert s.method == "extractive" and len(fake_llm.requests) == 3
+    assert any("HTTP 503" in n and "3 attempt" in n for n in notes)
+    # a redirected POST is refused, not followed
+    fake_llm.status, fake_llm.location = 302, "http://127.0.0.1:9/elsewhere"
+    notes.clear()
+    assert _summarize(_config(fake_llm.url), notes).method == "extractive"
+    assert any("HTTP 302" in n for n in notes)
+    # the configured endpoint's host is the one private host allowed, no other
+    client = ChatClient(_config(fake_llm.url).llm, FetchConfig())
+    assert client.fetch.allowed_hosts == ("127.0.0.1",) and not client.fetch.respect_robots
+    asyncio.run(check_url(fake_llm.url, client.fetch))
+    with pytest.raises(BlockedURLError):
+        asyncio.run(check_url("http://10.1.2.3/v1/chat/completions", client.fetch))
+
+
+def test_no_client_means_extractive_with_a_note() -> None:
+    notes: list[str] = []
+    s = summarize(QUAKE, _config("http://127.0.0.1:9/v1"), frozenset(), notes)
+    assert s.method == "extractive" and any("no chat client" in n for n in notes)
 
 
 def test_parse_and_check_helpers() -> None:

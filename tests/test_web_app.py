@@ -64,7 +64,11 @@ def test_story_outlet_archive_pages(client: TestClient) -> None:
     merged = client.get("/story/3", follow_redirects=False)
     assert merged.status_code == 301 and merged.headers["location"] == "/story/1"
     assert 'style="' not in story.text
-    assert client.get("/story/abc").status_code == 422
+    for bad in ("abc", "0", "9223372036854775808", "-9223372036854775809"):
+        page = client.get(f"/story/{bad}")  # a browser gets the HTML error page
+        assert page.status_code == 404, bad
+        assert page.headers["content-type"].startswith("text/html") and "<h1>Not found" in page.text
+    assert client.get("/nowhere").headers["content-type"].startswith("text/html")
     outlet = client.get("/outlet/right-times")
     assert outlet.status_code == 200 and "Right" in outlet.text and "private" in outlet.text
     assert "Budget deal passes Senate" in outlet.text
@@ -96,7 +100,13 @@ def test_search_survives_hostile_queries(client: TestClient, query: str) -> None
     assert r.status_code == 200
     assert_safe_html(r.text)
     api = client.get("/api/search", params={"q": query})
-    assert api.status_code == 200 and set(api.json()) == {"query", "stories", "articles"}
+    assert api.status_code == 200 and set(api.json()) == {
+        "query",
+        "limit",
+        "offset",
+        "stories",
+        "articles",
+    }
     if query == XSS:
         assert "&lt;script&gt;" in r.text
 

@@ -34,6 +34,7 @@ from pydantic import (
     StrictStr,
     TypeAdapter,
     ValidationError,
+    model_validator,
 )
 from pydantic.dataclasses import dataclass
 
@@ -142,6 +143,12 @@ class LLMConfig:
     api_key_env: Text = "MANYSIDES_LLM_KEY"
     timeout: Seconds = 120.0
 
+    @model_validator(mode="after")
+    def _needs_url(self) -> LLMConfig:
+        if self.enabled and not self.url:
+            raise ValueError("enabled = true needs a url")
+        return self
+
 
 @section
 class PerspectivesConfig:
@@ -170,7 +177,7 @@ class BriefingConfig:
     sections: Names = ("US", "World", "Business", "Science & Tech", "Blindspots")
     build_time: Clock = "06:00"
     output_dir: Text = ""  # empty: $XDG_DATA_HOME/manysides/briefings
-    base_url: Text = "http://127.0.0.1:8000"
+    base_url: Text = ""  # public URL of `serve`; empty: http://{serve.host}:{serve.port}
     timezone: Text = ""  # IANA name for the briefing date and build_time; empty: UTC date
     blindspot_section: Text = "Blindspots"
     other_section: Text = "More news"  # stories whose section is not listed in `sections`
@@ -202,6 +209,9 @@ class EmailConfig:
     timeout: Seconds = 30.0
     subject: Text = "{title}: {date}"
     send_on_build: Flag = False  # `manysides run` mails the briefing after building it
+    unsubscribe_url: Text = ""  # http(s) URL taking RFC 8058 one-click POSTs (List-Unsubscribe)
+    unsubscribe_mailto: Text = ""  # address for unsubscribe requests; empty: the sender
+    list_id: Text = ""  # List-Id; empty: derived from the title and the sender's domain
 
 
 @section
@@ -209,7 +219,8 @@ class ServeConfig:
     host: Text = "127.0.0.1"
     port: Port = 8000
     page_cache: Size = 512  # rendered pages kept in memory (keyed on stored data version)
-    search_limit: Count = 20
+    search_limit: Annotated[StrictInt, Field(ge=1, le=100)] = 20  # per kind and page (API max)
+    search_candidates: Count = 2000  # newest matches ranked per search (bounds its cost)
 
 
 @section
@@ -254,6 +265,19 @@ def db_path(config: Config) -> Path:
     )
 
 
+def public_url(config: Config) -> str:
+    """Where readers reach ``manysides serve``: ``briefing.base_url`` if set, else derived
+    from ``serve.host`` and ``serve.port`` (a wildcard host reads as 127.0.0.1)."""
+    if config.briefing.base_url:
+        return config.briefing.base_url.rstrip("/")
+    host = config.serve.host
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{config.serve.port}"
+
+
 _CONFIG = TypeAdapter(Config)
 
 
@@ -288,6 +312,8 @@ def _describe(error: Any) -> str:
         parent = _section_at(loc[:-1])
         known = ", ".join(f.name for f in dataclasses.fields(parent)) if parent else ""
         return f"unknown config key '{where}' (known keys here: {known})"
+    if error["type"] == "value_error":  # a rule across keys of one section
+        return f"config section '{where}': {str(error['msg']).removeprefix('Value error, ')}"
     message = _MESSAGES.get(error["type"]) or str(error["msg"]).replace(
         "Input should be", "must be"
     )

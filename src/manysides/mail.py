@@ -5,6 +5,10 @@ other control character, or an address that is not exactly one ``local@domain``,
 ``UserError`` instead of reaching the wire. Supports STARTTLS, implicit TLS (``ssl``)
 and AUTH; the password comes from ``email.password`` or the ``email.password_env``
 environment variable.
+
+Bulk-mail headers: ``List-Id``, ``List-Unsubscribe`` (the ``email.unsubscribe_url`` and
+a ``mailto:`` to ``email.unsubscribe_mailto`` or the sender) and, when that URL is
+https, ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058).
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ import os
 import re
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid
+from urllib.parse import quote, urlsplit
 
 from .config import EmailConfig
 from .errors import ConfigError, ManysidesError, UserError
@@ -53,10 +58,75 @@ def check_address(value: str, what: str = "address") -> str:
     return f"{name} <{addr}>" if name else addr
 
 
+def _addr_spec(value: str) -> str:
+    return getaddresses([value])[0][1]
+
+
+def unsubscribe_mailto(cfg: EmailConfig) -> str:
+    """``mailto:`` URL for unsubscribe requests ("" without an address to send them to)."""
+    address = cfg.unsubscribe_mailto or cfg.sender
+    if not address:
+        return ""
+    spec = _addr_spec(check_address(address, "unsubscribe_mailto"))
+    return f"mailto:{spec}?subject=unsubscribe"
+
+
+def unsubscribe_link(cfg: EmailConfig) -> str:
+    """What the message's unsubscribe text links to: the URL, else the mailto."""
+    if cfg.unsubscribe_url:
+        _check_url(cfg.unsubscribe_url)
+        return cfg.unsubscribe_url
+    return unsubscribe_mailto(cfg)
+
+
+def _check_url(url: str) -> str:
+    _check_header(url, "unsubscribe_url")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in url for c in "<> "):
+        raise ConfigError(f"email.unsubscribe_url must be an http(s) URL, not {url!r}")
+    return url
+
+
+def list_id(cfg: EmailConfig, title: str) -> str:
+    """``email.list_id``, else ``<title-slug.sender-domain>`` (RFC 2919)."""
+    if cfg.list_id:
+        value = _check_header(cfg.list_id, "list_id").strip()
+        return value if value.startswith("<") else f"<{value}>"
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "briefing"
+    domain = _addr_spec(cfg.sender).rpartition("@")[2] if cfg.sender else "manysides.local"
+    return f"<{slug}.{domain}>"
+
+
+def list_headers(cfg: EmailConfig, title: str) -> dict[str, str]:
+    """List-Id, List-Unsubscribe and (for an https URL) List-Unsubscribe-Post."""
+    targets = []
+    if cfg.unsubscribe_url:
+        targets.append(_check_url(cfg.unsubscribe_url))
+    mailto = unsubscribe_mailto(cfg)
+    if mailto:
+        targets.append(mailto)
+    headers = {"List-Id": list_id(cfg, title)}
+    if targets:
+        headers["List-Unsubscribe"] = ", ".join(
+            f"<{quote(t, safe=':/?=&@.-_~%+')}>" for t in targets
+        )
+    if cfg.unsubscribe_url.startswith("https://"):
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
 def build_message(
-    *, subject: str, sender: str, recipients: Sequence[str], text: str, html: str
+    *,
+    subject: str,
+    sender: str,
+    recipients: Sequence[str],
+    text: str,
+    html: str,
+    headers: Mapping[str, str] | None = None,
 ) -> EmailMessage:
-    """A multipart/alternative message; raises ``UserError`` on unsafe header values."""
+    """A multipart/alternative message; raises ``UserError`` on unsafe header values.
+
+    ``headers`` adds fields such as ``list_headers`` (checked like the others)."""
     if not recipients:
         raise UserError("no email recipients: pass --to ADDRESS or set email.recipients")
     msg = EmailMessage()
@@ -66,6 +136,8 @@ def build_message(
     msg["Date"] = formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = make_msgid(domain=msg["From"].addresses[0].domain or "manysides.local")
     msg["Auto-Submitted"] = "auto-generated"
+    for name, value in (headers or {}).items():
+        msg[name] = _check_header(value, name)
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
     return msg

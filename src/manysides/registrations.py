@@ -88,6 +88,13 @@ STEPS: dict[str, Step] = {
             assigns=("briefings",),
             doc="Rank stories into today's briefing and render its outputs.",
         ),
+        Step(
+            "check",
+            _lazy(".pipeline.fetch", "check_step"),
+            requires=("sources",),
+            assigns=("feeds",),
+            doc="Fetch each feed once and record its health (`sources check`).",
+        ),
     )
 }
 

@@ -32,6 +32,7 @@ from .view import (
     RenderOptions,
     StoryView,
     leaning_label,
+    machine_time,
     md_escape,
     md_url,
     one_line,
@@ -115,6 +116,7 @@ def environment() -> jinja2.Environment:
     env.filters["safe_url"] = safe_url
     env.filters["leaning_label"] = leaning_label
     env.filters["short_time"] = short_time
+    env.filters["machine_time"] = machine_time
     env.filters["one_line"] = one_line
     env.globals["LEANING_LABELS"] = LEANING_LABELS
     return env
@@ -186,14 +188,18 @@ def render_email_html(briefing: Briefing, opts: RenderOptions) -> str:
         css=stylesheet(EMAIL_CSS_NAME),
     )
     logging.getLogger("cssutils").setLevel(logging.CRITICAL)
-    return premailer.transform(
+    inlined = premailer.transform(
         html,
         remove_classes=True,
         keep_style_tags=False,
         disable_validation=True,
         cssutils_logging_level=logging.CRITICAL,
         allow_network=False,
+        # The inlined CSS is enough: no width/align/bgcolor copies (obsolete in HTML).
+        disable_basic_attributes=["align", "valign", "bgcolor", "width", "height"],
     )
+    # lxml drops the doctype; without it clients render in quirks mode.
+    return "<!doctype html>\n" + inlined.removeprefix("<!DOCTYPE html>").lstrip()
 
 
 class PlainText:
@@ -265,6 +271,12 @@ class PlainText:
     def more(self, url: str) -> str:
         return f"{self.indent}More: {url}"
 
+    def web(self, url: str) -> str:
+        return f"Read on the web: {url}"
+
+    def unsubscribe(self, url: str) -> str:
+        return f"--\nUnsubscribe: {one_line(url)}"
+
     def via(self, q: QuoteView) -> str:
         if not q.carriers:
             return ""
@@ -323,6 +335,9 @@ class MarkdownText(PlainText):
     def more(self, url: str) -> str:
         return self.link("Full coverage on the web", url)
 
+    def web(self, url: str) -> str:
+        return self.link("Read on the web", url)
+
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -336,6 +351,7 @@ def _render_plain(briefing: Briefing, opts: RenderOptions, fmt: PlainText) -> st
         label=briefing.label or opts.label,
         sections=_views(briefing, opts),
         links=Links(mode="email", base_url=opts.base_url),
+        unsubscribe=opts.unsubscribe,
     )
     lines = "\n".join(line.rstrip() for line in text.splitlines())
     return _BLANK_RUNS.sub("\n\n", lines).strip() + "\n"

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from urllib.parse import urlsplit
 
 from ..config import BriefingConfig
@@ -54,11 +55,13 @@ class RenderOptions:
     full_discrepancies: int
     new_articles: int
     label: str
+    unsubscribe: str = ""  # the email's unsubscribe link (URL or mailto:), if any
 
     @classmethod
-    def from_config(cls, cfg: BriefingConfig) -> RenderOptions:
+    def from_config(cls, cfg: BriefingConfig, base_url: str | None = None) -> RenderOptions:
+        """Options of ``cfg``; ``base_url`` (``config.public_url``) overrides its own."""
         return cls(
-            base_url=safe_url(cfg.base_url).rstrip("/"),
+            base_url=safe_url(cfg.base_url if base_url is None else base_url).rstrip("/"),
             quotes_per_story=cfg.quotes_per_story,
             facts_per_story=cfg.facts_per_story,
             articles_per_story=cfg.articles_per_story,
@@ -132,9 +135,19 @@ def side_of(leaning: str | None) -> str:
     return SIDE_OF.get(leaning or "", "unrated")
 
 
+SHORT_TIME = "%Y-%m-%d %H:%M UTC"
+
+
 def short_time(value: str | None) -> str:
     dt = parse_time(value)
-    return dt.strftime("%Y-%m-%d %H:%M UTC") if dt else ""
+    return dt.strftime(SHORT_TIME) if dt else ""
+
+
+def machine_time(value: str | None) -> str:
+    """``<time datetime>`` value (``2020-05-19T08:00Z``) of an ISO or ``short_time``
+    string; "" if it is neither."""
+    dt = parse_time(value) if value else None
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ") if dt else ""
 
 
 # -- views --------------------------------------------------------------------------

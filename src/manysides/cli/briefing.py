@@ -10,12 +10,44 @@ from typing import Annotated
 
 import typer
 
+from ..config import Config, public_url
 from ..errors import UserError
 from ._state import AppState
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+def base_url_mismatch(cfg: Config, host: str, port: int) -> str | None:
+    """Why links built elsewhere (email, files, feed) would miss this server, if they do.
+
+    ``briefing.base_url`` pointing at this machine on another port, or (without a
+    base_url) ``--host``/``--port`` differing from ``serve.host``/``serve.port``, which
+    `brief` and `send` use for the links they write."""
+    from urllib.parse import urlsplit
+
+    if cfg.briefing.base_url:
+        parts = urlsplit(cfg.briefing.base_url)
+        local = {"127.0.0.1", "localhost", "::1", "0.0.0.0", host}
+        default = 443 if parts.scheme == "https" else 80
+        try:
+            their_port = parts.port or default
+        except ValueError:
+            return f"briefing.base_url {cfg.briefing.base_url!r} has a bad port"
+        if (parts.hostname or "") in local and their_port != port:
+            return (
+                f"briefing.base_url is {cfg.briefing.base_url} but this server listens on port"
+                f" {port}: email and feed links will point at port {their_port}"
+            )
+        return None
+    if (host, port) != (cfg.serve.host, cfg.serve.port):
+        return (
+            f"serving on {host}:{port}, but `brief` and `send` link to"
+            f" {public_url(cfg)} (serve.host/serve.port); set serve.port = {port}"
+            " or briefing.base_url in the config"
+        )
+    return None
 
 
 def register(app: typer.Typer) -> None:
@@ -59,7 +91,7 @@ def register(app: typer.Typer) -> None:
         """Print a stored briefing (plain text, Markdown or JSON)."""
         from ..briefing.records import Briefing
         from ..briefing.render import render_json, render_markdown, render_text
-        from ..briefing.view import RenderOptions
+        from ..pipeline.briefing import render_options
         from ..web.data import valid_date
 
         state: AppState = ctx.obj
@@ -79,7 +111,7 @@ def register(app: typer.Typer) -> None:
         if fmt == "json" or state.json:
             sys.stdout.write(render_json(briefing))
         else:
-            opts = RenderOptions.from_config(state.config.briefing)
+            opts = render_options(state.config)
             sys.stdout.write(renderers[fmt](briefing, opts))
 
     @app.command()
@@ -122,8 +154,12 @@ def register(app: typer.Typer) -> None:
         listen_port = port if port is not None else cfg.serve.port
         if not 0 < listen_port < 65536:
             raise UserError(f"bad port {listen_port}")
+        warning = base_url_mismatch(cfg, listen_host, listen_port)
+        cfg = cfg.replace("serve", host=listen_host, port=listen_port)
         if not state.quiet:
             print(f"manysides: serving http://{listen_host}:{listen_port}/", file=sys.stderr)
+            if warning:
+                print(f"manysides: warning: {warning}", file=sys.stderr)
         uvicorn.run(
             create_app(cfg, db),
             host=listen_host,

@@ -196,36 +196,16 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Fetch each feed once and report its health (status, entries, latency)."""
-        import asyncio
-
-        from ..pipeline import Report
-        from ..pipeline.fetch import feed_jobs, fetch_feed, record_feed, run_async
-        from ..sources import load_catalog
+        from ..pipeline import Report, RunContext, run_steps
 
         state: AppState = ctx.obj
-        config = state.config
-        catalog = load_catalog(config.sources)
-        sources = [catalog.get(i) for i in ids] if ids else catalog.enabled(config.sources)
-        jobs = feed_jobs(sources)
-        if not jobs:
-            raise UserError("no feeds to check")
         report = Report(show_progress=not (state.quiet or state.json), verbose=state.verbose)
-
-        async def run() -> list[FeedOutcome]:
-            from ..fetch import Fetcher
-
-            async with Fetcher(config.fetch) as fetcher:
-                tasks = [asyncio.create_task(fetch_feed(fetcher, job)) for job in jobs]
-                return [
-                    await t
-                    for t in report.progress(asyncio.as_completed(tasks), "feeds", total=len(tasks))
-                ]
-
-        outcomes = sorted(run_async(run()), key=lambda o: (o.job.source.id, o.job.url))
         with state.open_store() as store:
-            store.catalog.sync_sources(catalog.sources)
-            for o in outcomes:
-                record_feed(store, o)
+            run = RunContext(
+                store=store, config=state.config, report=report, options={"sources": ids or []}
+            )
+            run_steps(run, ("check",), "sources check")
+        outcomes: list[FeedOutcome] = run.outputs["feeds"]
         rows = [_outcome_row(o) for o in outcomes]
         failed = sum(1 for r in rows if not r["ok"])
         if state.json:

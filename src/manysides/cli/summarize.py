@@ -35,7 +35,7 @@ def _article(raw: Any, index: int) -> Any:
     )
 
 
-def summarize_line(line: str, config: Any, lexicon: Any) -> dict[str, Any]:
+def summarize_line(line: str, config: Any, lexicon: Any, chat: Any = None) -> dict[str, Any]:
     """One input line -> one output record (``{"error": ...}`` when the line is bad)."""
     from ..perspectives import summarize
 
@@ -56,7 +56,7 @@ def summarize_line(line: str, config: Any, lexicon: Any) -> dict[str, Any]:
     if len({a.id for a in arts}) < len(arts):
         return {"story": story, "error": "article ids must be unique within a story"}
     notes: list[str] = []
-    result = summarize(arts, config, lexicon, notes)
+    result = summarize(arts, config, lexicon, notes, chat)
     out: dict[str, Any] = {
         "story": story,
         "summary": result.text,
@@ -68,15 +68,16 @@ def summarize_line(line: str, config: Any, lexicon: Any) -> dict[str, Any]:
     return out
 
 
-def run_summarize(src: IO[str], dst: IO[str], config: Any) -> tuple[int, int]:
-    """Summarize every line of ``src`` into ``dst``; returns (lines, failed lines)."""
+def run_summarize(src: IO[str], dst: IO[str], config: Any, chat: Any = None) -> tuple[int, int]:
+    """Summarize every line of ``src`` into ``dst``; returns (lines, failed lines).
+    ``chat`` is the LLM client (``fetch.chat.ChatClient``) when ``config.llm.enabled``."""
     from ..perspectives import load_lexicon
 
     lexicon = load_lexicon(config.lexicon_path)
     n = failed = 0
     for _, line in numbered_lines(src):
         n += 1
-        out = summarize_line(line, config, lexicon)
+        out = summarize_line(line, config, lexicon, chat)
         failed += "error" in out
         dst.write(json.dumps(out, ensure_ascii=False) + "\n")
         dst.flush()
@@ -110,6 +111,11 @@ def register(app: typer.Typer) -> None:
             if not config.llm.url:
                 raise UserError("--llm needs perspectives.llm.url in the config file")
             config = dataclasses.replace(config, llm=dataclasses.replace(config.llm, enabled=True))
+        chat = None
+        if config.llm.enabled:
+            from ..fetch.chat import ChatClient
+
+            chat = ChatClient(config.llm, state.config.fetch)
         with jsonl_streams(input, output, missing="input file not found: {path}") as (src, dst):
-            n, failed = run_summarize(src, dst, config)
+            n, failed = run_summarize(src, dst, config, chat)
         exit_if_failed(failed, f'manysides: {failed} of {n} line(s) failed; see their "error"')

@@ -11,17 +11,18 @@ manual redirects with every hop re-checked by the address guard, and charset det
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
 from ..config import FetchConfig
-from ..errors import BlockedURLError, FetchError
+from ..errors import BlockedURLError, FetchError, ParseError
 from ..records import FetchResult
 from ..times import parse as parse_time
 from .charset import detect_charset, parse_content_type
@@ -191,6 +192,27 @@ class Fetcher:
             fetched_at=fetched_at,
         )
 
+    async def post_json(
+        self, url: str, payload: Any, *, headers: dict[str, str] | None = None
+    ) -> Any:
+        """POST ``payload`` as JSON to an API endpoint and return the decoded JSON answer.
+
+        The same guard, timeouts, retries (429/5xx, connection failures), size cap and
+        per-host limits as ``get``; no robots.txt (an API, not a page) and no redirects
+        (a redirected POST is refused). Raises ``FetchError`` or ``ParseError``.
+        """
+        target = strip_fragment(url)
+        await check_url(target, self.config)
+        body = json.dumps(payload).encode("utf-8")
+        sent = {"Content-Type": "application/json", "Accept": "application/json"}
+        raw = await self._request(target, sent | (headers or {}), method="POST", body=body)
+        if not 200 <= raw.status < 300:
+            raise HTTPStatusError(f"HTTP {raw.status} for {target}", status=raw.status, item=url)
+        try:
+            return json.loads(raw.content)
+        except (ValueError, UnicodeDecodeError):
+            raise ParseError(f"{target} did not answer with JSON", item=url) from None
+
     # -- redirects, guard, robots ------------------------------------------------------
     async def _follow(self, url: str, headers: dict[str, str], *, robots: bool) -> tuple[_Raw, str]:
         seen = {url}
@@ -226,13 +248,15 @@ class Fetcher:
         return raw.status, raw.content
 
     # -- one request with retries --------------------------------------------------------
-    async def _request(self, url: str, headers: dict[str, str]) -> _Raw:
+    async def _request(
+        self, url: str, headers: dict[str, str], *, method: str = "GET", body: bytes | None = None
+    ) -> _Raw:
         cfg = self.config
         attempts = cfg.retries + 1
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                raw = await self._attempt(url, headers)
+                raw = await self._attempt(url, headers, method, body)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 if last:
                     raise FetchError(
@@ -259,7 +283,9 @@ class Fetcher:
     def _backoff(self, attempt: int) -> float:
         return min(self.config.backoff * (2**attempt), self.config.max_retry_after)
 
-    async def _attempt(self, url: str, headers: dict[str, str]) -> _Raw:
+    async def _attempt(
+        self, url: str, headers: dict[str, str], method: str = "GET", body: bytes | None = None
+    ) -> _Raw:
         assert self._client is not None, "use 'async with Fetcher(...)'"
         _scheme, host, port = split_host(url)
         slot = self._hosts.setdefault(
@@ -270,7 +296,7 @@ class Fetcher:
             await self._wait_turn(slot, url)
             try:
                 async with asyncio.timeout(self.config.total_timeout):
-                    return await self._send(url, headers)
+                    return await self._send(url, headers, method, body)
             except TimeoutError:
                 raise FetchError(
                     f"timed out after {self.config.total_timeout:g}s in total fetching {url}",
@@ -295,10 +321,12 @@ class Fetcher:
         if wait:
             await asyncio.sleep(wait)
 
-    async def _send(self, url: str, headers: dict[str, str]) -> _Raw:
+    async def _send(
+        self, url: str, headers: dict[str, str], method: str = "GET", body: bytes | None = None
+    ) -> _Raw:
         assert self._client is not None
         limit = self.config.max_bytes
-        async with self._client.stream("GET", url, headers=headers) as response:
+        async with self._client.stream(method, url, headers=headers, content=body) as response:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
                 raise FetchError(

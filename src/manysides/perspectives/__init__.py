@@ -2,8 +2,11 @@
 
 Public API (pure functions over records; no store, no CLI)::
 
-    analyze_story(bundle, config) -> Perspective
-    summarize(articles, config, lexicon=None, notes=None) -> Summary
+    analyze_story(bundle, config, chat=None) -> Perspective
+    summarize(articles, config, lexicon=None, notes=None, chat=None) -> Summary
+
+``chat`` (``llm.Chat``) is how the optional LLM summary reaches its endpoint; the caller
+builds it (``fetch.chat.ChatClient``), so nothing here opens a connection.
     coverage(articles, config) -> Coverage
     facts(articles, config) -> list[Fact];  discrepancies(articles, config) -> list[Discrepancy]
     framing(articles, refs, quotes, config) -> dict[side, SideFraming]
@@ -14,6 +17,7 @@ Public API (pure functions over records; no store, no CLI)::
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
 
 from ..config import PerspectivesConfig
 from ..errors import ManysidesError
@@ -33,6 +37,9 @@ from .records import (
 from .section import classify_section
 from .similarity import cosine_matrix, sentence_units
 from .summary import extractive_summary
+
+if TYPE_CHECKING:
+    from .llm import Chat
 
 __all__ = [
     "Lexicon",
@@ -58,23 +65,30 @@ def summarize(
     config: PerspectivesConfig,
     lexicon: Collection[str] | None = None,
     notes: list[str] | None = None,
+    chat: Chat | None = None,
 ) -> Summary:
-    """The neutral summary: LLM when ``config.llm.enabled`` (checked, with an extractive
-    fallback on failure), otherwise extractive. ``lexicon`` defaults to the configured one."""
+    """The neutral summary: LLM when ``config.llm.enabled`` and a ``chat`` client is given
+    (checked, with an extractive fallback on failure), otherwise extractive. ``lexicon``
+    defaults to the configured one."""
     if lexicon is None:
         lexicon = load_lexicon(config.lexicon_path)
-    if config.llm.enabled:
+    if config.llm.enabled and chat is None:
+        if notes is not None:
+            notes.append("LLM summary unavailable, extractive used: no chat client given")
+    elif config.llm.enabled and chat is not None:
         from .llm import llm_summary
 
         try:
-            return llm_summary(articles, config, notes)
+            return llm_summary(articles, config, chat, notes)
         except ManysidesError as exc:
             if notes is not None:
                 notes.append(f"LLM summary unavailable, extractive used: {exc.message}")
     return extractive_summary(articles, config, lexicon)
 
 
-def analyze_story(bundle: StoryBundle, config: PerspectivesConfig) -> Perspective:
+def analyze_story(
+    bundle: StoryBundle, config: PerspectivesConfig, chat: Chat | None = None
+) -> Perspective:
     """Everything the briefing shows about one story."""
     lexicon = load_lexicon(config.lexicon_path)
     notes: list[str] = [lexicon.note] if lexicon.note else []
@@ -88,7 +102,7 @@ def analyze_story(bundle: StoryBundle, config: PerspectivesConfig) -> Perspectiv
     if news:
         units = sentence_units(news)
         sim = cosine_matrix(units)
-        summary = summarize(news, config, lexicon, notes)
+        summary = summarize(news, config, lexicon, notes, chat)
         shared, differ = facts(news, config, units, sim), discrepancies(news, config, units, sim)
     else:
         summary, shared, differ = Summary(text="", sentences=[]), [], []

@@ -1,7 +1,9 @@
 """Optional abstractive summary from any OpenAI-compatible chat endpoint.
 
 ``POST {perspectives.llm.url}/chat/completions`` (llama.cpp server, Ollama, vLLM, hosted
-APIs). The model is asked to end every sentence with the ids of the articles it comes
+APIs) through a ``Chat`` callable the caller passes in (``fetch.chat.ChatClient``: the
+fetcher's guard, timeouts and retries); this module itself never opens a connection.
+The model is asked to end every sentence with the ids of the articles it comes
 from, e.g. ``[1, 3]``. The answer is then checked sentence by sentence:
 
 * it must cite at least one id, and only ids of the story's articles;
@@ -14,13 +16,11 @@ article cited), or dropped when nothing is similar. Network or protocol failures
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
-from ..config import LLMConfig, PerspectivesConfig
-from ..errors import FetchError, ParseError
+from ..config import PerspectivesConfig
+from ..errors import ParseError
 from ..nlp.text import content_stems, split_sentences
 from .coverage import outlet_name
 from .records import StoryArticle, Summary, SummarySentence
@@ -32,6 +32,10 @@ MAX_PROMPT_ARTICLES = 12
 MIN_REPLACEMENT_SIMILARITY = 0.2
 _CITE = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]\s*")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
+
+Chat = Callable[[list[dict[str, str]]], str]
+"""One chat completion: the messages in, the assistant's text out (raises
+``FetchError``/``ParseError``)."""
 
 SYSTEM_PROMPT = (
     "You write short, neutral news summaries for readers across the political spectrum. "
@@ -66,7 +70,9 @@ def _prompt_articles(articles: Sequence[StoryArticle]) -> list[StoryArticle]:
     return sorted(picked, key=lambda a: a.id)
 
 
-def build_messages(articles: Sequence[StoryArticle], config: PerspectivesConfig) -> list[dict]:
+def build_messages(
+    articles: Sequence[StoryArticle], config: PerspectivesConfig
+) -> list[dict[str, str]]:
     """The chat prompt: instructions plus the (trimmed) articles with their ids."""
     chosen = _prompt_articles(articles)
     limit = max(500, min(MAX_ARTICLE_CHARS, MAX_PROMPT_CHARS // max(1, len(chosen))))
@@ -80,40 +86,6 @@ def build_messages(articles: Sequence[StoryArticle], config: PerspectivesConfig)
         "Cite article ids after every sentence.\n\n" + "\n\n".join(parts)
     )
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
-
-
-def _api_key(llm: LLMConfig) -> str:
-    return llm.api_key or os.environ.get(llm.api_key_env or "", "")
-
-
-def chat(messages: list[dict], llm: LLMConfig) -> str:
-    """One chat completion; returns the assistant's text."""
-    import httpx
-
-    if not llm.url:
-        raise FetchError("perspectives.llm.url is not set")
-    headers = {"Content-Type": "application/json"}
-    if key := _api_key(llm):
-        headers["Authorization"] = f"Bearer {key}"
-    payload: dict[str, Any] = {
-        "model": llm.model or "default",
-        "messages": messages,
-        "temperature": 0,
-    }
-    url = llm.url.rstrip("/") + "/chat/completions"
-    try:
-        resp = httpx.post(url, json=payload, headers=headers, timeout=llm.timeout)
-    except httpx.HTTPError as exc:
-        raise FetchError(f"LLM endpoint {url} failed: {type(exc).__name__}: {exc}") from None
-    if resp.status_code != 200:
-        raise FetchError(f"LLM endpoint {url} answered HTTP {resp.status_code}")
-    try:
-        content = resp.json()["choices"][0]["message"]["content"]
-    except (ValueError, KeyError, IndexError, TypeError):
-        raise ParseError(f"LLM endpoint {url} returned no chat completion") from None
-    if not isinstance(content, str) or not content.strip():
-        raise ParseError(f"LLM endpoint {url} returned an empty answer")
-    return content
 
 
 def parse_cited(answer: str) -> list[tuple[str, list[int]]]:
@@ -155,10 +127,13 @@ def _closest_unit(text: str, units: Sequence[Unit], used: set[int]) -> int | Non
 
 
 def llm_summary(
-    articles: Sequence[StoryArticle], config: PerspectivesConfig, notes: list[str] | None = None
+    articles: Sequence[StoryArticle],
+    config: PerspectivesConfig,
+    chat: Chat,
+    notes: list[str] | None = None,
 ) -> Summary:
     """Abstractive, cited and checked summary (see the module docstring)."""
-    answer = chat(build_messages(articles, config), config.llm)
+    answer = chat(build_messages(articles, config))
     by_id = {a.id: a for a in articles}
     units = sentence_units(articles, min_words=1)
     used: set[int] = set()

@@ -37,6 +37,9 @@ class RunContext:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     paths: Sequence[Path] = ()  # inputs for the "ingest" step
     options: dict[str, Any] = field(default_factory=dict)
+    # What a step hands back to its caller beyond the store (e.g. ``check``'s feed
+    # outcomes for the command's table); not persisted.
+    outputs: dict[str, Any] = field(default_factory=dict)
     # Per-run resources a step builds once and later calls reuse (catalog, dedupe index,
     # worker pool); closed by ``run_steps`` at the end of the run.
     resources: dict[str, Any] = field(default_factory=dict, repr=False)

@@ -11,6 +11,7 @@ Loads candidate stories and their stored perspectives from the store, calls the 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 import threading
@@ -23,7 +24,7 @@ from ..briefing import Briefing, Candidate, PreviousAppearance, RankOptions, bri
 from ..briefing import build_briefing as build
 from ..briefing.render import ArchiveEntry, render_files
 from ..briefing.view import RenderOptions
-from ..config import BriefingConfig, Config, data_dir
+from ..config import BriefingConfig, Config, data_dir, public_url
 from ..errors import ConfigError, ManysidesError, UserError
 from ..perspectives.records import Perspective
 from ..store import Store
@@ -142,7 +143,7 @@ def briefing_step(ctx: RunContext) -> None:
         ArchiveEntry(r["date"], int(r["n_stories"]), tuple(r["headlines"]))
         for r in ctx.store.briefings.index()
     ]
-    files = render_files(briefing, history(ctx.store), RenderOptions.from_config(cfg), archive)
+    files = render_files(briefing, history(ctx.store), render_options(ctx.config), archive)
     root = output_dir(ctx.config)
     write_files(root, files)
     ctx.report.note(str(root / date / "index.html"))
@@ -172,13 +173,29 @@ def empty_reason(store: Store, now: datetime, cfg: BriefingConfig) -> str:
     )
 
 
+def render_options(config: Config, *, strict: bool = False) -> RenderOptions:
+    """Render options of ``config``: links to ``public_url``, the email's unsubscribe
+    link. ``strict``: a bad unsubscribe setting is an error (sending), else it is left out
+    of the written files (building)."""
+    from ..mail import unsubscribe_link
+
+    opts = RenderOptions.from_config(config.briefing, public_url(config))
+    try:
+        unsubscribe = unsubscribe_link(config.email)
+    except (UserError, ConfigError):
+        if strict:
+            raise
+        unsubscribe = ""
+    return dataclasses.replace(opts, unsubscribe=unsubscribe)
+
+
 # -- delivery and scheduling (used by `manysides send` and `manysides run`) --------------
 def send_briefing(
     store: Store, config: Config, date: str | None, recipients: Sequence[str]
 ) -> tuple[str, list[str]]:
     """Mail the stored briefing of ``date`` (default: latest); returns (date, accepted)."""
     from ..briefing.render import render_email_html, render_text
-    from ..mail import briefing_subject, build_message, send_message
+    from ..mail import briefing_subject, build_message, list_headers, send_message
 
     date = date or store.briefings.latest_date()
     data = store.briefings.briefing(date) if date else None
@@ -192,13 +209,14 @@ def send_briefing(
     if not email.sender:
         raise UserError("set email.sender in the config to send the briefing")
     briefing = Briefing.from_dict(data)
-    opts = RenderOptions.from_config(config.briefing)
+    opts = render_options(config, strict=True)
     msg = build_message(
         subject=briefing_subject(email, briefing.title, briefing.date),
         sender=email.sender,
         recipients=list(recipients or email.recipients),
         text=render_text(briefing, opts),
         html=render_email_html(briefing, opts),
+        headers=list_headers(email, briefing.title),
     )
     return date, send_message(email, msg)
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..errors import ItemError, ManysidesError, ParseError
+from ..errors import ItemError, ManysidesError, ParseError, UserError
 from ..records import FeedEntry, FetchResult, RawDocument, Source
 
 if TYPE_CHECKING:
@@ -181,6 +181,45 @@ def _chosen_sources(ctx: RunContext) -> list[Source]:
     if wanted:
         config = dataclasses.replace(config, only=tuple(wanted))
     return catalog.enabled(config)
+
+
+def check_step(ctx: RunContext) -> None:
+    """Fetch each feed of the chosen sources once, unconditionally (no ETag), and record its
+    health in the feeds table; a failing feed is also a per-item error of the run. The
+    outcomes, sorted by source and URL, go to ``ctx.outputs["feeds"]``.
+
+    Sources: ``ctx.options["sources"]`` (ids, disabled ones included), else every enabled
+    one. Raises ``UserError`` when there is no feed to check.
+    """
+    from ..sources import load_catalog
+
+    catalog = load_catalog(ctx.config.sources)
+    ctx.store.catalog.sync_sources(catalog.sources)
+    wanted = ctx.options.get("sources") or ()
+    sources = [catalog.get(i) for i in wanted] if wanted else catalog.enabled(ctx.config.sources)
+    jobs = feed_jobs(sources)
+    if not jobs:
+        raise UserError("no feeds to check")
+    outcomes = sorted(
+        run_async(_check_feeds(ctx, jobs)), key=lambda o: (o.job.source.id, o.job.url)
+    )
+    for o in outcomes:
+        record_feed(ctx.store, o)
+        if o.error is not None:
+            ctx.report.count("feeds_failed")
+            ctx.record_error("check", o.job.url, o.error)
+        else:
+            ctx.report.count("feeds_ok")
+    ctx.outputs["feeds"] = outcomes
+
+
+async def _check_feeds(ctx: RunContext, jobs: list[FeedJob]) -> list[FeedOutcome]:
+    from ..fetch import Fetcher
+
+    async with Fetcher(ctx.config.fetch, transport=ctx.options.get("transport")) as fetcher:
+        tasks = [asyncio.create_task(fetch_feed(fetcher, job)) for job in jobs]
+        done = asyncio.as_completed(tasks)
+        return [await t for t in ctx.report.progress(done, "feeds", total=len(tasks))]
 
 
 def fetch_step(ctx: RunContext) -> None:

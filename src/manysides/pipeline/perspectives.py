@@ -7,8 +7,9 @@ one its stored perspective was computed on.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..config import Config
 from ..perspectives import StoryArticle, StoryBundle, StoryQuoteRef, analyze_story
 from ..quotes import Quote, merge_story_quotes
 from ..quotes.merge import StoryItem, quote_from_row
@@ -16,6 +17,9 @@ from ..store import Store
 from ..times import parse as parse_time
 from . import RunContext
 from .candidates import shortlist
+
+if TYPE_CHECKING:
+    from ..perspectives.llm import Chat
 
 
 def story_items(rows: list[dict[str, Any]], arts: dict[int, StoryArticle]) -> list[StoryItem]:
@@ -80,6 +84,7 @@ def perspectives_step(ctx: RunContext) -> None:
     store, config = ctx.store, ctx.config
     stories = shortlist(store, ctx.now, config.briefing)
     sources = store.catalog.sources()
+    chat = chat_client(config)
     for story in ctx.report.progress(stories, "perspectives"):
         story_id = int(story["id"])
         try:
@@ -89,11 +94,20 @@ def perspectives_step(ctx: RunContext) -> None:
             bundle = build_bundle(store, story, sources)
             if not bundle.articles:
                 continue
-            perspective = analyze_story(bundle, config.perspectives)
+            perspective = analyze_story(bundle, config.perspectives, chat)
             store.briefings.save_perspective(story_id, len(bundle.articles), perspective.to_dict())
             ctx.report.count("perspectives_computed")
         except Exception as exc:  # noqa: BLE001 - one story must not stop the run
             ctx.record_error("perspectives", str(story_id), exc)
+
+
+def chat_client(config: Config) -> Chat | None:
+    """The LLM endpoint behind the fetcher's seam when ``perspectives.llm.enabled``."""
+    if not config.perspectives.llm.enabled:
+        return None
+    from ..fetch.chat import ChatClient
+
+    return ChatClient(config.perspectives.llm, config.fetch)
 
 
 def _byline(value: object) -> str:

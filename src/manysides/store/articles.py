@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..records import Article, RawDocument
 from ..times import format as format_time
 from ..times import parse as parse_time
-from ._sql import in_chunks
+from ._sql import fts_floor, in_chunks
 
 if TYPE_CHECKING:
     from . import Store
@@ -217,14 +217,25 @@ class ArticleRepo:
             )
         ]
 
-    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    def search(
+        self, query: str, limit: int = 20, *, offset: int = 0, candidates: int = 2000
+    ) -> list[dict[str, Any]]:
+        """One page of articles matching the FTS5 ``query``, best (bm25) first.
+
+        Bounded cost: only the newest ``candidates`` matches are ranked, and the snippet
+        is built for the returned rows only (not for every match).
+        """
+        floor = fts_floor(self.store, "articles_fts", query, candidates)
         rows = self.store.query(
-            "SELECT a.*, snippet(articles_fts, 1, '[', ']', '…', 20) AS snippet"
-            " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-            " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
-            (query, limit),
+            "WITH hits AS (SELECT rowid AS id, rank FROM articles_fts"
+            " WHERE articles_fts MATCH ?1 AND rowid >= ?2 ORDER BY rank LIMIT ?3 OFFSET ?4)"
+            " SELECT a.id, a.title, a.url, a.published, a.source_id, a.site, a.story_id,"
+            " (SELECT snippet(articles_fts, 1, '[', ']', '…', 20) FROM articles_fts"
+            "  WHERE articles_fts MATCH ?1 AND rowid = hits.id) AS snippet"
+            " FROM hits JOIN articles a ON a.id = hits.id ORDER BY hits.rank",
+            (query, floor, limit, offset),
         )
-        return [_article_row(r) for r in rows]
+        return [dict(r) for r in rows]
 
     # -- near-duplicate signatures ---------------------------------------------------
     def save_minhash(self, article_id: int, signature: bytes) -> None:

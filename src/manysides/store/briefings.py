@@ -65,6 +65,11 @@ class BriefingRepo:
         row = self.store.execute("SELECT data FROM briefings WHERE date = ?", (date,)).fetchone()
         return json.loads(row["data"]) if row else None
 
+    def briefing_text(self, date: str) -> str | None:
+        """The stored JSON text of the briefing of ``date`` (served as is by the API)."""
+        row = self.store.execute("SELECT data FROM briefings WHERE date = ?", (date,)).fetchone()
+        return row[0] if row else None
+
     def latest_date(self) -> str | None:
         row = self.store.execute("SELECT MAX(date) FROM briefings").fetchone()
         return row[0] if row else None
@@ -108,6 +113,18 @@ class BriefingRepo:
         row = self.store.execute(
             "SELECT created_at FROM briefings WHERE date = ?", (date,)
         ).fetchone()
+        return row[0] if row else None
+
+    def stamps(self, limit: int) -> list[tuple[str, str]]:
+        """(date, created_at) of the newest ``limit`` briefings: their cache version."""
+        rows = self.store.query(
+            "SELECT date, created_at FROM briefings ORDER BY date DESC LIMIT ?", (limit,)
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def last_stored(self) -> str | None:
+        """When a briefing was last (re)built, any date (appearances change then)."""
+        row = self.store.execute("SELECT MAX(created_at) FROM briefings").fetchone()
         return row[0] if row else None
 
     def perspective_stamp(self, story_id: int) -> str | None:

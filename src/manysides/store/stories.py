@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..times import DAY_ONLY_CLOCK
-from ._sql import in_chunks
+from ._sql import fts_floor, in_chunks
 
 if TYPE_CHECKING:
     from . import Store
@@ -159,10 +159,16 @@ class StoryRepo:
         )
         return [dict(r) for r in rows]
 
-    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    def search(
+        self, query: str, limit: int = 20, *, offset: int = 0, candidates: int = 2000
+    ) -> list[dict[str, Any]]:
+        """One page of live stories whose headline matches the FTS5 ``query``, best
+        first; only the newest ``candidates`` matches are ranked (bounded cost)."""
+        floor = fts_floor(self.store, "stories_fts", query, candidates)
         rows = self.store.query(
             "SELECT s.* FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid"
-            " WHERE stories_fts MATCH ? AND s.merged_into IS NULL ORDER BY rank LIMIT ?",
-            (query, limit),
+            " WHERE stories_fts MATCH ? AND stories_fts.rowid >= ? AND s.merged_into IS NULL"
+            " ORDER BY rank LIMIT ? OFFSET ?",
+            (query, floor, limit, offset),
         )
         return [dict(r) for r in rows]

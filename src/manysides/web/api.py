@@ -1,16 +1,47 @@
-"""The JSON API under ``/api`` (documented at ``/openapi.json`` and ``/docs``)."""
+"""The JSON API under ``/api`` (documented at ``/openapi.json`` and ``/docs``).
+
+Every path parameter has bounds in the schema (out of range: 422 with FastAPI's
+validation body), every lookup documents its 404 (``{"detail": "..."}``), and search
+is paginated (``limit``, ``offset``) with a bounded query.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from . import data
 from .data import WebState
-from .models import BriefingSummary, Outlet, SearchResults
+from .http import http_date
+from .models import BriefingSummary, ErrorDetail, Outlet, SearchResults
 
 router = APIRouter(prefix="/api", tags=["api"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorDetail, "description": "Not found"}
+}
+StoryId = Annotated[int, Path(ge=1, le=data.MAX_ID, description="A story's number (1 to 2^63-1).")]
+DateParam = Annotated[
+    str,
+    Path(
+        pattern=data.DATE_PATTERN,
+        min_length=10,
+        max_length=10,
+        description="A day, YYYY-MM-DD.",
+        examples=["2026-03-10"],
+    ),
+]
+SourceId = Annotated[
+    str,
+    Path(
+        pattern=data.SOURCE_ID_PATTERN,
+        min_length=1,
+        max_length=64,
+        description="An outlet's id in the catalog (a lower-case slug).",
+    ),
+]
 
 
 def _state(request: Request) -> WebState:
@@ -23,41 +54,73 @@ def list_briefings(request: Request) -> list[BriefingSummary]:
     return [BriefingSummary(**b) for b in _state(request).reader.store().briefings.index()]
 
 
-@router.get("/briefings/latest", summary="Today's (latest) briefing")
-def latest_briefing(request: Request) -> dict[str, Any]:
+def _json(body: bytes, stamp: str | None) -> Response:
+    headers = {}
+    modified = http_date(stamp)
+    if modified:
+        headers["last-modified"] = modified
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def _briefing(state: WebState, date: str | None, missing: str) -> Response:
+    # On the event loop: an indexed stamp lookup and, once per stored version, a read.
+    store = state.reader.store()
+    stamp = store.briefings.briefing_stamp(date) if date else None
+    if date is None or stamp is None:
+        raise HTTPException(404, missing)
+    key = ("api-briefing", date, stamp)
+    body = state.cache.get(key)
+    if body is None:
+        text = store.briefings.briefing_text(date)
+        if text is None:
+            raise HTTPException(404, missing)
+        body = text.encode("utf-8")
+        state.cache.put(key, body)
+    return _json(body, stamp)
+
+
+@router.get("/briefings/latest", summary="Today's (latest) briefing", responses=NOT_FOUND)
+async def latest_briefing(request: Request) -> dict[str, Any]:
     """The newest briefing as JSON (see docs/briefing-schema.md)."""
-    store = _state(request).reader.store()
-    date = store.briefings.latest_date()
-    found = store.briefings.briefing(date) if date else None
-    if found is None:
-        raise HTTPException(404, "no briefing yet")
-    return found
+    state = _state(request)
+    return _briefing(state, state.reader.store().briefings.latest_date(), "no briefing yet")
 
 
-@router.get("/briefings/{date}", summary="The briefing of one day")
-def briefing_on(request: Request, date: str) -> dict[str, Any]:
+@router.get("/briefings/{date}", summary="The briefing of one day", responses=NOT_FOUND)
+async def briefing_on(request: Request, date: DateParam) -> dict[str, Any]:
     """The briefing of ``date`` (YYYY-MM-DD) as JSON (see docs/briefing-schema.md)."""
-    if not data.valid_date(date):
-        raise HTTPException(422, "date must look like 2026-03-10")
-    found = _state(request).reader.store().briefings.briefing(date)
-    if found is None:
-        raise HTTPException(404, f"no briefing for {date}")
-    return found
+    valid = data.valid_date(date)
+    return _briefing(_state(request), date if valid else None, f"no briefing for {date}")
 
 
-@router.get("/stories/{story_id}", summary="One story's perspective")
-def story(request: Request, story_id: int) -> dict[str, Any]:
+def _story_body(raw: dict[str, Any], appearances: list[dict[str, Any]]) -> bytes:
+    return json.dumps(raw | {"appearances": appearances}, ensure_ascii=False).encode("utf-8")
+
+
+@router.get("/stories/{story_id}", summary="One story's perspective", responses=NOT_FOUND)
+async def story(request: Request, story_id: StoryId) -> dict[str, Any]:
     """Coverage, summary, facts, framing, quotes and articles of one story, and the
     briefings it appeared in."""
-    store = _state(request).reader.store()
-    found = store.briefings.perspective(story_id)
-    if found is None:
+    state = _state(request)
+    store = state.reader.store()
+    stamp = store.briefings.perspective_stamp(story_id)
+    raw = store.briefings.perspective(story_id) if stamp is None else None
+    if stamp is None and raw is None:
         raise HTTPException(404, "no analysed story with this id")
-    return found | {"appearances": store.briefings.appearances(story_id)}
+    key = ("api-story", story_id, stamp, store.briefings.last_stored())
+    body = state.cache.get(key) if stamp else None
+    if body is None:
+        raw = raw or store.briefings.perspective(story_id)
+        if raw is None:
+            raise HTTPException(404, "no analysed story with this id")
+        body = await run_in_threadpool(_story_body, raw, store.briefings.appearances(story_id))
+        if stamp:
+            state.cache.put(key, body)
+    return _json(body, stamp)
 
 
-@router.get("/outlets/{source_id}", summary="One outlet")
-def outlet(request: Request, source_id: str) -> Outlet:
+@router.get("/outlets/{source_id}", summary="One outlet", responses=NOT_FOUND)
+def outlet(request: Request, source_id: SourceId) -> Outlet:
     """Leaning, ownership, recent stories and articles of one outlet."""
     found = data.outlet(_state(request), source_id)
     if found is None:
@@ -68,7 +131,12 @@ def outlet(request: Request, source_id: str) -> Outlet:
 @router.get("/search", summary="Full-text search")
 def search(
     request: Request,
-    q: str = Query(..., max_length=data.MAX_QUERY, description="words; all must match"),
+    q: Annotated[str, Query(max_length=data.MAX_QUERY, description="words; all must match")],
+    limit: Annotated[
+        int | None, Query(ge=1, le=data.MAX_PAGE, description="results per kind (page size)")
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=data.MAX_OFFSET, description="results to skip")] = 0,
 ) -> SearchResults:
-    """Stories (by headline) and articles (title and text) matching every word of ``q``."""
-    return SearchResults(**data.search(_state(request), q))
+    """Stories (by headline) and articles (title and text) matching every word of ``q``,
+    best first; ``limit`` and ``offset`` page through them."""
+    return SearchResults(**data.search(_state(request), q, limit=limit, offset=offset))

@@ -1,19 +1,23 @@
-"""A small thread-safe LRU of rendered pages, keyed on the stored data's version."""
+"""A small thread-safe LRU of rendered pages and response bodies, keyed on the stored
+data's version (so a newly stored briefing or perspective is a new key)."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class PageCache:
     def __init__(self, size: int) -> None:
         self.size = max(0, size)
-        self._items: OrderedDict[Hashable, str] = OrderedDict()
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> str | None:
+    def get(self, key: Hashable) -> Any:
         if self.size == 0:
             return None
         with self._lock:
@@ -22,7 +26,7 @@ class PageCache:
                 self._items.move_to_end(key)
             return hit
 
-    def put(self, key: Hashable, page: str) -> None:
+    def put(self, key: Hashable, page: Any) -> None:
         if self.size == 0:
             return
         with self._lock:
@@ -31,7 +35,7 @@ class PageCache:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
-    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> str:
+    def get_or_render(self, key: Hashable, render: Callable[[], T]) -> T:
         if self.size == 0:
             return render()
         with self._lock:

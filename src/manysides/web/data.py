@@ -14,10 +14,16 @@ from ..times import parse as parse_time
 from .cache import PageCache
 from .reader import StoreReader
 
+# Path parameter bounds, stated in the OpenAPI schema and enforced by FastAPI.
+MAX_ID = 2**63 - 1  # SQLite INTEGER
+DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TERM = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 12
 MAX_QUERY = 300
+MAX_PAGE = 100  # results per kind and page
+MAX_OFFSET = 1000  # deepest result reachable by paging
 
 
 @dataclass
@@ -46,21 +52,29 @@ def fts_query(text: str) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def search(state: WebState, query: str) -> dict[str, Any]:
-    """Stories and articles matching ``query`` (FTS5, hostile syntax neutralised)."""
+def search(
+    state: WebState, query: str, *, limit: int | None = None, offset: int = 0
+) -> dict[str, Any]:
+    """Stories and articles matching ``query`` (FTS5, hostile syntax neutralised), one
+    page of at most ``limit`` (default ``serve.search_limit``) of each after ``offset``.
+
+    The cost is bounded: only the newest ``serve.search_candidates`` matches of each kind
+    are ranked, whatever the number of matches.
+    """
+    limit = limit or state.config.serve.search_limit  # both checked: schema and config
+    page = {"query": query, "limit": limit, "offset": offset}
     fts = fts_query(query)
     if not fts:
-        return {"query": query, "stories": [], "articles": []}
+        return page | {"stories": [], "articles": []}
     store = state.reader.store()
-    limit = state.config.serve.search_limit
+    cap = max(state.config.serve.search_candidates, limit + offset)
     try:
-        stories = store.stories.search(fts, limit)
-        articles = store.articles.search(fts, limit)
+        stories = store.stories.search(fts, limit, offset=offset, candidates=cap)
+        articles = store.articles.search(fts, limit, offset=offset, candidates=cap)
     except sqlite3.Error:
         stories, articles = [], []
     keep = ("id", "title", "url", "published", "source_id", "site", "story_id", "snippet")
-    return {
-        "query": query,
+    return page | {
         "stories": [
             {k: s.get(k) for k in ("id", "headline", "n_articles", "n_outlets", "last_updated")}
             for s in stories

@@ -9,6 +9,12 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 
+class ErrorDetail(BaseModel):
+    """The body of a 404 (and 503): what was not found, in words."""
+
+    detail: str
+
+
 class BriefingSummary(BaseModel):
     date: str
     created_at: str
@@ -37,6 +43,8 @@ class ArticleHit(BaseModel):
 
 class SearchResults(BaseModel):
     query: str
+    limit: int
+    offset: int
     stories: list[StorySummary]
     articles: list[ArticleHit]
 

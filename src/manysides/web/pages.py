@@ -1,8 +1,17 @@
-"""HTML pages: today's briefing, archive, story, outlet, search, feed, API docs."""
+"""HTML pages: today's briefing, archive, story, outlet, search, feed, API docs.
+
+Path parameters have the same bounds as the API's; a browser asking for a page that
+cannot exist (``/story/abc``, an out-of-range id) gets the HTML error page (``errors``).
+The briefing, story and feed are rendered once per stored version and kept in the page
+cache; their hot path is a few indexed reads on the event loop.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+import dataclasses
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -13,17 +22,26 @@ from ..briefing.view import story_view
 from ..perspectives.records import Perspective
 from . import data
 from .data import WebState
+from .http import http_date
 
 router = APIRouter(include_in_schema=False)
 HTML_CACHE = "public, max-age=60"
+FEED_ENTRIES = 30
+StoryId = Annotated[int, Path(ge=1, le=data.MAX_ID)]
+DateParam = Annotated[str, Path(pattern=data.DATE_PATTERN, max_length=10)]
+SourceId = Annotated[str, Path(pattern=data.SOURCE_ID_PATTERN, max_length=64)]
 
 
 def _state(request: Request) -> WebState:
     return request.app.state.web
 
 
-def _html(body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(body, status_code=status, headers={"cache-control": HTML_CACHE})
+def _html(body: str, status: int = 200, stamp: str | None = None) -> HTMLResponse:
+    headers = {"cache-control": HTML_CACHE}
+    modified = http_date(stamp)
+    if modified:
+        headers["last-modified"] = modified
+    return HTMLResponse(body, status_code=status, headers=headers)
 
 
 def not_found(state: WebState, message: str) -> HTMLResponse:
@@ -56,7 +74,7 @@ async def _briefing_page(state: WebState, date: str | None) -> HTMLResponse:
             lambda: render_html(Briefing.from_dict(raw), state.opts, state.links)
         )
         state.cache.put(key, page)
-    return _html(page)
+    return _html(page, stamp=stamp)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -65,7 +83,7 @@ async def today(request: Request) -> HTMLResponse:
 
 
 @router.get("/briefing/{date}", response_class=HTMLResponse)
-async def briefing_on(request: Request, date: str) -> HTMLResponse:
+async def briefing_on(request: Request, date: DateParam) -> HTMLResponse:
     state = _state(request)
     if not data.valid_date(date):
         return not_found(state, "Dates look like 2026-03-10.")
@@ -88,7 +106,7 @@ def _story_page(state: WebState, raw: dict, appearances: list[dict]) -> str:
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)
-async def story(request: Request, story_id: int) -> Response:
+async def story(request: Request, story_id: StoryId) -> Response:
     state = _state(request)
     store = state.reader.store()
     stamp = store.briefings.perspective_stamp(story_id)
@@ -97,18 +115,19 @@ async def story(request: Request, story_id: int) -> Response:
         if row is not None and int(row["id"]) != story_id:
             return RedirectResponse(f"/story/{int(row['id'])}", status_code=301)
         return not_found(state, "No analysed story with this number.")
-    key = ("story", story_id, stamp)
+    # Appearances change when a briefing is stored: its time is part of the version.
+    key = ("story", story_id, stamp, store.briefings.last_stored())
     page = state.cache.get(key)
     if page is None:
         raw = store.briefings.perspective(story_id) or {}
         appearances = store.briefings.appearances(story_id)
         page = await run_in_threadpool(_story_page, state, raw, appearances)
         state.cache.put(key, page)
-    return _html(page)
+    return _html(page, stamp=stamp)
 
 
 @router.get("/outlet/{source_id}", response_class=HTMLResponse)
-def outlet(request: Request, source_id: str) -> HTMLResponse:
+def outlet(request: Request, source_id: SourceId) -> HTMLResponse:
     state = _state(request)
     found = data.outlet(state, source_id)
     if found is None:
@@ -121,27 +140,51 @@ def outlet(request: Request, source_id: str) -> HTMLResponse:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request, q: str = Query("", max_length=data.MAX_QUERY)) -> HTMLResponse:
+def search(
+    request: Request,
+    q: Annotated[str, Query(max_length=data.MAX_QUERY)] = "",
+    offset: Annotated[int, Query(ge=0, le=data.MAX_OFFSET)] = 0,
+) -> HTMLResponse:
     state = _state(request)
-    found = data.search(state, q)
+    found = data.search(state, q, offset=offset)
+    more = len(found["stories"]) == found["limit"] or len(found["articles"]) == found["limit"]
     return HTMLResponse(
-        state.page("search.html", query=q, stories=found["stories"], articles=found["articles"])
+        state.page(
+            "search.html",
+            query=q,
+            stories=found["stories"],
+            articles=found["articles"],
+            offset=offset,
+            next_offset=offset + found["limit"] if more else None,
+        )
     )
 
 
+def _feed(state: WebState, base: str, briefings: list[dict]) -> bytes:
+    opts = state.opts if state.opts.base_url else dataclasses.replace(state.opts, base_url=base)
+    body = render_atom(
+        [Briefing.from_dict(b) for b in briefings], opts, f"{opts.base_url}/feed.atom"
+    )
+    return body.encode("utf-8")
+
+
 @router.get("/feed.atom")
-def feed(request: Request) -> Response:
+async def feed(request: Request) -> Response:
     state = _state(request)
     store = state.reader.store()
-    briefings = []
-    for date in store.briefings.dates()[:30]:
-        raw = store.briefings.briefing(date)
-        if raw:
-            briefings.append(Briefing.from_dict(raw))
+    stamps = store.briefings.stamps(FEED_ENTRIES)
     base = str(request.base_url).rstrip("/")
-    opts = state.opts if state.opts.base_url else type(state.opts)(base_url=base)
-    body = render_atom(briefings, opts, f"{opts.base_url}/feed.atom")
-    return Response(body, media_type="application/atom+xml; charset=utf-8")
+    key = ("feed", base, tuple(stamps))
+    body = state.cache.get(key)
+    if body is None:
+        raw = [b for d, _ in stamps if (b := store.briefings.briefing(d))]
+        body = await run_in_threadpool(_feed, state, base, raw)
+        state.cache.put(key, body)
+    headers = {"cache-control": HTML_CACHE}
+    modified = http_date(max((s for _, s in stamps), default=None))
+    if modified:
+        headers["last-modified"] = modified
+    return Response(body, media_type="application/atom+xml; charset=utf-8", headers=headers)
 
 
 @router.get(f"/static/{CSS_NAME}")

@@ -1,0 +1,146 @@
+"""HTTP caching semantics for every GET route (pure ASGI middleware).
+
+- ``HeadAsGet``: ``HEAD`` is answered as the route's ``GET`` with the body dropped (the
+  headers, ``content-length`` included, are the GET's), so every GET route takes HEAD.
+- ``Validators``: a successful GET gets a weak ``ETag`` (a hash of its body) unless the
+  route set one; ``If-None-Match`` (or, without it, ``If-Modified-Since`` against the
+  route's ``Last-Modified``) answers ``304 Not Modified`` with no body.
+
+Compression is Starlette's ``GZipMiddleware``, mounted between the two (``create_app``),
+so validators hash the identity body and stay stable whatever the encoding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable, MutableMapping
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+
+from ..times import parse as parse_time
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+# Headers a 304 repeats from the 200 it stands for (RFC 9110 §15.4.5).
+_KEEP_ON_304 = frozenset(
+    {b"cache-control", b"content-location", b"date", b"etag", b"expires", b"last-modified", b"vary"}
+)
+
+
+def http_date(iso: str | None) -> str | None:
+    """An HTTP date (``Last-Modified``) from a stored ISO timestamp; None if unparsable."""
+    dt = parse_time(iso)
+    return format_datetime(dt.replace(microsecond=0), usegmt=True) if dt else None
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _etag_matches(if_none_match: str, etag: str) -> bool:
+    """Weak comparison (RFC 9110 §13.1.2): ``W/`` prefixes are ignored."""
+    if if_none_match.strip() == "*":
+        return True
+    bare = etag.removeprefix("W/")
+    return any(t.strip().removeprefix("W/") == bare for t in if_none_match.split(","))
+
+
+def _not_modified_since(if_modified_since: str, last_modified: str) -> bool:
+    try:
+        since = parsedate_to_datetime(if_modified_since)
+        modified = parsedate_to_datetime(last_modified)
+    except (TypeError, ValueError, IndexError):
+        return False
+    if since is None or modified is None or since.tzinfo is None or modified.tzinfo is None:
+        return False
+    return modified <= since
+
+
+class HeadAsGet:
+    """Answer ``HEAD`` with the headers of the route's ``GET`` and an empty body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
+            await send(message)
+
+        await self.app(dict(scope, method="GET"), receive, send_headers_only)
+
+
+class Validators:
+    """Weak ETags on successful GETs, and ``304`` for matching conditional requests."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        if_none_match = _header(scope, b"if-none-match")
+        if_modified_since = None if if_none_match else _header(scope, b"if-modified-since")
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def buffered(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                if message["status"] != 200:
+                    await send(message)
+                    return
+                start = message
+                return
+            if start is None or message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            await self._finish(start, b"".join(chunks), if_none_match, if_modified_since, send)
+
+        await self.app(scope, receive, buffered)
+
+    @staticmethod
+    async def _finish(
+        start: Message,
+        body: bytes,
+        if_none_match: str | None,
+        if_modified_since: str | None,
+        send: Send,
+    ) -> None:
+        headers = list(start.get("headers", []))
+        found = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in headers}
+        etag = found.get("etag")
+        if etag is None:
+            etag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+            headers.append((b"etag", etag.encode()))
+        last_modified = found.get("last-modified")
+        fresh = (if_none_match is not None and _etag_matches(if_none_match, etag)) or (
+            if_modified_since is not None
+            and last_modified is not None
+            and _not_modified_since(if_modified_since, last_modified)
+        )
+        if fresh:
+            kept = [(k, v) for k, v in headers if k.lower() in _KEEP_ON_304]
+            await send({"type": "http.response.start", "status": 304, "headers": kept})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return
+        await send(dict(start, headers=headers))
+        await send({"type": "http.response.body", "body": body, "more_body": False})
