@@ -283,6 +283,32 @@ class NearDuplicateIndex:
                 best = (score, entry.group)
         return best[1] if best else None
 
+    def band_keys(self, signature: bytes) -> list[int]:
+        """The signature's LSH band hashes (signed 64-bit), one per band ``find`` looks in.
+
+        Two signatures are LSH candidates exactly when they share a key, so an archive-wide
+        dedupe can join on these keys (a group-by) instead of holding one index in memory.
+        """
+        hashes, size = _unpack(signature)
+        if len(hashes) != self.config.num_perm or size == 0:
+            return []
+        keys = []
+        for band, (start, end) in enumerate(self._index().hashranges):
+            digest = hashlib.blake2b(
+                band.to_bytes(2, "little") + hashes[start:end].tobytes(), digest_size=8
+            ).digest()
+            keys.append(int.from_bytes(digest, "little", signed=True))
+        return keys
+
+    def similarity(self, signature: bytes, other: bytes) -> float | None:
+        """Estimated Jaccard of two signatures if ``find`` would accept them as near
+        duplicates, else None (the verification every LSH candidate goes through)."""
+        hashes, size = _unpack(signature)
+        theirs, their_size = _unpack(other)
+        if len(hashes) != self.config.num_perm or len(theirs) != len(hashes) or not their_size:
+            return None
+        return self._score(hashes, size, _Entry(0, theirs, their_size))
+
     def _score(self, hashes: np.ndarray, size: int, entry: _Entry) -> float | None:
         """Estimated Jaccard if the pair is accepted as near duplicates, else None."""
         jaccard = float(np.mean(hashes == entry.hashes))

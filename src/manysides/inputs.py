@@ -66,13 +66,22 @@ def synthetic_url(content: bytes) -> str:
 
 def iter_inputs(paths: Sequence[Path]) -> Iterator[Item]:
     """Documents (or per-item ``ParseError``) from files and folders, in order."""
+    for file in input_files(paths):
+        if isinstance(file, ParseError):
+            yield file
+        else:
+            yield from _guarded(file)
+
+
+def input_files(paths: Sequence[Path]) -> Iterator[Path | ParseError]:
+    """The files ``iter_inputs`` reads, in its order: folders walked sorted, hidden entries
+    skipped; a missing path or an unreadable folder comes out as a ``ParseError``."""
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for file in _walk(path):
-                yield from _guarded(file) if isinstance(file, Path) else (file,)
+            yield from _walk(path)
         elif path.exists():
-            yield from _guarded(path)
+            yield path
         else:
             yield ParseError(f"{path}: no such file or folder", item=str(path))
 

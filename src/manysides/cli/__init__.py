@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from ..errors import ManysidesError, UserError
-from . import briefing, extract, ingest, quotes, sources, stories, summarize
+from . import backfill, briefing, extract, ingest, quotes, sources, stories, summarize
 from ._state import AppState
 
 app = typer.Typer(
@@ -41,7 +41,7 @@ def _global(
     ctx.obj = AppState(config_path=config, db=db, verbose=verbose, quiet=quiet, json=json_out)
 
 
-for _module in (ingest, sources, extract, stories, quotes, summarize, briefing):
+for _module in (ingest, sources, extract, stories, quotes, summarize, briefing, backfill):
     _module.register(app)
 
 

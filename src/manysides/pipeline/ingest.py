@@ -35,6 +35,7 @@ from ..workers import run_pool
 if TYPE_CHECKING:
     from ..dedupe import NearDuplicateIndex
     from ..extract.templates import TemplateLearner
+    from ..sources import Catalog
     from . import RunContext
 
 BATCH = 256
@@ -62,7 +63,7 @@ def _dedupe_index(config: DedupeConfig) -> NearDuplicateIndex:
     return NearDuplicateIndex(config)
 
 
-def _process(job: tuple[RawDocument, Config, frozenset[str]]) -> Processed:
+def process_document(job: tuple[RawDocument, Config, frozenset[str]]) -> Processed:
     """Worker: extract, strip the site template, fingerprint. Errors are returned."""
     from ..extract import extract, fit_for_extraction
     from ..extract.templates import page_lines
@@ -130,18 +131,7 @@ class Ingestor:
 
     def site_of(self, doc: RawDocument) -> tuple[str, Source | None]:
         """The template key of a document (its catalog source, else its domain) and source."""
-        from ..extract.templates import site_key
-
-        hints = doc.hints
-        source = self.catalog.match(doc.url)
-        if source is None and hints.get("source"):
-            name = hints["source"]
-            source = self.catalog.get(name) if name in self.catalog else self.catalog.match(name)
-        if source is None and hints.get("source_url"):
-            source = self.catalog.match(hints["source_url"])
-        if source is not None:
-            return source.id, source
-        return site_key(doc.url) or doc.hints.get("source", ""), None
+        return place(self.catalog, doc)
 
     # -- extraction ----------------------------------------------------------------
     def process_many(
@@ -155,8 +145,8 @@ class Ingestor:
         jobs = [(d, config, templates[s]) for d, s in zip(docs, sites, strict=True)]
         if self.pool.parallel and len(jobs) >= 8:
             chunk = max(1, len(jobs) // (self.pool.processes * 4))
-            return self.pool.map(_process, jobs, chunksize=chunk, window=len(jobs))
-        return iter([_process(j) for j in jobs])
+            return self.pool.map(process_document, jobs, chunksize=chunk, window=len(jobs))
+        return iter([process_document(j) for j in jobs])
 
     # -- saving --------------------------------------------------------------------
     def submit(self, docs: Sequence[RawDocument], *, reprocess: bool = False) -> PendingBatch:
@@ -244,13 +234,7 @@ class Ingestor:
         article = done.result
         article.document_id = doc_id
         self.templates.observe_lines(site, done.lines)
-        if source is None and article.canonical_url:
-            source = self.catalog.match(article.canonical_url)
-        if source is not None:
-            article.source_id = source.id
-            article.site = article.site or source.name
-        elif doc.hints.get("source") and not article.site:
-            article.site = doc.hints["source"]
+        attach_source(self.catalog, article, doc, source)
         # Syndication: an exact or near copy of a stored report joins its group.
         report_id = store.articles.find_by_hash(done.fingerprint)
         if report_id is None:
@@ -298,6 +282,36 @@ def _load_templates(ctx: RunContext) -> tuple[TemplateLearner, int]:
         ctx.store.runs.delete_states(TEMPLATE_JOURNAL)
         return TemplateLearner(config), 0
     return learner, seq
+
+
+def place(catalog: Catalog, doc: RawDocument) -> tuple[str, Source | None]:
+    """A document's template key (its catalog source, else its domain) and its source."""
+    from ..extract.templates import site_key
+
+    hints = doc.hints
+    source = catalog.match(doc.url)
+    if source is None and hints.get("source"):
+        name = hints["source"]
+        source = catalog.get(name) if name in catalog else catalog.match(name)
+    if source is None and hints.get("source_url"):
+        source = catalog.match(hints["source_url"])
+    if source is not None:
+        return source.id, source
+    return site_key(doc.url) or doc.hints.get("source", ""), None
+
+
+def attach_source(
+    catalog: Catalog, article: Article, doc: RawDocument, source: Source | None
+) -> None:
+    """Credit the article to its catalog source (found from the page's canonical URL when
+    the document's own URL and hints named none), or to the outlet its record names."""
+    if source is None and article.canonical_url:
+        source = catalog.match(article.canonical_url)
+    if source is not None:
+        article.source_id = source.id
+        article.site = article.site or source.name
+    elif doc.hints.get("source") and not article.site:
+        article.site = doc.hints["source"]
 
 
 def ingestor(ctx: RunContext) -> Ingestor:

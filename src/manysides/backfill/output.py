@@ -1,0 +1,272 @@
+"""The backfill folder: Parquet datasets partitioned by date, and the shard manifest.
+
+::
+
+    DIR/manifest.json                      finished shards, in archive order; settings
+    DIR/articles/date=2019-05-14/<shard>-<batch>.parquet
+    DIR/entities/…  DIR/quotes/…  DIR/errors/…          written per shard batch
+    DIR/report_groups/…  DIR/stories/…  DIR/story_articles/…   written once all shards are
+
+Every file is written under a temporary name and renamed, and a shard enters the
+manifest only after all its files are in place, so a run killed at any point leaves
+finished shards (kept) and at most the files of unfinished ones (deleted and redone by
+the next run). The archive-wide datasets are rebuilt from the per-shard ones on every
+run and swapped in whole. Any Parquet reader takes the folders as hive-partitioned
+datasets (``date`` is the partition column).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UserError
+from .records import Shard, dataset_schemas
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.dataset as pads
+
+    from ..config import Config
+
+FORMAT = 1
+PER_SHARD = ("articles", "entities", "quotes", "errors")
+ARCHIVE_WIDE = ("report_groups", "stories", "story_articles")
+
+
+def settings_of(config: Config) -> str:
+    """A digest of the settings that shape the output (a re-run must use the same)."""
+    parts = [repr(config.extract), repr(config.dedupe), repr(config.stories), repr(config.quotes)]
+    return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def shard_of(path: Path) -> Shard:
+    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:12]
+    return Shard(digest, path)
+
+
+@dataclass(slots=True)
+class ShardDone:
+    id: str
+    path: str
+    records: int = 0
+    articles: int = 0
+    errors: int = 0
+
+
+@dataclass(slots=True)
+class Manifest:
+    settings: str
+    shards: list[ShardDone] = field(default_factory=list)
+    complete: bool = False  # the archive-wide datasets match the shards
+
+    def rank(self) -> dict[str, int]:
+        return {s.id: n for n, s in enumerate(self.shards)}
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+class BackfillDir:
+    """One backfill's output folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / "manifest.json"
+
+    # -- manifest ------------------------------------------------------------------
+    def open(self, settings: str) -> Manifest:
+        """The manifest of a (possibly resumed) backfill made with these settings."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        found = self.read_manifest()
+        if found is None:
+            found = Manifest(settings)
+            self.save(found)
+        elif found.settings != settings:
+            raise UserError(
+                f"{self.root} holds a backfill made with other extract/dedupe/stories/quotes"
+                " settings; use a new --out folder (or the settings it was made with)"
+            )
+        for name in PER_SHARD + ARCHIVE_WIDE:
+            (self.root / name).mkdir(exist_ok=True)
+        return found
+
+    def read_manifest(self) -> Manifest | None:
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise UserError(f"{self.manifest_path}: unreadable manifest ({exc})") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise UserError(f"{self.manifest_path}: not a manysides backfill manifest")
+        return Manifest(
+            data["settings"], [ShardDone(**s) for s in data["shards"]], bool(data["complete"])
+        )
+
+    def save(self, manifest: Manifest) -> None:
+        data = {
+            "format": FORMAT,
+            "settings": manifest.settings,
+            "complete": manifest.complete,
+            "shards": [
+                {"id": s.id, "path": s.path, "records": s.records}
+                | {"articles": s.articles, "errors": s.errors}
+                for s in manifest.shards
+            ],
+        }
+        _write_atomic(self.manifest_path, json.dumps(data, indent=1).encode("utf-8"))
+
+    # -- per-shard datasets ----------------------------------------------------------
+    def clear_shard(self, shard_id: str) -> None:
+        """Remove what an interrupted run left of a shard."""
+        for name in PER_SHARD:
+            for path in (self.root / name).glob(f"date=*/{shard_id}-*.parquet"):
+                path.unlink()
+
+    def write_batch(
+        self, shard_id: str, batch: int, tables: dict[str, list[dict[str, Any]]]
+    ) -> None:
+        """One shard batch's rows of each per-shard dataset, a file per date partition."""
+        for name, rows in tables.items():
+            by_date: dict[str, list[dict[str, Any]]] = {}
+            for row in rows:
+                by_date.setdefault(row["date"], []).append(row)
+            for date, part in by_date.items():
+                self._write(name, date, f"{shard_id}-{batch:05d}.parquet", part)
+
+    def _write(self, name: str, date: str, filename: str, rows: list[dict[str, Any]]) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = all_schemas()[name]
+        file_schema = schema.remove(schema.get_field_index("date"))
+        folder = self.root / name / f"date={date}"
+        folder.mkdir(parents=True, exist_ok=True)
+        table = pa.Table.from_pylist(
+            [{k: r[k] for k in file_schema.names} for r in rows], schema=file_schema
+        )
+        tmp = folder / f".{filename}.tmp"
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, folder / filename)
+
+    # -- archive-wide datasets -------------------------------------------------------
+    def replace_dataset(self, name: str, schema: pa.Schema, rows: Iterator[dict[str, Any]]) -> None:
+        """Write a whole archive-wide dataset beside the old one, then swap it in."""
+        import pyarrow.parquet as pq
+
+        fresh = self.root / f".{name}.new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir()
+        file_schema = schema.remove(schema.get_field_index("date"))
+        writers: dict[str, pq.ParquetWriter] = {}
+        pending: dict[str, list[dict[str, Any]]] = {}
+        try:
+            for row in rows:
+                part = pending.setdefault(row["date"], [])
+                part.append(row)
+                if len(part) >= 10_000:
+                    self._flush(fresh, file_schema, writers, row["date"], part)
+            for date, part in pending.items():
+                if part:
+                    self._flush(fresh, file_schema, writers, date, part)
+        finally:
+            for writer in writers.values():
+                writer.close()
+        old = self.root / f".{name}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        target = self.root / name
+        if target.exists():
+            os.replace(target, old)
+        os.replace(fresh, target)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @staticmethod
+    def _flush(folder, file_schema, writers, date, part) -> None:  # type: ignore[no-untyped-def]
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if date not in writers:
+            (folder / f"date={date}").mkdir()
+            writers[date] = pq.ParquetWriter(
+                folder / f"date={date}" / "part-0.parquet", file_schema, compression="zstd"
+            )
+        table = pa.Table.from_pylist(
+            [{k: r[k] for k in file_schema.names} for r in part], schema=file_schema
+        )
+        writers[date].write_table(table)
+        part.clear()
+
+    # -- reading ---------------------------------------------------------------------
+    def dataset(self, name: str) -> pads.Dataset:
+        """A dataset of this backfill as pyarrow sees it (``date`` a string column)."""
+        import pyarrow as pa
+        import pyarrow.dataset as ds
+
+        schema = all_schemas()[name]
+        return ds.dataset(
+            self.root / name,
+            format="parquet",
+            schema=schema,
+            partitioning=ds.partitioning(pa.schema([("date", pa.string())]), flavor="hive"),
+            exclude_invalid_files=False,
+            ignore_prefixes=[".", "_"],
+        )
+
+    def scan(
+        self, name: str, columns: Sequence[str], filter: Any = None, batch_rows: int = 8192
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Rows of a dataset in batches (memory bounded by ``batch_rows``)."""
+        scanner = self.dataset(name).scanner(
+            columns=list(columns), filter=filter, batch_size=batch_rows
+        )
+        for batch in scanner.to_batches():
+            if batch.num_rows:
+                yield batch.to_pylist()
+
+
+@lru_cache(maxsize=1)
+def all_schemas() -> dict[str, pa.Schema]:
+    import pyarrow as pa
+
+    schemas = dataset_schemas()
+    ts = pa.timestamp("s", tz="UTC")
+    schemas["report_groups"] = pa.schema(
+        [
+            ("article_key", pa.string()),
+            ("report_key", pa.string()),
+            ("score", pa.float64()),  # null for a group's first article; 2.0 for an exact copy
+            ("date", pa.string()),
+        ]
+    )
+    schemas["stories"] = pa.schema(
+        [
+            ("story_id", pa.int64()),
+            ("headline", pa.string()),
+            ("first_seen", ts),
+            ("last_updated", ts),
+            ("articles", pa.int64()),
+            ("outlets", pa.int64()),
+            ("date", pa.string()),
+        ]
+    )
+    schemas["story_articles"] = pa.schema(
+        [("article_key", pa.string()), ("story_id", pa.int64()), ("date", pa.string())]
+    )
+    return schemas
