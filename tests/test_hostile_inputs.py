@@ -7,7 +7,6 @@ fallbacks, and runs killed with kill -9 marked interrupted by the next run.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import random
@@ -16,9 +15,11 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from clitools import run_cli
+from fuzzcampaign import warc_record
 
 from manysides.fetch.charset import decode, detect_charset
 from manysides.fetch.feeds import parse_feed
@@ -93,22 +94,7 @@ def test_surrogates_and_deep_nesting_cost_only_their_records(tmp_path: Path) -> 
 
 
 def _warc(records: list[tuple[str | None, bytes]]) -> bytes:
-    """WARC/1.0 response records written by hand (warcio will not omit the target URI)."""
-    out = io.BytesIO()
-    for n, (uri, body) in enumerate(records):
-        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
-        head = [
-            "WARC/1.0",
-            "WARC-Type: response",
-            f"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{n:012d}>",
-            "WARC-Date: 2026-11-24T12:00:00Z",
-            "Content-Type: application/http; msgtype=response",
-            f"Content-Length: {len(http)}",
-        ]
-        if uri is not None:
-            head.insert(2, f"WARC-Target-URI: {uri}")
-        out.write(("\r\n".join(head) + "\r\n\r\n").encode() + http + b"\r\n\r\n")
-    return out.getvalue()
+    return b"".join(warc_record(uri, body, n=n) for n, (uri, body) in enumerate(records))
 
 
 def _page(i: int) -> bytes:
@@ -272,3 +258,28 @@ def test_status_after_kill_9_shows_interrupted(tmp_path: Path) -> None:
         check=True,
     )
     assert json.loads(out.stdout)["runs"][0]["status"] == "interrupted"
+
+
+@pytest.mark.parametrize("charset", ["punycode", "idna"])
+def test_fetched_page_with_a_non_page_charset_is_saved(http_server: Any, charset: str) -> None:
+    import asyncio
+
+    from httpserver import Reply
+
+    from manysides.config import Config, FetchConfig
+    from manysides.extract import extract
+    from manysides.fetch import Fetcher
+    from manysides.records import RawDocument
+
+    body = _page(3).replace(b"Page 3", "Café 3".encode())
+    http_server.route("/p", Reply(body=body, content_type=f"text/html; charset={charset}"))
+
+    async def go() -> Any:
+        config = FetchConfig(allowed_hosts=("127.0.0.1",), per_host_delay=0.0, retries=0)
+        async with Fetcher(config) as f:
+            return await f.get(http_server.url("/p"))
+
+    res = asyncio.run(go())
+    assert res.charset == "utf-8" and "Café 3" in res.text()
+    doc = RawDocument(url=res.final_url, content=res.content, charset=res.charset)
+    assert extract(doc, Config().extract).title == "Café 3"

@@ -61,7 +61,7 @@ class TemplateLearner:
     def __init__(self, config: ExtractConfig) -> None:
         self.config = config
         self._sites: dict[str, _Site] = {}
-        self._changed: set[str] = set()
+        self._journal: list[tuple[str, frozenset[str]]] = []  # observed since take_journal
 
     def observe(self, site: str, text: str) -> None:
         """Count the distinct lines of one page of ``site``."""
@@ -72,7 +72,7 @@ class TemplateLearner:
         if not site:
             return
         entry = self._sites.setdefault(site, _Site())
-        self._changed.add(site)
+        self._journal.append((site, lines))
         entry.pages += 1
         for line in lines:
             entry.lines[line] += 1
@@ -95,29 +95,27 @@ class TemplateLearner:
     def sites(self) -> list[str]:
         return sorted(self._sites)
 
-    def take_changed(self) -> list[str]:
-        """The sites observed since the last call (to save just those), sorted."""
-        changed, self._changed = sorted(self._changed), set()
-        return changed
+    def take_journal(self) -> bytes:
+        """The pages observed since the last call, encoded for ``replay`` (b"" if none).
 
-    def site_bytes(self, site: str) -> bytes:
-        """One site's counts, for ``load_site``."""
-        entry = self._sites.get(site, _Site())
-        data = {"format": _FORMAT, "pages": entry.pages, "lines": dict(entry.lines)}
-        return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        Saving this with the batch that observed the pages, and replaying it on top of the
+        last ``to_bytes`` snapshot, rebuilds exactly the learner that saw those pages.
+        """
+        if not self._journal:
+            return b""
+        pages = [[site, sorted(lines)] for site, lines in self._journal]
+        self._journal = []
+        return zlib.compress(json.dumps(pages, ensure_ascii=False).encode("utf-8"))
 
-    def load_site(self, site: str, data: bytes) -> None:
-        """Replace one site's counts with saved ones (``site_bytes``)."""
+    def replay(self, journal: bytes) -> None:
+        """Observe again the pages of a ``take_journal`` result, in order."""
         try:
-            payload = json.loads(zlib.decompress(data).decode("utf-8"))
-            if payload.get("format") != _FORMAT:
-                raise ValueError(f"unknown format {payload.get('format')!r}")
-            entry = _Site(
-                int(payload["pages"]), Counter({k: int(v) for k, v in payload["lines"].items()})
-            )
-        except (zlib.error, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ParseError(f"template state of {site} is not readable: {exc}") from None
-        self._sites[site] = entry
+            pages = json.loads(zlib.decompress(journal).decode("utf-8"))
+            for site, lines in pages:
+                self.observe_lines(str(site), frozenset(str(line) for line in lines))
+        except (zlib.error, ValueError, TypeError) as exc:
+            raise ParseError(f"template journal is not readable: {exc}") from None
+        self._journal = []
 
     def to_bytes(self) -> bytes:
         data = {

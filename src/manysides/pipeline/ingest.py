@@ -7,11 +7,13 @@ worker pool (``manysides.workers``), then written by this process alone (the sin
 writer), one transaction per batch, so a run killed at any point leaves whole
 documents-with-articles behind and the next run skips exactly those.
 
-Resuming gives exactly what an uninterrupted run gives: the learned site templates are
-saved in each batch's transaction (only the sites the batch changed), and every article
-is stripped with the templates as they stood after the previous batch. Workers strip
-with the templates known when the batch was submitted (one batch earlier, as extraction
-overlaps writing); the writer redoes the few articles whose template lines changed since.
+Resuming gives exactly what an uninterrupted run gives: each batch's transaction also
+saves the pages it taught the site-template learner (a journal, replayed on top of the
+learner's last snapshot when the next run starts; the snapshot is rewritten and the
+journal cleared when a run closes), and every article is stripped with the templates as
+they stood after the previous batch. Workers strip with the templates known when the
+batch was submitted (one batch earlier, as extraction overlaps writing); the writer
+redoes the few articles whose template lines changed since.
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ if TYPE_CHECKING:
     from . import RunContext
 
 BATCH = 256
-TEMPLATE_STATE = ("templates", 1)  # older stores: every site's template in one state
-TEMPLATE_SITE_PREFIX = "templates/"  # one state per site, saved with each batch
+TEMPLATE_STATE = ("templates", 1)  # the learner's snapshot, saved when a run closes
+TEMPLATE_JOURNAL = "templates/journal/"  # + sequence number: each batch's observed pages
 
 
 @dataclass(slots=True)
@@ -123,7 +125,8 @@ class Ingestor:
         since = (ctx.now - timedelta(days=config.dedupe.window_days)).isoformat(timespec="seconds")
         for article_id, report_id, signature in ctx.store.articles.recent_minhashes(since):
             self.index.add(article_id, report_id, signature)
-        self.templates = _load_templates(ctx)
+        self.templates, self._journal_seq = _load_templates(ctx)
+        self._consistent = True  # False once a batch failed after the learner saw it
         self.pool = run_pool(ctx)
 
     def site_of(self, doc: RawDocument) -> tuple[str, Source | None]:
@@ -168,11 +171,22 @@ class Ingestor:
             return
         results = list(batch.results)
         current = {site: self.templates.template(site) for site in batch.templates}
-        with self.ctx.store.transaction():
-            for doc, (site, source), done in zip(batch.docs, batch.placed, results, strict=True):
-                done = self._restrip(done, batch.templates[site], current[site])
-                self._save_one(doc, site, source, done, reprocess=batch.reprocess)
-            _save_templates(self.ctx, self.templates)
+        store = self.ctx.store
+        try:
+            with store.transaction():
+                for doc, (site, source), done in zip(
+                    batch.docs, batch.placed, results, strict=True
+                ):
+                    done = self._restrip(done, batch.templates[site], current[site])
+                    self._save_one(doc, site, source, done, reprocess=batch.reprocess)
+                journal = self.templates.take_journal()
+                if journal:
+                    self._journal_seq += 1
+                    stage = f"{TEMPLATE_JOURNAL}{self._journal_seq:012d}"
+                    store.runs.save_state(stage, TEMPLATE_STATE[1], journal)
+        except BaseException:
+            self._consistent = False  # the learner saw pages that were rolled back
+            raise
 
     def _restrip(self, done: Processed, used: frozenset[str], now: frozenset[str]) -> Processed:
         """``done`` as if stripped with the template as it stands now (after the last batch)."""
@@ -239,28 +253,35 @@ class Ingestor:
             self.index.add(saved.id, group, done.signature)
             store.articles.save_minhash(saved.id, done.signature)
 
+    def close(self) -> None:
+        """Snapshot the site templates and clear their journal (the run ended cleanly)."""
+        if self._consistent and self._journal_seq:
+            with self.ctx.store.transaction():
+                self.ctx.store.runs.save_state(*TEMPLATE_STATE, self.templates.to_bytes())
+                self.ctx.store.runs.delete_states(TEMPLATE_JOURNAL)
+            self._journal_seq = 0
 
-def _load_templates(ctx: RunContext) -> TemplateLearner:
-    """The learned site templates: one saved state per site (older stores: one for all)."""
+
+def _load_templates(ctx: RunContext) -> tuple[TemplateLearner, int]:
+    """The learner as the committed batches left it: snapshot plus journal; and the
+    journal's last sequence number."""
     from ..extract.templates import TemplateLearner
 
     config = ctx.config.extract
-    legacy = ctx.store.runs.load_state(*TEMPLATE_STATE)
-    learner = TemplateLearner.from_bytes(legacy, config) if legacy else TemplateLearner(config)
-    for stage, state in ctx.store.runs.load_states(TEMPLATE_SITE_PREFIX, TEMPLATE_STATE[1]):
-        try:
-            learner.load_site(stage.removeprefix(TEMPLATE_SITE_PREFIX), state)
-        except ParseError as exc:
-            ctx.report.note(f"ingest: {exc.message}; that site's template is learned afresh")
-    return learner
-
-
-def _save_templates(ctx: RunContext, learner: TemplateLearner) -> None:
-    """Save the sites the learner changed since the last save (inside the caller's batch)."""
-    for site in learner.take_changed():
-        ctx.store.runs.save_state(
-            TEMPLATE_SITE_PREFIX + site, TEMPLATE_STATE[1], learner.site_bytes(site)
-        )
+    snapshot = ctx.store.runs.load_state(*TEMPLATE_STATE)
+    learner = TemplateLearner(config)
+    try:
+        if snapshot:
+            learner = TemplateLearner.from_bytes(snapshot, config)
+        seq = 0
+        for stage, journal in ctx.store.runs.load_states(TEMPLATE_JOURNAL, TEMPLATE_STATE[1]):
+            seq = int(stage.removeprefix(TEMPLATE_JOURNAL))
+            learner.replay(journal)
+    except (ParseError, ValueError) as exc:
+        ctx.report.note(f"ingest: saved site templates unusable ({exc}); learning afresh")
+        ctx.store.runs.delete_states(TEMPLATE_JOURNAL)
+        return TemplateLearner(config), 0
+    return learner, seq
 
 
 def place(catalog: Catalog, doc: RawDocument) -> tuple[str, Source | None]:

@@ -104,6 +104,13 @@ class RunRepo:
         )
         return [(r["stage"], bytes(r["state"])) for r in rows]
 
+    def delete_states(self, prefix: str) -> None:
+        """Delete every state whose stage name starts with ``prefix``."""
+        with self.store.transaction() as c:
+            c.execute(
+                "DELETE FROM stage_state WHERE substr(stage, 1, ?) = ?", (len(prefix), prefix)
+            )
+
     def save_state(self, stage: str, version: int, state: bytes) -> None:
         from . import utcnow
 
