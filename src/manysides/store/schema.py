@@ -200,4 +200,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE quotes ADD COLUMN confidence REAL NOT NULL DEFAULT 0;
     ALTER TABLE quotes ADD COLUMN fragments TEXT;
     """,
+    # 4: why a story's articles are one story (stories.explain.StoryWhy as JSON), kept
+    # with the number of articles it was computed on
+    """
+    CREATE TABLE story_why (
+        story_id INTEGER PRIMARY KEY REFERENCES stories(id),
+        computed_at TEXT NOT NULL,
+        n_articles INTEGER NOT NULL,
+        data TEXT NOT NULL
+    );
+    """,
 ]
