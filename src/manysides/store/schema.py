@@ -200,7 +200,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE quotes ADD COLUMN confidence REAL NOT NULL DEFAULT 0;
     ALTER TABLE quotes ADD COLUMN fragments TEXT;
     """,
-    # 4: why a story's articles are one story (stories.explain.StoryWhy as JSON), kept
+    # 4: canonical URLs normalised by courlan plus our news folding (blank and more
+    # tracking parameters dropped): re-spell the stored ones. A row whose new spelling
+    # another row already holds keeps its old one (OR IGNORE), so nothing is lost.
+    """
+    UPDATE OR IGNORE articles SET canonical_url = ms_canonical_url(canonical_url)
+    WHERE canonical_url <> ms_canonical_url(canonical_url);
+    """,
+    # 5: why a story's articles are one story (stories.explain.StoryWhy as JSON), kept
     # with the number of articles it was computed on
     """
     CREATE TABLE story_why (
