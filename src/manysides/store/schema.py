@@ -210,7 +210,7 @@ MIGRATIONS: list[str] = [
     # 5: why a story's articles are one story (stories.explain.StoryWhy as JSON), kept
     # with the number of articles it was computed on
     """
-    CREATE TABLE story_why (
+    CREATE TABLE IF NOT EXISTS story_why (
         story_id INTEGER PRIMARY KEY REFERENCES stories(id),
         computed_at TEXT NOT NULL,
         n_articles INTEGER NOT NULL,
