@@ -15,7 +15,9 @@ from manysides.pipeline.briefing import briefing_step
 from manysides.pipeline.stories import explain_stories
 from manysides.store import Store
 from manysides.web import create_app
-from manysides.web.data import fts_query
+from manysides.web.cache import Prepared
+from manysides.web.data import fts_query, snippet
+from manysides.web.http import accepts_gzip
 from manysides.web.security import CSP
 
 
@@ -106,6 +108,7 @@ def test_search_survives_hostile_queries(client: TestClient, query: str) -> None
         "query",
         "limit",
         "offset",
+        "timed_out",
         "stories",
         "articles",
     }
@@ -175,3 +178,101 @@ def test_every_story_says_why(client: TestClient) -> None:
     assert "&lt;script&gt;" in section and "<script" not in section
     assert_safe_html(hostile.text)
     assert client.get("/api/stories/2").json()["why"]["members"]
+
+
+def test_cached_pages_are_compressed_and_validated_once(client: TestClient) -> None:
+    """A cached page or body is gzipped and given its ETag when it is cached: every
+    encoding has the same validator, the bytes are compressed once (not again by the
+    middleware), and a revalidation is a 304."""
+    for path in ("/", "/story/1", "/api/briefings/latest", "/api/stories/1", "/feed.atom"):
+        plain = client.get(path, headers={"accept-encoding": "identity"})
+        packed = client.get(path, headers={"accept-encoding": "gzip"})
+        assert plain.status_code == packed.status_code == 200, path
+        assert "content-encoding" not in plain.headers, path
+        assert packed.headers["content-encoding"] == "gzip", path
+        assert packed.content == plain.content, path  # one gzip layer, same document
+        assert packed.headers["etag"] == plain.headers["etag"], path
+        assert "accept-encoding" in packed.headers["vary"].lower(), path
+        again = client.get(path, headers={"if-none-match": plain.headers["etag"]})
+        assert again.status_code == 304 and not again.content, path
+        head = client.head(path, headers={"accept-encoding": "gzip"})
+        assert head.headers["content-length"] == packed.headers["content-length"], path
+    cached = [v for v in client.app.state.web.cache._items.values() if isinstance(v, Prepared)]  # type: ignore[attr-defined]
+    assert len(cached) >= 5 and all(p.gzipped for p in cached)
+
+
+@pytest.mark.parametrize(
+    ("header", "gzip"),
+    [
+        ("gzip", True),
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.8", True),
+        ("gzip;q=0", False),
+        ("identity", False),
+        ("*", True),
+        ("*;q=0", False),
+        ("", False),
+        (None, False),
+        ("gzip;q=abc", False),
+    ],
+)
+def test_accepts_gzip(header: str | None, gzip: bool) -> None:
+    assert accepts_gzip(header) is gzip
+
+
+def test_snippets_come_from_the_first_matching_word() -> None:
+    text = "Opening words of the piece. " + "Filler text here. " * 30
+    text += "Police said the shootings began at noon, and the shooter fled. " + "More. " * 40
+    got = snippet(text, ["shooting"])
+    assert got.startswith("…") and got.endswith("…")
+    assert "[shootings]" in got and "noon" in got and "Opening" not in got
+    assert len(got.split()) <= 21
+    assert snippet(text, ["nothing"]).startswith("Opening words of the piece")
+    assert snippet("Short text.", ["text"]) == "Short [text]"
+    assert snippet("", ["x"]) == ""
+    hostile = snippet("<script>alert(1)</script> hits", ["hits"])
+    assert "</script>" in hostile  # raw text: the page escapes it (see hostile queries)
+
+
+def test_a_slow_search_is_cut_off(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from manysides import store as store_module
+    from manysides.errors import QueryTimeout
+
+    with Store(tmp_path / "t.db") as store:
+        slow = (
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT max(i) FROM n"
+        )
+        with pytest.raises(QueryTimeout), store.time_limit(0.05):
+            store.execute(slow).fetchone()
+        assert store.execute("SELECT 1").fetchone()[0] == 1  # the limit is gone after
+        with pytest.raises(sqlite3.OperationalError), store.time_limit(30):
+            store.execute("SELECT * FROM no_such_table")  # other errors pass through
+    monkeypatch.setattr(store_module, "PROGRESS_STEPS", 1)  # check the clock every step
+    state = client.app.state.web  # type: ignore[attr-defined]
+    monkeypatch.setattr(state, "config", state.config.replace("serve", query_timeout=1e-9))
+    api = client.get("/api/search", params={"q": "budget"}).json()
+    assert api["timed_out"] is True and api["stories"] == [] and api["articles"] == []
+    page = client.get("/search", params={"q": "budget"})
+    assert page.status_code == 200 and "took too long" in page.text
+
+
+def test_a_database_older_than_the_explanations_is_served(tmp_path: Path) -> None:
+    """The web app never migrates: on a database from before ``story_why`` (until the next
+    run upgrades it) story pages are served without the explanation."""
+    from manysides.store.stories import WHY_SCHEMA
+
+    db = tmp_path / "old.db"
+    cfg = Config().replace("briefing", output_dir=str(tmp_path / "out"))
+    with Store(db) as store:
+        fill_store(store, [perspective(1, ALL_SOURCES, first_id=1, headline="Old store")])
+        briefing_step(RunContext(store=store, config=cfg, now=NOW))
+        store.conn.executescript(f"DROP TABLE story_why; PRAGMA user_version = {WHY_SCHEMA - 1};")
+    with TestClient(create_app(cfg, db)) as c:
+        page = c.get("/story/1")
+        assert page.status_code == 200 and "Old store" in page.text
+        assert "Why these articles" not in page.text
+        assert c.get("/api/stories/1").json()["why"] is None

@@ -221,7 +221,8 @@ class ServeConfig:
     port: Port = 8000
     page_cache: Size = 512  # rendered pages kept in memory (keyed on stored data version)
     search_limit: Annotated[StrictInt, Field(ge=1, le=100)] = 20  # per kind and page (API max)
-    search_candidates: Count = 2000  # newest matches ranked per search (bounds its cost)
+    search_candidates: Count = 500  # newest matches ranked per search (bounds its cost)
+    query_timeout: Seconds = 2.0  # wall time one search may take before it is cut off
 
 
 @section

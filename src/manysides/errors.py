@@ -14,6 +14,7 @@ Hierarchy::
     ├── DropItem                    control flow: a stage drops an item on purpose
     │                               (duplicate, not an article); counted, not an error
     └── StoreError                  the database is unusable (locked, corrupt, newer schema)
+        └── QueryTimeout            a read ran past its time limit (``Store.time_limit``)
 
 Stages raise ``ItemError`` subclasses for one bad item; the runner records them in
 the store's ``errors`` table with ``kind = code`` and continues.
@@ -87,3 +88,8 @@ class DropItem(ManysidesError):
 class StoreError(ManysidesError):
     code = "E400"
     kind = "store"
+
+
+class QueryTimeout(StoreError):
+    code = "E401"
+    kind = "query-timeout"

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ..dedupe import canonical_url
-from ..errors import StoreError
+from ..errors import QueryTimeout, StoreError
 from .articles import ArticleRepo
 from .briefings import BriefingRepo
 from .catalog import CatalogRepo
@@ -34,6 +35,7 @@ from .schema import MIGRATIONS
 from .stories import StoryRepo
 
 __all__ = ["Store", "utcnow"]
+PROGRESS_STEPS = 2000  # SQLite VM steps between time-limit checks (well under 1 ms)
 
 
 def utcnow() -> str:
@@ -124,6 +126,22 @@ class Store:
                 self.conn.commit()
             finally:
                 self._depth = 0
+
+    @contextmanager
+    def time_limit(self, seconds: float) -> Iterator[None]:
+        """Statements run inside stop after about ``seconds`` of wall time and raise
+        ``QueryTimeout`` (the web app bounds what one request may cost)."""
+        deadline = time.monotonic() + seconds
+        with self._lock:
+            self.conn.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEPS)
+            try:
+                yield
+            except sqlite3.OperationalError as exc:
+                if time.monotonic() <= deadline or "interrupt" not in str(exc):
+                    raise
+                raise QueryTimeout(f"a query ran past its {seconds:g} s limit") from None
+            finally:
+                self.conn.set_progress_handler(None, 0)
 
     def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)

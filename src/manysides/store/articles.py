@@ -218,22 +218,28 @@ class ArticleRepo:
         ]
 
     def search(
-        self, query: str, limit: int = 20, *, offset: int = 0, candidates: int = 2000
+        self,
+        query: str,
+        limit: int = 20,
+        *,
+        offset: int = 0,
+        candidates: int = 500,
+        head: int = 20000,
     ) -> list[dict[str, Any]]:
-        """One page of articles matching the FTS5 ``query``, best (bm25) first.
+        """One page of articles matching the FTS5 ``query``, best (bm25) first, each with
+        ``head``: the opening ``head`` characters of its text (for a snippet).
 
-        Bounded cost: only the newest ``candidates`` matches are ranked, and the snippet
-        is built for the returned rows only (not for every match).
+        Bounded cost: only the newest ``candidates`` matches are ranked, and only the
+        returned rows' texts are read (their openings, not whole texts).
         """
         floor = fts_floor(self.store, "articles_fts", query, candidates)
         rows = self.store.query(
             "WITH hits AS (SELECT rowid AS id, rank FROM articles_fts"
             " WHERE articles_fts MATCH ?1 AND rowid >= ?2 ORDER BY rank LIMIT ?3 OFFSET ?4)"
             " SELECT a.id, a.title, a.url, a.published, a.source_id, a.site, a.story_id,"
-            " (SELECT snippet(articles_fts, 1, '[', ']', '…', 20) FROM articles_fts"
-            "  WHERE articles_fts MATCH ?1 AND rowid = hits.id) AS snippet"
+            " substr(a.text, 1, ?5) AS head"
             " FROM hits JOIN articles a ON a.id = hits.id ORDER BY hits.rank",
-            (query, floor, limit, offset),
+            (query, floor, limit, offset, head),
         )
         return [dict(r) for r in rows]
 

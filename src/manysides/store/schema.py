@@ -218,3 +218,10 @@ MIGRATIONS: list[str] = [
     );
     """,
 ]
+
+
+def introduced(marker: str) -> int:
+    """The number of the migration whose SQL contains ``marker``: a read-only store (the
+    web app's, which never migrates) opened on an older database checks it before reading
+    a newer table."""
+    return next(i for i, sql in enumerate(MIGRATIONS, start=1) if marker in sql)

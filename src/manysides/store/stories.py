@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..times import DAY_ONLY_CLOCK
 from ._sql import fts_floor, in_chunks
+from .schema import introduced
+
+WHY_SCHEMA = introduced("CREATE TABLE IF NOT EXISTS story_why")
 
 if TYPE_CHECKING:
     from . import Store
@@ -101,8 +104,14 @@ class StoryRepo:
                 (story_id, now, n_articles, json.dumps(data, ensure_ascii=False)),
             )
 
+    def _has_why(self) -> bool:
+        # a web app reading (never migrating) a database older than the explanations
+        return self.store.schema_version >= WHY_SCHEMA
+
     def why(self, story_id: int) -> dict[str, Any] | None:
         """The stored explanation of a story (``StoryWhy.to_dict``); None if there is none."""
+        if not self._has_why():
+            return None
         row = self.store.execute(
             "SELECT data FROM story_why WHERE story_id = ?", (story_id,)
         ).fetchone()
@@ -110,6 +119,8 @@ class StoryRepo:
 
     def why_stamp(self, story_id: int) -> str | None:
         """When the story's explanation was last computed (its cache version)."""
+        if not self._has_why():
+            return None
         row = self.store.execute(
             "SELECT computed_at FROM story_why WHERE story_id = ?", (story_id,)
         ).fetchone()
@@ -209,7 +220,7 @@ class StoryRepo:
         return [dict(r) for r in rows]
 
     def search(
-        self, query: str, limit: int = 20, *, offset: int = 0, candidates: int = 2000
+        self, query: str, limit: int = 20, *, offset: int = 0, candidates: int = 500
     ) -> list[dict[str, Any]]:
         """One page of live stories whose headline matches the FTS5 ``query``, best
         first; only the newest ``candidates`` matches are ranked (bounded cost)."""

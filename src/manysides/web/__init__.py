@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..briefing.render import Links
 from ..briefing.view import RenderOptions
 from ..config import Config
-from .cache import PageCache
+from .cache import GZIP_LEVEL, GZIP_MIN_BYTES, PageCache
 from .data import WebState
 from .reader import StoreReader
 
@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
 __all__ = ["create_app"]
-GZIP_MIN_BYTES = 500  # smaller bodies gain nothing from compression
-GZIP_LEVEL = 6  # zlib's default: most of level 9's gain at a fraction of its CPU
 
 
 def create_app(config: Config, db: str | Path) -> FastAPI:

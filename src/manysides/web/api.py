@@ -14,8 +14,9 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from . import data
+from .cache import Prepared
 from .data import WebState
-from .http import http_date
+from .http import http_date, prepared_response
 from .models import BriefingSummary, ErrorDetail, Outlet, SearchResults
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -54,16 +55,18 @@ def list_briefings(request: Request) -> list[BriefingSummary]:
     return [BriefingSummary(**b) for b in _state(request).reader.store().briefings.index()]
 
 
-def _json(body: bytes, stamp: str | None) -> Response:
+def _json(request: Request, body: Prepared, stamp: str | None) -> Response:
     headers = {}
     modified = http_date(stamp)
     if modified:
         headers["last-modified"] = modified
-    return Response(body, media_type="application/json", headers=headers)
+    return prepared_response(request, body, "application/json", headers)
 
 
-def _briefing(state: WebState, date: str | None, missing: str) -> Response:
-    # On the event loop: an indexed stamp lookup and, once per stored version, a read.
+async def _briefing(request: Request, date: str | None, missing: str) -> Response:
+    # On the event loop: an indexed stamp lookup and, once per stored version, a read
+    # (compressed in the thread pool: a briefing's JSON is large).
+    state = _state(request)
     store = state.reader.store()
     stamp = store.briefings.briefing_stamp(date) if date else None
     if date is None or stamp is None:
@@ -74,30 +77,30 @@ def _briefing(state: WebState, date: str | None, missing: str) -> Response:
         text = store.briefings.briefing_text(date)
         if text is None:
             raise HTTPException(404, missing)
-        body = text.encode("utf-8")
+        body = await run_in_threadpool(Prepared.of, text)
         state.cache.put(key, body)
-    return _json(body, stamp)
+    return _json(request, body, stamp)
 
 
 @router.get("/briefings/latest", summary="Today's (latest) briefing", responses=NOT_FOUND)
 async def latest_briefing(request: Request) -> dict[str, Any]:
     """The newest briefing as JSON (see docs/briefing-schema.md)."""
-    state = _state(request)
-    return _briefing(state, state.reader.store().briefings.latest_date(), "no briefing yet")
+    latest = _state(request).reader.store().briefings.latest_date()
+    return await _briefing(request, latest, "no briefing yet")
 
 
 @router.get("/briefings/{date}", summary="The briefing of one day", responses=NOT_FOUND)
 async def briefing_on(request: Request, date: DateParam) -> dict[str, Any]:
     """The briefing of ``date`` (YYYY-MM-DD) as JSON (see docs/briefing-schema.md)."""
     valid = data.valid_date(date)
-    return _briefing(_state(request), date if valid else None, f"no briefing for {date}")
+    return await _briefing(request, date if valid else None, f"no briefing for {date}")
 
 
 def _story_body(
     raw: dict[str, Any], appearances: list[dict[str, Any]], why: dict[str, Any] | None
-) -> bytes:
+) -> Prepared:
     body = raw | {"appearances": appearances, "why": why}
-    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return Prepared.of(json.dumps(body, ensure_ascii=False))
 
 
 @router.get("/stories/{story_id}", summary="One story's perspective", responses=NOT_FOUND)
@@ -123,7 +126,7 @@ async def story(request: Request, story_id: StoryId) -> dict[str, Any]:
         body = await run_in_threadpool(_story_body, raw, appearances, why)
         if stamp:
             state.cache.put(key, body)
-    return _json(body, stamp)
+    return _json(request, body, stamp)
 
 
 @router.get("/outlets/{source_id}", summary="One outlet", responses=NOT_FOUND)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..briefing.render import Links, render_page
 from ..briefing.view import RenderOptions
 from ..config import Config
+from ..errors import QueryTimeout
+from ..nlp.text import stem
 from ..times import parse as parse_time
 from .cache import PageCache
 from .reader import StoreReader
@@ -24,6 +27,9 @@ MAX_TERMS = 12
 MAX_QUERY = 300
 MAX_PAGE = 100  # results per kind and page
 MAX_OFFSET = 1000  # deepest result reachable by paging
+SNIPPET_CHARS = 20000  # a snippet comes from the opening of the text (bounded cost)
+SNIPPET_WORDS = 20
+_WORDS = re.compile(r"[^\W_]+")
 
 
 @dataclass
@@ -46,41 +52,95 @@ def valid_date(value: str) -> bool:
     return parse_time(value) is not None
 
 
+def fts_terms(text: str) -> list[str]:
+    """The words of a search (at most ``MAX_TERMS`` of its first ``MAX_QUERY`` characters)."""
+    return _TERM.findall((text or "")[:MAX_QUERY])[:MAX_TERMS]
+
+
 def fts_query(text: str) -> str:
     """A safe FTS5 query: each word quoted (so operators and syntax are literal), ANDed."""
-    terms = _TERM.findall((text or "")[:MAX_QUERY])[:MAX_TERMS]
-    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return " ".join('"' + t.replace('"', '""') + '"' for t in fts_terms(text))
 
 
 def search(
     state: WebState, query: str, *, limit: int | None = None, offset: int = 0
 ) -> dict[str, Any]:
     """Stories and articles matching ``query`` (FTS5, hostile syntax neutralised), one
-    page of at most ``limit`` (default ``serve.search_limit``) of each after ``offset``.
+    page of at most ``limit`` (default ``serve.search_limit``) of each after ``offset``,
+    each article with a ``snippet`` of its text around the first matching word.
 
     The cost is bounded: only the newest ``serve.search_candidates`` matches of each kind
-    are ranked, whatever the number of matches.
+    are ranked, whatever the number of matches; snippets read the opening
+    ``SNIPPET_CHARS`` of the returned articles only; and the database work stops after
+    ``serve.query_timeout`` seconds (then nothing is found and ``timed_out`` is true).
     """
-    limit = limit or state.config.serve.search_limit  # both checked: schema and config
-    page = {"query": query, "limit": limit, "offset": offset}
-    fts = fts_query(query)
-    if not fts:
+    serve = state.config.serve
+    limit = limit or serve.search_limit  # both checked: schema and config
+    page = {"query": query, "limit": limit, "offset": offset, "timed_out": False}
+    terms = fts_terms(query)
+    if not terms:
         return page | {"stories": [], "articles": []}
+    fts = fts_query(query)
     store = state.reader.store()
-    cap = max(state.config.serve.search_candidates, limit + offset)
+    cap = max(serve.search_candidates, limit + offset)
     try:
-        stories = store.stories.search(fts, limit, offset=offset, candidates=cap)
-        articles = store.articles.search(fts, limit, offset=offset, candidates=cap)
+        with store.time_limit(serve.query_timeout):
+            stories = store.stories.search(fts, limit, offset=offset, candidates=cap)
+            articles = store.articles.search(
+                fts, limit, offset=offset, candidates=cap, head=SNIPPET_CHARS
+            )
+    except QueryTimeout:
+        return page | {"stories": [], "articles": [], "timed_out": True}
     except sqlite3.Error:
         stories, articles = [], []
-    keep = ("id", "title", "url", "published", "source_id", "site", "story_id", "snippet")
+    keep = ("id", "title", "url", "published", "source_id", "site", "story_id")
     return page | {
         "stories": [
             {k: s.get(k) for k in ("id", "headline", "n_articles", "n_outlets", "last_updated")}
             for s in stories
         ],
-        "articles": [{k: a.get(k) for k in keep} for a in articles],
+        "articles": [
+            {k: a.get(k) for k in keep} | {"snippet": snippet(a.get("head") or "", terms)}
+            for a in articles
+        ],
     }
+
+
+def snippet(text: str, terms: Sequence[str], size: int = SNIPPET_WORDS) -> str:
+    """About ``size`` words of ``text`` around its first word that matches one of the
+    query ``terms`` (the same word or the same ``nlp.text.stem``, as the index's stemmer
+    would match most forms), matches in ``[...]``, ``…`` where the text was cut; the
+    opening words when no word matches (the match was in the title, or further on)."""
+    wanted = {t.lower() for t in terms} | {stem(t.lower()) for t in terms}
+
+    def hit(word: str) -> bool:
+        low = word.lower()
+        return low in wanted or stem(low) in wanted
+
+    # Candidates start like a term or its stem (one regex scan), then each is checked.
+    starts = sorted({w[:3] for w in wanted if w})
+    first = None
+    if starts:
+        probe = re.compile(r"\b(?:" + "|".join(map(re.escape, starts)) + r")[^\W_]*", re.I)
+        first = next((m for m in probe.finditer(text) if hit(m.group(0))), None)
+    begin = 0 if first is None else max(0, first.start() - 8 * size)  # ~size/4 words back
+    spans = [m.span() for m in _WORDS.finditer(text, begin, begin + 20 * size)]
+    if begin and spans and spans[0][0] == begin:
+        spans = spans[1:]  # it may be the tail of a word cut at ``begin``
+    if not spans:
+        return ""
+    at = 0 if first is None else next(i for i, s in enumerate(spans) if s[0] >= first.start())
+    window = spans[max(0, at - size // 4) :][:size]
+    out: list[str] = []
+    cursor = window[0][0]
+    for start, end in window:
+        word = text[start:end]
+        out.append(text[cursor:start] + (f"[{word}]" if hit(word) else word))
+        cursor = end
+    body = " ".join("".join(out).split())
+    before = "…" if _WORDS.search(text, 0, window[0][0]) else ""
+    after = "…" if _WORDS.search(text, window[-1][1]) else ""
+    return before + body + after
 
 
 def outlet(state: WebState, source_id: str) -> dict[str, Any] | None:

@@ -7,17 +7,24 @@
   route's ``Last-Modified``) answers ``304 Not Modified`` with no body.
 
 Compression is Starlette's ``GZipMiddleware``, mounted between the two (``create_app``),
-so validators hash the identity body and stay stable whatever the encoding.
+so validators hash the identity body and stay stable whatever the encoding. Cached pages
+and bodies skip both per-request costs: ``prepared_response`` sends a ``cache.Prepared``
+(gzipped and validated once, when it was cached) with its ``ETag``, ``Vary`` and
+``Content-Encoding`` set, which both middlewares then pass through.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from email.utils import format_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..times import parse as parse_time
+from .cache import Prepared, weak_etag
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -35,6 +42,38 @@ def http_date(iso: str | None) -> str | None:
     """An HTTP date (``Last-Modified``) from a stored ISO timestamp; None if unparsable."""
     dt = parse_time(iso)
     return format_datetime(dt.replace(microsecond=0), usegmt=True) if dt else None
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` value accepts gzip (``gzip;q=0`` refuses it)."""
+    for part in (accept_encoding or "").lower().split(","):
+        coding, *params = (p.strip() for p in part.split(";"))
+        if coding not in ("gzip", "x-gzip", "*"):
+            continue
+        q = next((p[2:] for p in params if p.startswith("q=")), "1")
+        try:
+            return float(q) > 0
+        except ValueError:
+            return False
+    return False
+
+
+def prepared_response(
+    request: Request,
+    prepared: Prepared,
+    media_type: str,
+    headers: Mapping[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """``prepared`` as a response: its gzip when the client accepts it, its ETag."""
+    from starlette.responses import Response
+
+    out = dict(headers or {}) | {"etag": prepared.etag, "vary": "Accept-Encoding"}
+    body = prepared.body
+    if prepared.gzipped is not None and accepts_gzip(request.headers.get("accept-encoding")):
+        body = prepared.gzipped
+        out["content-encoding"] = "gzip"
+    return Response(body, status_code=status, media_type=media_type, headers=out)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -123,7 +162,7 @@ class Validators:
         found = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in headers}
         etag = found.get("etag")
         if etag is None:
-            etag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+            etag = weak_etag(body)
             headers.append((b"etag", etag.encode()))
         last_modified = found.get("last-modified")
         fresh = (if_none_match is not None and _etag_matches(if_none_match, etag)) or (

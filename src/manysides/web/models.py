@@ -45,6 +45,7 @@ class SearchResults(BaseModel):
     query: str
     limit: int
     offset: int
+    timed_out: bool = False  # the search ran past serve.query_timeout: nothing was found
     stories: list[StorySummary]
     articles: list[ArticleHit]
 

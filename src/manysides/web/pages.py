@@ -22,11 +22,13 @@ from ..briefing.view import story_view, why_view
 from ..perspectives.records import Perspective
 from ..stories.explain import StoryWhy
 from . import data
+from .cache import Prepared
 from .data import WebState
-from .http import http_date
+from .http import http_date, prepared_response
 
 router = APIRouter(include_in_schema=False)
 HTML_CACHE = "public, max-age=60"
+HTML_TYPE = "text/html; charset=utf-8"
 FEED_ENTRIES = 30
 StoryId = Annotated[int, Path(ge=1, le=data.MAX_ID)]
 DateParam = Annotated[str, Path(pattern=data.DATE_PATTERN, max_length=10)]
@@ -45,15 +47,24 @@ def _html(body: str, status: int = 200, stamp: str | None = None) -> HTMLRespons
     return HTMLResponse(body, status_code=status, headers=headers)
 
 
+def _cached_html(request: Request, page: Prepared, stamp: str | None) -> Response:
+    headers = {"cache-control": HTML_CACHE}
+    modified = http_date(stamp)
+    if modified:
+        headers["last-modified"] = modified
+    return prepared_response(request, page, HTML_TYPE, headers)
+
+
 def not_found(state: WebState, message: str) -> HTMLResponse:
     return HTMLResponse(
         state.page("error.html", title="Not found", message=message), status_code=404
     )
 
 
-async def _briefing_page(state: WebState, date: str | None) -> HTMLResponse:
-    # Hot path on the event loop: two indexed lookups and a cache hit. A miss reads the
-    # stored JSON here and renders it in the thread pool (no store access off-loop).
+async def _briefing_page(request: Request, state: WebState, date: str | None) -> Response:
+    # Hot path on the event loop: two indexed lookups and a cache hit (a body gzipped and
+    # validated when it was cached). A miss reads the stored JSON here and renders and
+    # compresses it in the thread pool (no store access off-loop).
     store = state.reader.store()
     date = date or store.briefings.latest_date()
     if date is None:
@@ -72,23 +83,23 @@ async def _briefing_page(state: WebState, date: str | None) -> HTMLResponse:
     if page is None:
         raw = store.briefings.briefing(date) or {}
         page = await run_in_threadpool(
-            lambda: render_html(Briefing.from_dict(raw), state.opts, state.links)
+            lambda: Prepared.of(render_html(Briefing.from_dict(raw), state.opts, state.links))
         )
         state.cache.put(key, page)
-    return _html(page, stamp=stamp)
+    return _cached_html(request, page, stamp)
 
 
 @router.get("/", response_class=HTMLResponse)
-async def today(request: Request) -> HTMLResponse:
-    return await _briefing_page(_state(request), None)
+async def today(request: Request) -> Response:
+    return await _briefing_page(request, _state(request), None)
 
 
 @router.get("/briefing/{date}", response_class=HTMLResponse)
-async def briefing_on(request: Request, date: DateParam) -> HTMLResponse:
+async def briefing_on(request: Request, date: DateParam) -> Response:
     state = _state(request)
     if not data.valid_date(date):
         return not_found(state, "Dates look like 2026-03-10.")
-    return await _briefing_page(state, date)
+    return await _briefing_page(request, state, date)
 
 
 @router.get("/archive", response_class=HTMLResponse)
@@ -101,11 +112,11 @@ def archive(request: Request) -> HTMLResponse:
     return _html(state.page("archive.html", entries=entries, title=state.config.briefing.title))
 
 
-def _story_page(state: WebState, raw: dict, appearances: list[dict], why: dict | None) -> str:
+def _story_page(state: WebState, raw: dict, appearances: list[dict], why: dict | None) -> Prepared:
     perspective = Perspective.from_dict(raw)
     view = story_view(perspective, state.opts, full=True)
     explained = why_view(StoryWhy.from_dict(why), perspective.articles) if why else None
-    return state.page("story.html", v=view, appearances=appearances, why=explained)
+    return Prepared.of(state.page("story.html", v=view, appearances=appearances, why=explained))
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)
@@ -134,7 +145,7 @@ async def story(request: Request, story_id: StoryId) -> Response:
         why = store.stories.why(story_id)
         page = await run_in_threadpool(_story_page, state, raw, appearances, why)
         state.cache.put(key, page)
-    return _html(page, stamp=stamp)
+    return _cached_html(request, page, stamp)
 
 
 @router.get("/outlet/{source_id}", response_class=HTMLResponse)
@@ -167,16 +178,17 @@ def search(
             articles=found["articles"],
             offset=offset,
             next_offset=offset + found["limit"] if more else None,
+            timed_out=found["timed_out"],
         )
     )
 
 
-def _feed(state: WebState, base: str, briefings: list[dict]) -> bytes:
+def _feed(state: WebState, base: str, briefings: list[dict]) -> Prepared:
     opts = state.opts if state.opts.base_url else dataclasses.replace(state.opts, base_url=base)
     body = render_atom(
         [Briefing.from_dict(b) for b in briefings], opts, f"{opts.base_url}/feed.atom"
     )
-    return body.encode("utf-8")
+    return Prepared.of(body)
 
 
 @router.get("/feed.atom")
@@ -195,7 +207,7 @@ async def feed(request: Request) -> Response:
     modified = http_date(max((s for _, s in stamps), default=None))
     if modified:
         headers["last-modified"] = modified
-    return Response(body, media_type="application/atom+xml; charset=utf-8", headers=headers)
+    return prepared_response(request, body, "application/atom+xml; charset=utf-8", headers)
 
 
 @router.get(f"/static/{CSS_NAME}")
