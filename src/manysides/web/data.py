@@ -12,7 +12,6 @@ from ..briefing.render import Links, render_page
 from ..briefing.view import RenderOptions
 from ..config import Config
 from ..errors import QueryTimeout
-from ..nlp.text import stem
 from ..times import parse as parse_time
 from .cache import PageCache
 from .reader import StoreReader
@@ -108,21 +107,25 @@ def search(
 
 def snippet(text: str, terms: Sequence[str], size: int = SNIPPET_WORDS) -> str:
     """About ``size`` words of ``text`` around its first word that matches one of the
-    query ``terms`` (the same word or the same ``nlp.text.stem``, as the index's stemmer
-    would match most forms), matches in ``[...]``, ``…`` where the text was cut; the
-    opening words when no word matches (the match was in the title, or further on)."""
-    wanted = {t.lower() for t in terms} | {stem(t.lower()) for t in terms}
+    query ``terms``, matches in ``[...]``, ``…`` where the text was cut; the opening words
+    when no word matches (the match was in the title, or further on).
+
+    A word matches a term when it is the term, the term plus "s", or (terms of 5 letters
+    or more) shares its first ``len - 3`` letters, at least 5: about what the index's
+    Porter stemmer matches ("shooting": "shoots", "shootings"), with no dictionary to load
+    (a lemmatiser's first use would hold the event loop for a second).
+    """
+    exact = {t.lower() for t in terms if t}
+    stems = {t[: max(5, len(t) - 3)] for t in exact if len(t) >= 5}
 
     def hit(word: str) -> bool:
         low = word.lower()
-        return low in wanted or stem(low) in wanted
+        return low in exact or low.removesuffix("s") in exact or low.startswith(tuple(stems))
 
-    # Candidates start like a term or its stem (one regex scan), then each is checked.
-    starts = sorted({w[:3] for w in wanted if w})
     first = None
-    if starts:
-        probe = re.compile(r"\b(?:" + "|".join(map(re.escape, starts)) + r")[^\W_]*", re.I)
-        first = next((m for m in probe.finditer(text) if hit(m.group(0))), None)
+    if exact:
+        probe = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(stems | exact))) + ")", re.I)
+        first = next((m for m in probe.finditer(text) if hit(_word_at(text, m.start()))), None)
     begin = 0 if first is None else max(0, first.start() - 8 * size)  # ~size/4 words back
     spans = [m.span() for m in _WORDS.finditer(text, begin, begin + 20 * size)]
     if begin and spans and spans[0][0] == begin:
@@ -141,6 +144,11 @@ def snippet(text: str, terms: Sequence[str], size: int = SNIPPET_WORDS) -> str:
     before = "…" if _WORDS.search(text, 0, window[0][0]) else ""
     after = "…" if _WORDS.search(text, window[-1][1]) else ""
     return before + body + after
+
+
+def _word_at(text: str, at: int) -> str:
+    found = _WORDS.match(text, at)
+    return found.group(0) if found else ""
 
 
 def outlet(state: WebState, source_id: str) -> dict[str, Any] | None:
