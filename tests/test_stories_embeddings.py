@@ -12,7 +12,7 @@ from manysides.config import Config, StoriesConfig
 from manysides.pipeline import RunContext
 from manysides.pipeline import stories as step
 from manysides.store import Store
-from manysides.stories import StoryClusterer, StoryInput
+from manysides.stories import StoryClusterer, StoryInput, embeddings
 from manysides.stories.embeddings import load_embedder
 
 
@@ -54,7 +54,8 @@ def test_missing_package_degrades_to_sparse(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setitem(sys.modules, "wordllama", None)  # import fails
-    assert load_embedder() is None
+    assert load_embedder(tmp_path / "no-cache") is None
+    monkeypatch.setattr(embeddings, "cache_dir", lambda: tmp_path / "no-cache")
     clusterer = StoryClusterer(StoriesConfig())
     assert clusterer.embedder is None
     assert clusterer.model is clusterer.scorer.sparse

@@ -18,6 +18,7 @@ with its sparse features alone (the scorer has weights for both cases).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -65,7 +66,17 @@ def cache_dir() -> Path:
 
 
 def load_embedder(cache: Path | None = None) -> WordLlamaEmbedder | None:
-    """The WordLlama embedder, or None when ``wordllama`` is not installed."""
+    """The WordLlama embedder, or None when ``wordllama`` is not installed.
+
+    The model is loaded once per process and cache folder (a backfill's window tasks and
+    every clusterer of a run share it; it is read-only).
+    """
+    model = _model(str(cache or cache_dir()))
+    return WordLlamaEmbedder(model) if model is not None else None
+
+
+@functools.cache
+def _model(cache: str) -> Any:
     import logging
 
     root = logging.getLogger()
@@ -82,14 +93,12 @@ def load_embedder(cache: Path | None = None) -> WordLlamaEmbedder | None:
                 root.removeHandler(handler)
     from ..files import write_atomic
 
-    cache = cache or cache_dir()
     name = getattr(WordLlama._wordllama, MODEL).tokenizer_config
     shipped = Path(wordllama.__file__).parent / "tokenizers" / name
-    copy = cache / "tokenizers" / name
+    copy = Path(cache) / "tokenizers" / name
     if not copy.exists() or copy.stat().st_size != shipped.stat().st_size:
         write_atomic(copy, shipped.read_text(encoding="utf-8"))
-    model = WordLlama.load(MODEL, cache_dir=cache, dim=DIM, disable_download=True)
-    return WordLlamaEmbedder(model)
+    return WordLlama.load(MODEL, cache_dir=Path(cache), dim=DIM, disable_download=True)
 
 
 def embedding_text(title: str, text: str, max_chars: int = 400) -> str:

@@ -33,7 +33,7 @@ import os
 import sys
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -138,7 +138,9 @@ class CachedEmbedder:
 def pairs(
     rows: Sequence[Row], config: StoriesConfig, embedder: Embedder | None, emb: dict[Any, Any]
 ) -> tuple[list[list[float]], list[int]]:
-    """Teacher-forced (features, label) pairs of ``rows`` in their order."""
+    """Teacher-forced (features, label) pairs of ``rows`` in their order (with
+    ``config.embeddings`` off when ``embedder`` is None: the sparse model)."""
+    config = replace(config, embeddings=embedder is not None)
     c = StoryClusterer(config, embedder=embedder, scorer=Scorer.untrained())
     own: dict[str, int] = {}
     x: list[list[float]] = []
@@ -200,6 +202,7 @@ def score_run(
 ) -> tuple[float, float, float]:
     """B-cubed of clustering ``rows`` (in order, batches of 500) with ``model``."""
     embedder = CachedEmbedder(emb) if emb else None
+    config = replace(config, embeddings=embedder is not None)
     c = StoryClusterer(config, embedder=embedder, scorer=Scorer(model, model))
     got, merges = cluster_all(c, [r.item for r in rows])
     final = {r.item.id: resolve(a.story_id, merges) for r, a in zip(rows, got, strict=True)}
@@ -284,17 +287,22 @@ def main(argv: list[str] | None = None) -> int:
     emb = embed_all(embedder, [r for rs in sets.values() for r in rs])
     out: dict[str, Any] = {"format": SCORER_FORMAT, "features": list(FEATURES), "models": {}}
     report: dict[str, Any] = {}
-    for kind, emb_kind, embedder_kind in (("dense", emb, embedder), ("sparse", {}, None)):
-        if kind == "dense" and embedder is None:
-            print("fit: wordllama is not installed; cannot fit the dense model", file=sys.stderr)
-            return 2
-        cv = cross_validate(sets, config, embedder_kind, emb_kind)
+    if embedder is None:
+        print("fit: wordllama is not installed; cannot fit the dense model", file=sys.stderr)
+        return 2
+    cached = CachedEmbedder(emb)
+    sparse_config = replace(config, embeddings=False)
+    for kind, cfg, emb_kind, embedder_kind in (
+        ("dense", config, emb, cached),
+        ("sparse", sparse_config, {}, None),
+    ):
+        cv = cross_validate(sets, cfg, embedder_kind, emb_kind)
         report[kind] = {k: v for k, v in cv.items() if k != "folds"}
         print(json.dumps({kind: report[kind]}), flush=True)
         x: list[list[float]] = []
         y: list[int] = []
         for rs in sets.values():
-            px, py = pairs(rs, config, embedder_kind, emb_kind)
+            px, py = pairs(rs, cfg, embedder_kind, emb_kind)
             x += px
             y += py
         out["models"][kind] = fit_model(x, y, cv["threshold"]) | {"cv": cv}

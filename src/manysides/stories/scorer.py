@@ -14,6 +14,7 @@ on held-out folds, writes ``scorer.json`` with ``--write``)::
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Sequence
@@ -103,7 +104,8 @@ class Scorer:
         return self.dense if dense else self.sparse
 
 
+@functools.cache
 def load_default() -> Scorer:
-    """The scorer shipped with the package (``stories/scorer.json``)."""
+    """The scorer shipped with the package (``stories/scorer.json``), read once."""
     text = resources.files(__package__).joinpath("scorer.json").read_text(encoding="utf-8")
     return Scorer.from_dict(json.loads(text))
