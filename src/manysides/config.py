@@ -89,6 +89,7 @@ class SourcesConfig:
     catalog: Text = ""  # user catalog TOML that extends/overrides the shipped one
     only: Names = ()  # restrict runs to these source ids
     use_builtin: Flag = True
+    stale_days: Count = 14  # `sources check`: a feed whose newest item is older is stale
 
 
 @section

@@ -200,4 +200,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE quotes ADD COLUMN confidence REAL NOT NULL DEFAULT 0;
     ALTER TABLE quotes ADD COLUMN fragments TEXT;
     """,
+    # 4: the catalog's language, categories and ownership per source; where a feed's last
+    # fetch ended up (after redirects) and its newest entry, for the health report
+    """
+    ALTER TABLE sources ADD COLUMN language TEXT NOT NULL DEFAULT '';
+    ALTER TABLE sources ADD COLUMN categories TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE sources ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE sources ADD COLUMN ownership_type TEXT NOT NULL DEFAULT '';
+    ALTER TABLE feeds ADD COLUMN final_url TEXT;
+    ALTER TABLE feeds ADD COLUMN newest_entry TEXT;
+    """,
 ]
