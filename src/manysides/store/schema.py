@@ -217,4 +217,26 @@ MIGRATIONS: list[str] = [
     ALTER TABLE feeds ADD COLUMN final_url TEXT;
     ALTER TABLE feeds ADD COLUMN newest_entry TEXT;
     """,
+    # 6: briefings of editions (manysides.editions), each with its own history
+    """
+    CREATE TABLE edition_briefings (
+        edition TEXT NOT NULL,       -- the edition's slug
+        date TEXT NOT NULL,          -- YYYY-MM-DD
+        created_at TEXT NOT NULL,
+        data TEXT NOT NULL,          -- JSON of briefing.Briefing
+        PRIMARY KEY (edition, date)
+    );
+    CREATE TABLE edition_stories (
+        edition TEXT NOT NULL,
+        date TEXT NOT NULL,
+        story_id INTEGER NOT NULL,
+        rank INTEGER NOT NULL,
+        section TEXT NOT NULL,
+        n_articles INTEGER NOT NULL,
+        max_article_id INTEGER NOT NULL,
+        PRIMARY KEY (edition, date, story_id),
+        FOREIGN KEY (edition, date) REFERENCES edition_briefings(edition, date) ON DELETE CASCADE
+    );
+    CREATE INDEX edition_stories_story ON edition_stories(story_id);
+    """,
 ]
