@@ -227,7 +227,26 @@ def test_the_web_app_serves_an_edition_page_and_feed(tmp_path: Path) -> None:
         _fill(store)
         edition = resolve_edition("USA | Texas", cfg, _catalog())
         briefing_step(RunContext(store=store, config=cfg, now=NOW, options={"edition": edition}))
+        owned = Source(
+            id="left-news",
+            name="Left News",
+            domains=("left-news.example",),
+            leaning="left",
+            owner="Left Holdings <plc>",
+            ownership_type="Private Media",
+            categories=("USA | Texas",),
+            language="en",
+        )
+        store.catalog.sync_sources([owned])
     with TestClient(create_app(cfg, db)) as client:
+        outlet = client.get("/outlet/left-news").text
+        assert "Left Holdings &lt;plc&gt;" in outlet and "USA | Texas" in outlet
+        api = client.get("/api/outlets/left-news").json()
+        assert (api["owner"], api["ownership_type"], api["categories"]) == (
+            "Left Holdings <plc>",
+            "Private Media",
+            ["USA | Texas"],
+        )
         page = client.get("/editions/usa-texas")
         assert page.status_code == 200 and "Budget deal" in page.text
         assert "Right side story" not in page.text

@@ -189,6 +189,7 @@ def test_plan_maps_feeds_owners_categories_and_never_leanings(kite_dir: Path) ->
 
 def test_a_category_adds_unrated_outlets_and_feeds(kite_dir: Path) -> None:
     data = kite.load_kite([kite_dir / "kite_feeds.json", kite_dir / "media_data.json.gz"])
+    assert data.origin.startswith(f"kite_feeds.json, media_data.json.gz read from {kite_dir} on ")
     plan = kite.plan_import(_sources(), data, categories=["USA | Texas", "Germany"])
     new = {s.id: s for s in plan.new_sources}
     assert set(new) == {"texaspaper-example", "zeitung-example"}

@@ -246,8 +246,12 @@ def load_kite(paths: Sequence[Path], origin: str = "") -> KiteList:
             more, bad = parse_media(data, str(path))
             outlets.extend(more)
         problems.extend(bad)
-    label = origin or ", ".join(str(p) for p in files)
-    return KiteList(tuple(categories), tuple(outlets), label, tuple(problems))
+    if not origin:
+        from datetime import UTC, datetime
+
+        read = datetime.now(UTC).date().isoformat()
+        origin = f"{', '.join(p.name for p in files)} read from {files[0].parent} on {read}"
+    return KiteList(tuple(categories), tuple(outlets), origin, tuple(problems))
 
 
 def _snapshot_dir() -> Any:
