@@ -256,3 +256,69 @@ def test_the_web_app_serves_an_edition_page_and_feed(tmp_path: Path) -> None:
         assert client.get("/editions/mars/feed.atom").status_code == 404
         assert client.get("/editions/Bad%20Slug").status_code in (404, 422)
         assert "No briefing" in client.get("/").text  # the default was not built
+
+
+def test_run_builds_every_configured_edition_after_the_daily_briefing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import time
+
+    from manysides.pipeline import Report
+    from manysides.pipeline.briefing import Schedule, run_schedule
+    from manysides.registrations import BRIEF_STEPS
+
+    calls: list[tuple[tuple[str, ...], str]] = []
+
+    def fake_run_steps(ctx, steps, command):  # noqa: ANN001, ANN202
+        edition = ctx.options.get("edition")
+        calls.append((tuple(steps), edition.slug if edition else ""))
+        return ctx.report
+
+    class Stop:
+        def is_set(self) -> bool:
+            return False
+
+        def wait(self, timeout: float) -> bool:
+            return False
+
+    monkeypatch.setattr("manysides.pipeline.run_steps", fake_run_steps)
+    catalog = tmp_path / "mine.toml"
+    catalog.write_text(
+        '[sources.a]\nname = "A"\ndomains = ["a.example"]\nfeeds = ["https://a.example/rss"]\n'
+        'categories = ["USA | Texas"]\n'
+    )
+    cfg = config_from_dict(
+        {
+            "sources": {"catalog": str(catalog), "use_builtin": False},
+            "editions": {"texas": {"categories": ["USA | Texas"]}},
+        }
+    )
+    cycles = run_schedule(
+        lambda: Store(tmp_path / "db.sqlite"),
+        cfg,
+        Schedule(every=600, build_at=time(0, 0), iterations=2),
+        Report,
+        lambda line: None,
+        Stop(),  # type: ignore[arg-type]
+    )
+    assert cycles == 2
+    assert calls == [
+        (BRIEF_STEPS, ""),
+        (("quotes", "perspectives", "briefing"), "texas"),
+        (("fetch", "stories"), ""),
+    ]
+    bad = config_from_dict(
+        {
+            "sources": {"catalog": str(catalog), "use_builtin": False},
+            "editions": {"mars": {"categories": ["Mars"]}},
+        }
+    )
+    with pytest.raises(UserError, match="selects no enabled outlet"):
+        run_schedule(
+            lambda: Store(tmp_path / "db.sqlite"),
+            bad,
+            Schedule(every=600, build_at=time(0, 0), iterations=1),
+            Report,
+            lambda line: None,
+            Stop(),  # type: ignore[arg-type]
+        )

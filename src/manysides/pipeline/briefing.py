@@ -243,6 +243,34 @@ def send_briefing(
     return date, send_message(email, msg)
 
 
+EDITION_STEPS = ("quotes", "perspectives", "briefing")  # after the default build's fetch
+
+
+def configured_editions(config: Config) -> list[Edition]:
+    """Every ``[editions.NAME]`` of the config, resolved against the catalog."""
+    if not config.editions:
+        return []
+    from ..editions import resolve_edition
+    from ..sources import load_catalog
+
+    catalog = load_catalog(config.sources)
+    return [resolve_edition(name, config, catalog) for name in sorted(config.editions)]
+
+
+def _build_edition(
+    store: Store, config: Config, edition: Edition, report: Report, log: Callable[[str], None]
+) -> None:
+    """`run`'s daily build of one configured edition (and its email when mail goes out)."""
+    from . import run_steps
+
+    ctx = RunContext(store=store, config=config, report=report, options={"edition": edition})
+    done = run_steps(ctx, EDITION_STEPS, "run")
+    log(f"edition {edition.name}: {done.counts.get('briefing_stories', 0)} stories")
+    if config.email.send_on_build and (edition.recipients or config.email.recipients):
+        date, accepted = send_briefing(store, config, None, (), edition)
+        log(f"sent the {date} {edition.name} briefing to {len(accepted)} recipient(s)")
+
+
 @dataclass
 class Schedule:
     """What ``manysides run`` does: ingest every ``every`` seconds, brief at ``build_at``."""
@@ -272,6 +300,7 @@ def run_schedule(
 
     stop = stop or threading.Event()
     cycles = 0
+    editions = configured_editions(config)  # a bad edition stops `run` before it starts
     with open_store() as store:
         today = briefing_date(datetime.now(UTC), config.briefing)
         last_built = (
@@ -291,6 +320,8 @@ def run_schedule(
                     if config.email.send_on_build and config.email.recipients:
                         date, accepted = send_briefing(store, config, None, ())
                         log(f"sent the {date} briefing to {len(accepted)} recipient(s)")
+                    for edition in editions:
+                        _build_edition(store, config, edition, make_report(), log)
             except UserError:
                 raise
             except ManysidesError as exc:  # e.g. SMTP down or store locked: retry next cycle
