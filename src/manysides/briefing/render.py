@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +47,17 @@ EMAIL_ARTICLES = 5
 EMAIL_FACTS = 3
 EMAIL_QUOTES = 2
 EMAIL_CSS_NAME = "email.css"
+# The coverage bar's (background, text) colours by leaning, inline in the email (as in
+# manysides.css): a client that drops the <style> block still shows who covered a story.
+EMAIL_COLOURS: dict[str, tuple[str, str]] = {
+    "left": ("#1f5fbf", "#fff"),
+    "lean-left": ("#7fa7e0", "#1d1d1f"),
+    "center": ("#6e6e6e", "#fff"),
+    "lean-right": ("#e0877f", "#1d1d1f"),
+    "right": ("#b8322a", "#fff"),
+    "unrated": ("#c9c4b8", "#1d1d1f"),
+}
+_INDENT = re.compile(r"\n[ \t]+")
 # The coverage bar's segment widths (.p0 … .p100; CSP forbids inline styles), appended to
 # both stylesheets by ``stylesheet``.
 BAR_WIDTHS_CSS_NAME = "bar-widths.css"
@@ -167,9 +177,10 @@ def render_html(briefing: Briefing, opts: RenderOptions, links: Links | None = N
 
 
 def render_email_html(briefing: Briefing, opts: RenderOptions) -> str:
-    """Email-safe HTML: tables, CSS inlined by premailer, absolute links only."""
-    import premailer
-
+    """Email-safe HTML, compact: class-less markup styled by one small ``<style>`` block
+    (``static/email.css``), inline styles only where the colour carries meaning (the
+    coverage bar) or clients that drop ``<style>`` would lose a notice; absolute links only.
+    A cite links to its article only when the Sources list of the email does not."""
     links = Links(mode="email", base_url=opts.base_url)
     compact = dataclasses.replace(
         opts,
@@ -185,21 +196,10 @@ def render_email_html(briefing: Briefing, opts: RenderOptions) -> str:
         links=links,
         opts=opts,
         label=briefing.label or opts.label,
-        css=stylesheet(EMAIL_CSS_NAME),
+        css=static_text(EMAIL_CSS_NAME).strip(),
+        colours=EMAIL_COLOURS,
     )
-    logging.getLogger("cssutils").setLevel(logging.CRITICAL)
-    inlined = premailer.transform(
-        html,
-        remove_classes=True,
-        keep_style_tags=False,
-        disable_validation=True,
-        cssutils_logging_level=logging.CRITICAL,
-        allow_network=False,
-        # The inlined CSS is enough: no width/align/bgcolor copies (obsolete in HTML).
-        disable_basic_attributes=["align", "valign", "bgcolor", "width", "height"],
-    )
-    # lxml drops the doctype; without it clients render in quirks mode.
-    return "<!doctype html>\n" + inlined.removeprefix("<!DOCTYPE html>").lstrip()
+    return _INDENT.sub("\n", html)
 
 
 class PlainText:
