@@ -63,6 +63,19 @@ def test_sections_blindspots_other_and_limits() -> None:
     assert sum(len(s.items) for s in sections) == 4
 
 
+def test_blindspots_section_appears_whenever_the_rule_is_met() -> None:
+    # Ten busy stories fill max_stories; the one blindspot story is the least important,
+    # yet it keeps a slot, so the Blindspots section appears.
+    opts = RankOptions.from_config(BriefingConfig(max_stories=10, per_section=10))
+    busy = [Candidate(perspective(i, ALL_SOURCES, section="US")) for i in range(1, 12)]
+    quiet = Candidate(perspective(50, ALL_SOURCES[:3], blindspot="right", hours_ago=30))
+    sections = rank([*busy, quiet], NOW, opts)
+    assert [s.name for s in sections] == ["US", "Blindspots"]
+    assert ids(sections)[-1] == 50 and len(ids(sections)) == 10
+    # Without a story that meets the rule, all ten slots go to the busiest stories.
+    assert ids(rank(busy, NOW, opts)) == list(range(1, 11))
+
+
 def test_min_outlets_and_no_other_section() -> None:
     opts = RankOptions.from_config(
         BriefingConfig(min_outlets=3, other_section="", sections=("US",))

@@ -157,16 +157,22 @@ def rank(
         scored.append((importance(p, now, opts.momentum_hours), c, section))
     scored.sort(key=lambda t: (-t[0], t[1].perspective.story_id))
 
+    # The Blindspots section appears whenever a candidate meets the blindspot rule: its
+    # best blindspot story keeps a slot even when busier stories fill ``max_stories``.
+    reserve = 1 if any(section == opts.blindspot_section for _, _, section in scored) else 0
     chosen: dict[str, list[tuple[float, Candidate]]] = {}
     total = 0
     for score, c, section in scored:
-        if total >= opts.max_stories:
-            break
+        is_blindspot = section == opts.blindspot_section
+        if total >= opts.max_stories - (0 if is_blindspot else reserve):
+            continue
         bucket = chosen.setdefault(section, [])
         if len(bucket) >= opts.per_section:
             continue
         bucket.append((score, c))
         total += 1
+        if is_blindspot:
+            reserve = 0
     return _number(chosen, opts.section_order())
 
 
