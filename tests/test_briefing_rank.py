@@ -90,17 +90,24 @@ def test_min_outlets_and_no_other_section() -> None:
 
 def test_repeat_story_needs_new_reporting_and_shows_whats_new() -> None:
     p = perspective(1, ALL_SOURCES, first_id=10)  # article ids 10..14
-    unchanged = PreviousAppearance("2026-03-09", n_articles=5, max_article_id=14)
-    assert (
-        ids(rank([Candidate(p, unchanged)], NOW, RankOptions.from_config(BriefingConfig()))) == []
-    )
+    opts = RankOptions.from_config(BriefingConfig())
+    unchanged = PreviousAppearance("2026-03-09", frozenset(range(10, 15)))
+    assert ids(rank([Candidate(p, unchanged)], NOW, opts)) == []
+    # ... and it gets one "continuing" line instead.
+    b = build_briefing("2026-03-10", "T", [Candidate(p, unchanged)], NOW, opts)
+    [line] = b.continuing
+    assert (line.story_id, line.since, line.n_outlets) == (1, "2026-03-09", 5)
+    assert b.items == []
 
-    before = PreviousAppearance("2026-03-09", n_articles=3, max_article_id=12)
-    [section] = rank([Candidate(p, before)], NOW, RankOptions.from_config(BriefingConfig()))
+    p.facts[0].articles = [14]  # a key fact only a new article states
+    before = PreviousAppearance("2026-03-09", frozenset({10, 11, 12}))
+    [section] = rank([Candidate(p, before)], NOW, opts)
     new = section.items[0].whats_new
     assert new is not None and new.since == "2026-03-09" and new.previous_articles == 3
     assert [a.id for a in new.new_articles] == [13, 14]
     assert new.new_outlets == ["Leanright Post", "Right Times"]
+    assert new.new_facts == [p.facts[0].text]
+    assert build_briefing("2026-03-10", "T", [Candidate(p, before)], NOW, opts).continuing == []
 
 
 def test_build_briefing_rows_and_empty_day() -> None:

@@ -24,12 +24,14 @@ from .records import Briefing
 from .view import (
     LEANING_LABELS,
     Cite,
+    ContinuingView,
     DiscrepancyView,
     FramingView,
     LinkView,
     QuoteView,
     RenderOptions,
     StoryView,
+    continuing_views,
     leaning_label,
     machine_time,
     md_escape,
@@ -91,6 +93,13 @@ class Links:
 
         root = self._root()
         return f"{root}outlet/{quote(source_id, safe='')}" if root else ""
+
+    def continuing(self, story_id: int, since: str) -> str:
+        """A continuing story: its page, or (static files) its place in the briefing it
+        was last shown in."""
+        if self.mode == "static":
+            return f"{self.briefing(since)}#story-{int(story_id)}"
+        return self.story(story_id)
 
     def briefing(self, date: str) -> str:
         if self.mode == "static":
@@ -170,6 +179,7 @@ def render_html(briefing: Briefing, opts: RenderOptions, links: Links | None = N
         briefing=briefing,
         title=one_line(briefing.title),
         sections=_views(briefing, opts),
+        continuing=continuing_views(briefing.continuing),
         links=links,
         opts=opts,
         label=briefing.label or opts.label,
@@ -193,6 +203,7 @@ def render_email_html(briefing: Briefing, opts: RenderOptions) -> str:
         briefing=briefing,
         title=one_line(briefing.title),
         sections=_views(briefing, compact),
+        continuing=continuing_views(briefing.continuing),
         links=links,
         opts=opts,
         label=briefing.label or opts.label,
@@ -271,6 +282,10 @@ class PlainText:
     def more(self, url: str) -> str:
         return f"{self.indent}More: {url}"
 
+    def continuing(self, c: ContinuingView, url: str) -> str:
+        line = self.item(f"{self.esc(c.headline)} — {self.esc(c.remark)}")
+        return line + (f"\n{self.indent}    {one_line(url)}" if url else "")
+
     def web(self, url: str) -> str:
         return f"Read on the web: {url}"
 
@@ -335,6 +350,9 @@ class MarkdownText(PlainText):
     def more(self, url: str) -> str:
         return self.link("Full coverage on the web", url)
 
+    def continuing(self, c: ContinuingView, url: str) -> str:
+        return self.item(f"{self.link(c.headline, url)} — {self.esc(c.remark)}")
+
     def web(self, url: str) -> str:
         return self.link("Read on the web", url)
 
@@ -350,6 +368,7 @@ def _render_plain(briefing: Briefing, opts: RenderOptions, fmt: PlainText) -> st
         title=briefing.title,
         label=briefing.label or opts.label,
         sections=_views(briefing, opts),
+        continuing=continuing_views(briefing.continuing),
         links=Links(mode="email", base_url=opts.base_url),
         unsubscribe=opts.unsubscribe,
     )
@@ -410,6 +429,7 @@ def render_atom(
         content = render_page(
             "feed_entry.html",
             sections=_views(b, opts),
+            continuing=continuing_views(b.continuing),
             links=links,
             briefing=b,
             label=b.label or opts.label,

@@ -1,14 +1,17 @@
 """Pipeline step: compute the perspective of every recently updated story.
 
 A story is (re)analysed when it was last updated within ``briefing.hours`` before
-``ctx.now`` (and not after it: a replay with ``--as-of`` sees no later story), has at least ``briefing.min_outlets`` outlets, and its article count differs from the
-one its stored perspective was computed on.
+``ctx.now`` (and not after it: a replay with ``--as-of`` sees no later story), or within
+``briefing.hours`` before the previous briefing's clock (a day earlier), has at least
+``briefing.min_outlets`` outlets, and its article count differs from the one its stored
+perspective was computed on.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..briefing.previous import PREVIOUS_GAP
 from ..config import Config
 from ..perspectives import StoryArticle, StoryBundle, StoryQuoteRef, analyze_story
 from ..quotes import Quote, merge_story_quotes
@@ -83,6 +86,14 @@ def build_bundle(store: Store, story: dict[str, Any], sources: dict[str, dict]) 
 def perspectives_step(ctx: RunContext) -> None:
     store, config = ctx.store, ctx.config
     stories = shortlist(store, ctx.now, config.briefing)
+    # The previous briefing's candidates too: the briefing step ranks them as they stood
+    # then (``briefing/previous.py``), so a day's front page never depends on whether the
+    # day before was built.
+    seen = {int(s["id"]) for s in stories}
+    for story in shortlist(store, ctx.now - PREVIOUS_GAP, config.briefing):
+        if int(story["id"]) not in seen:
+            stories.append(story)
+            seen.add(int(story["id"]))
     sources = store.catalog.sources()
     chat = chat_client(config)
     for story in ctx.report.progress(stories, "perspectives"):
