@@ -73,6 +73,8 @@ def build_bundle(store: Store, story: dict[str, Any], sources: dict[str, dict]) 
             published=parse_time(r.get("published")),
             report_id=r.get("report_id"),
             authors=_byline(r.get("authors")),
+            page_type=r.get("page_type") or "",
+            page_section=r.get("page_section") or "",
         )
     quotes = quote_refs(store.quotes.for_story(int(story["id"])), articles)
     return StoryBundle(

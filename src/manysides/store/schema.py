@@ -200,4 +200,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE quotes ADD COLUMN confidence REAL NOT NULL DEFAULT 0;
     ALTER TABLE quotes ADD COLUMN fragments TEXT;
     """,
+    # 4: what a page says it is (og:type / schema.org NewsArticle subtype, article:section),
+    # for recognising opinion pieces
+    """
+    ALTER TABLE articles ADD COLUMN page_type TEXT NOT NULL DEFAULT '';
+    ALTER TABLE articles ADD COLUMN page_section TEXT NOT NULL DEFAULT '';
+    """,
 ]
