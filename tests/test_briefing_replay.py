@@ -48,13 +48,26 @@ def test_as_of_a_day_includes_the_day_befores_day_dated_articles(
 ) -> None:
     # 36 hours before 2020-05-20 23:59:59 is 2020-05-19 11:59:59: the articles dated
     # 2020-05-19 (midnight) were published within that day, so they are in the window.
+    # The store holds nothing of 2020-05-20, so those stories, which made the briefing of
+    # 2020-05-19 (computed from the data), come back as one "continuing" line each.
     code, out, _ = run(
         ["--config", str(replay), "brief", "--steps", STEPS, "--as-of", "2020-05-20"], capsys
     )
-    assert code == 0, out
-    items = _stories(replay, "2020-05-20")
-    assert len(items) >= 2
-    days = {a["published"][:10] for i in items for a in i["perspective"]["articles"]}
+    data = json.loads((replay.parent / "out" / "2020-05-20" / "briefing.json").read_text())
+    assert _stories(replay, "2020-05-20") == [] and code == 1
+    flat = " ".join(out.split())
+    assert "no new reporting since the 2020-05-19 briefing" in flat, flat
+    lines = data["continuing"]
+    assert len(lines) >= 2 and {c["since"] for c in lines} == {"2020-05-19"}
+    from manysides.config import load_config
+    from manysides.store import Store
+
+    with Store(load_config(replay).store.path) as store:
+        days = {
+            (a["published"] or "")[:10]
+            for c in lines
+            for a in store.articles.get_many(store.stories.article_ids(c["story_id"]))
+        }
     assert "2020-05-19" in days
 
 

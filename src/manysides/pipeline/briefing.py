@@ -145,7 +145,13 @@ def briefing_step(ctx: RunContext) -> None:
     root = output_dir(ctx.config)
     write_files(root, files)
     ctx.report.note(str(root / date / "index.html"))
-    if not briefing.items:
+    if not briefing.items and briefing.continuing:
+        since = briefing.continuing[0].since
+        ctx.report.note(
+            f"the briefing has no new story: its {len(briefing.continuing)} stories have no new"
+            f" reporting since the {since} briefing (listed as continuing)"
+        )
+    elif not briefing.items:
         ctx.report.note(empty_reason(ctx.store, ctx.now, cfg))
 
 
