@@ -1,7 +1,8 @@
 """The previous briefing, computed from the data (pure).
 
 A story "was in the previous briefing" when, with only the articles published by the
-previous briefing's clock (``now - PREVIOUS_GAP``: a day earlier), it would have made that
+previous briefing's clock (``previous_clock``: ``briefing.previous_hours`` earlier, a day
+by default; 0: there is no previous briefing), it would have made that
 briefing by the same ranking (same options, its latest article within ``briefing.hours``
 of that clock, a day-dated article counting as published within its day). Nothing
 persisted is read, so a day's front page is the same whether or not the day before was
@@ -28,7 +29,10 @@ from ..times import DAY_ONLY_CLOCK
 from ..times import parse as parse_time
 from .rank import Candidate, RankOptions, rank
 
-PREVIOUS_GAP = timedelta(days=1)
+
+def previous_clock(now: datetime, previous_hours: int) -> datetime | None:
+    """When the previous briefing was built (None: there is none)."""
+    return now - timedelta(hours=previous_hours) if previous_hours else None
 
 
 def published_by(a: ArticleRef, clock: datetime) -> bool:

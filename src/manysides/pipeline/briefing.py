@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..briefing import Briefing, Candidate, PreviousAppearance, RankOptions, briefing_rows
 from ..briefing import build_briefing as build
-from ..briefing.previous import PREVIOUS_GAP, previous_briefing
+from ..briefing.previous import previous_briefing, previous_clock
 from ..briefing.render import ArchiveEntry, render_files
 from ..briefing.view import RenderOptions
 from ..config import BriefingConfig, Config, data_dir, public_url
@@ -76,7 +76,7 @@ def candidates(ctx: RunContext) -> list[Candidate]:
     one, as they stood then, ranked as that briefing ranks them."""
     cfg = ctx.config.briefing
     store = ctx.store
-    clock = ctx.now - PREVIOUS_GAP
+    clock = previous_clock(ctx.now, cfg.previous_hours)
     today: list[Perspective] = []
     for row in shortlist(store, ctx.now, cfg):
         p = _load(ctx, int(row["id"]))
@@ -84,6 +84,8 @@ def candidates(ctx: RunContext) -> list[Candidate]:
             ctx.report.count("briefing_without_perspective")
             continue
         today.append(p)
+    if clock is None:
+        return [Candidate(p) for p in today]
     pool = {p.story_id: p for p in today}
     for row in shortlist(store, clock, cfg):
         if int(row["id"]) not in pool:

@@ -2,7 +2,8 @@
 
 A story is (re)analysed when it was last updated within ``briefing.hours`` before
 ``ctx.now`` (and not after it: a replay with ``--as-of`` sees no later story), or within
-``briefing.hours`` before the previous briefing's clock (a day earlier), has at least
+``briefing.hours`` before the previous briefing's clock (``briefing.previous_hours``
+earlier), has at least
 ``briefing.min_outlets`` outlets, and its article count differs from the one its stored
 perspective was computed on.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..briefing.previous import PREVIOUS_GAP
+from ..briefing.previous import previous_clock
 from ..config import Config
 from ..perspectives import StoryArticle, StoryBundle, StoryQuoteRef, analyze_story
 from ..quotes import Quote, merge_story_quotes
@@ -92,7 +93,8 @@ def perspectives_step(ctx: RunContext) -> None:
     # then (``briefing/previous.py``), so a day's front page never depends on whether the
     # day before was built.
     seen = {int(s["id"]) for s in stories}
-    for story in shortlist(store, ctx.now - PREVIOUS_GAP, config.briefing):
+    clock = previous_clock(ctx.now, config.briefing.previous_hours)
+    for story in shortlist(store, clock, config.briefing) if clock else []:
         if int(story["id"]) not in seen:
             stories.append(story)
             seen.add(int(story["id"]))
