@@ -88,13 +88,14 @@ def build_bundle(store: Store, story: dict[str, Any], sources: dict[str, dict]) 
 
 def perspectives_step(ctx: RunContext) -> None:
     store, config = ctx.store, ctx.config
-    stories = shortlist(store, ctx.now, config.briefing)
+    edition = ctx.options.get("edition")
+    stories = shortlist(store, ctx.now, config.briefing, edition)
     # The previous briefing's candidates too: the briefing step ranks them as they stood
     # then (``briefing/previous.py``), so a day's front page never depends on whether the
     # day before was built.
     seen = {int(s["id"]) for s in stories}
     clock = previous_clock(ctx.now, config.briefing.previous_hours)
-    for story in shortlist(store, clock, config.briefing) if clock else []:
+    for story in shortlist(store, clock, config.briefing, edition) if clock else []:
         if int(story["id"]) not in seen:
             stories.append(story)
             seen.add(int(story["id"]))
