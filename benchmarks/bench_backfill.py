@@ -98,12 +98,12 @@ def _tree(root: int) -> tuple[int, dict[int, int]]:
 
 def run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
     """One run; a Ray that did not come up (its raylet has 30 s to register, which a
-    loaded machine can miss) is started again, up to three times."""
-    for attempt in range(1, 4):
+    loaded machine can miss) is started again, up to eight times."""
+    for attempt in range(1, 9):
         try:
             return _run_mode(mode, shards, out, config) | {"attempt": attempt}
         except RuntimeError as exc:
-            if "timed out during startup" not in str(exc) or attempt == 3:
+            if "timed out during startup" not in str(exc) or attempt == 8:
                 raise SystemExit(str(exc)) from None
             print(json.dumps({"mode": mode, "retry": attempt}), file=sys.stderr, flush=True)
     raise AssertionError("unreachable")

@@ -12,8 +12,8 @@ names of this run; the driver publishes them in archive order (``publish``: rena
 no encoding) and a shard enters the manifest only after all its files are in place, so
 a run killed at any point leaves finished shards (kept), at most the files of unfinished
 ones (deleted and redone by the next run) and staged files no reader sees (cleared).
-A file's name is its shard and first record (``<shard>-<ordinal>.parquet``), so every
-engine writes the same files. The archive-wide datasets are rebuilt from the per-shard ones on every
+A file's name is its shard and first record (``<shard>-<ordinal>.parquet``): unique,
+and the same whatever the number of local workers. The archive-wide datasets are rebuilt from the per-shard ones on every
 run and swapped in whole. Any Parquet reader takes the folders as hive-partitioned
 datasets (``date`` is the partition column).
 """

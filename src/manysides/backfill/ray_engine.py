@@ -4,9 +4,9 @@
   streaming batches) → ``map_batches(extract)`` (stateless tasks) →
   ``map_batches(QuoteActor)`` (an actor pool; each actor loads spaCy once, analyzes its
   batches and writes their Parquet files, staged) → the driver, in order
-  (``preserve_order``), which publishes the staged files and keeps the manifest. The
-  stages after the read take its blocks as they are (``batch_size=None``), so a file
-  holds the records of one read batch, as with the local engine;
+  (``preserve_order``), which publishes the staged files and keeps the manifest. Ray
+  re-batches the read's blocks (``batch_size``), so its files may be cut differently
+  from the local engine's where a batch spans shards; their rows are the same;
 * the band join: ``read_parquet(articles)`` → ``map_batches(band rows)`` →
   ``groupby("band").map_groups(verify)``: a shuffle on the band key, no single index;
 * stories: one Ray task per time window.
@@ -164,7 +164,7 @@ class RayEngine:
         ds = ds.map_batches(
             _extract,
             fn_kwargs={"config": self.config},
-            batch_size=None,
+            batch_size=batch_size,
             batch_format="pyarrow",
             num_cpus=TASK_CPUS,
             max_retries=RETRIES,
@@ -172,7 +172,7 @@ class RayEngine:
         ds = ds.map_batches(
             QuoteActor,
             fn_constructor_kwargs={"config": self.config, "root": str(out.root), "run": run},
-            batch_size=None,
+            batch_size=batch_size,
             batch_format="pyarrow",
             concurrency=max(1, self.cpus),
             num_cpus=TASK_CPUS,
