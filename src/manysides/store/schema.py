@@ -200,4 +200,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE quotes ADD COLUMN confidence REAL NOT NULL DEFAULT 0;
     ALTER TABLE quotes ADD COLUMN fragments TEXT;
     """,
+    # 4: canonical URLs normalised by courlan plus our news folding (blank and more
+    # tracking parameters dropped): re-spell the stored ones. A row whose new spelling
+    # another row already holds keeps its old one (OR IGNORE), so nothing is lost.
+    """
+    UPDATE OR IGNORE articles SET canonical_url = ms_canonical_url(canonical_url)
+    WHERE canonical_url <> ms_canonical_url(canonical_url);
+    """,
 ]
