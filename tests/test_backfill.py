@@ -288,8 +288,16 @@ def test_stitch_continues_a_story_across_the_window_edge() -> None:
 
 @pytest.fixture(scope="module")
 def ray_cluster():  # type: ignore[no-untyped-def]
+    import logging
+
     ray = pytest.importorskip("ray")
     from ray.cluster_utils import Cluster
+
+    # Ray Data's metrics poller, a daemon thread that outlives the cluster, logs a traceback
+    # every 10 s when there is no Prometheus; formatting one parses source (3.11's traceback
+    # carets), and CPython 3.11.7's parser is not thread-safe, so a later test's ast.parse
+    # fails with "AST constructor recursion depth mismatch". Keep that logger quiet for good.
+    logging.getLogger("ray.data._internal.usage").setLevel(logging.INFO)
 
     small = {"num_cpus": 1, "object_store_memory": 100 * 1024 * 1024}
     for attempt in range(3):  # a raylet has 30 s to register: a loaded machine can miss it
