@@ -28,6 +28,7 @@ from ..errors import StoreError
 from .articles import ArticleRepo
 from .briefings import BriefingRepo
 from .catalog import CatalogRepo
+from .editions import EditionRepo
 from .quotes import QuoteRepo
 from .runs import RunRepo
 from .schema import MIGRATIONS
@@ -73,6 +74,7 @@ class Store:
         self.stories = StoryRepo(self)
         self.quotes = QuoteRepo(self)
         self.briefings = BriefingRepo(self)
+        self.editions = EditionRepo(self)
 
     # -- lifecycle -------------------------------------------------------------------
     def __enter__(self) -> Store:
