@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..config import BriefingConfig
@@ -19,6 +20,9 @@ from ..perspectives.records import SIDE_OF, ArticleRef, Perspective, StoryQuoteR
 from ..records import LEANINGS
 from ..times import parse as parse_time
 from .records import ContinuingItem, WhatsNew
+
+if TYPE_CHECKING:
+    from ..stories.explain import StoryWhy
 
 LEANING_ORDER: tuple[str, ...] = LEANINGS
 LEANING_LABELS: dict[str, str] = {
@@ -283,6 +287,51 @@ def continuing_views(items: Sequence[ContinuingItem]) -> list[ContinuingView]:
         )
         for c in items
     ]
+
+
+@dataclass(frozen=True)
+class WhyMemberView:
+    id: int | str
+    title: str
+    url: str
+    outlet: str
+    source_id: str
+    similarity: str  # "0.93", or "" for a one-article story
+
+
+@dataclass(frozen=True)
+class WhyView:
+    """Why a story's articles are one story (``stories.explain``), for its page."""
+
+    n_articles: int
+    entities: tuple[tuple[str, int], ...]  # (name, members that contain it)
+    terms: tuple[tuple[str, int], ...]
+    members: tuple[WhyMemberView, ...]  # least similar first: where a wrong grouping shows
+
+
+def why_view(why: StoryWhy, articles: Sequence[ArticleRef]) -> WhyView:
+    """The page view of a story's explanation; titles and outlets come from the
+    perspective's articles (a member it does not list is shown by its number)."""
+    refs = {a.id: a for a in articles}
+    members = []
+    for m in sorted(why.members, key=lambda m: (m.similarity or 0.0, str(m.id))):
+        a = refs.get(m.id) if isinstance(m.id, int) else None
+        members.append(
+            WhyMemberView(
+                id=m.id,
+                title=(one_line(a.title) if a else "") or f"article {one_line(m.id)}",
+                url=safe_url(a.url) if a else "",
+                outlet=one_line(a.outlet) if a else "",
+                source_id=(a.source_id or "") if a else "",
+                similarity="" if m.similarity is None else f"{m.similarity:.2f}",
+            )
+        )
+    return WhyView(
+        n_articles=why.n_articles,
+        entities=tuple((one_line(e.term), e.members) for e in why.entities),
+        terms=tuple((one_line(t.term), t.members) for t in why.terms),
+        members=tuple(members),
+    )
 
 
 def _link(n: int, a: ArticleRef) -> LinkView:
