@@ -174,6 +174,7 @@ class BriefingConfig:
     min_outlets: Count = 2
     candidates: Count = 80  # busiest candidate stories that get quotes and perspectives per run
     hours: Count = 36
+    previous_hours: Size = 24  # the previous briefing was built this long before; 0: none
     sections: Names = ("US", "World", "Business", "Science & Tech", "Blindspots")
     build_time: Clock = "06:00"
     output_dir: Text = ""  # empty: $XDG_DATA_HOME/manysides/briefings

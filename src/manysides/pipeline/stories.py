@@ -11,6 +11,13 @@ each batch the clusterer consolidates its open stories; each merge is recorded
 A story's headline is the title of its most central article: the member most similar to
 the story as it stood when that member arrived (the first article's title until a later
 member beats it).
+
+After clustering, every story that gained or changed an article is explained
+(``stories.explain``: the names and terms its members share, each member's similarity to
+the rest, weighed with the clusterer's idf) and the explanation stored
+(``store.stories.save_why``). Which articles are explained is kept in ``stage_done``
+(stage ``why``), with the explanation in the same transaction, so a killed run resumes
+there and a changed article is explained again.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from ..nlp.language import is_english
 from ..stories import StoryClusterer, StoryInput
 from ..stories.clusterer import BATCH
 from ..stories.embeddings import EMBEDDINGS_MISSING, embedding_text
+from ..stories.explain import StoryWhy, explain_story
 from ..times import parse as parse_time
 
 if TYPE_CHECKING:
@@ -28,6 +36,8 @@ if TYPE_CHECKING:
 
 STAGE = "stories"
 VERSION = 1
+WHY_STAGE = "why"
+WHY_VERSION = 1
 
 
 def load_clusterer(ctx: RunContext) -> StoryClusterer:
@@ -143,14 +153,62 @@ def _item(row: dict[str, Any]) -> StoryInput:
 
 
 def stories_step(ctx: RunContext) -> None:
-    """Assign every pending article to a story (see the module docstring)."""
+    """Assign every pending article to a story, then explain the stories that changed
+    (see the module docstring)."""
     store = ctx.store
     pending = store.runs.pending(STAGE, VERSION)
+    clusterer = None
+    if pending:
+        order = store.stories.clustering_order(pending)
+        clusterer = load_clusterer(ctx)
+        batch = _Batch(ctx, clusterer)
+        starts = range(0, len(order), BATCH)
+        for start in ctx.report.progress(starts, "stories", total=len(starts)):
+            rows = store.stories.clustering_inputs(order[start : start + BATCH])
+            batch.run(rows)
+    explain_stories(ctx, clusterer)
+
+
+def explain_stories(ctx: RunContext, clusterer: StoryClusterer | None = None) -> None:
+    """Explain (and store the explanation of) every story holding an unexplained article,
+    about ``BATCH`` articles per transaction; articles in no story are marked done."""
+    store, report = ctx.store, ctx.report
+    pending = store.stories.unexplained(WHY_STAGE, WHY_VERSION)
     if not pending:
         return
-    order = store.stories.clustering_order(pending)
-    batch = _Batch(ctx, load_clusterer(ctx))
-    starts = range(0, len(order), BATCH)
-    for start in ctx.report.progress(starts, "stories", total=len(starts)):
-        rows = store.stories.clustering_inputs(order[start : start + BATCH])
-        batch.run(rows)
+    by_story: dict[int, list[int]] = {}
+    loose: list[int] = []
+    for article_id, story_id in pending:
+        if story_id is None:
+            loose.append(article_id)  # not clustered (e.g. not English): nothing to explain
+        else:
+            by_story.setdefault(story_id, []).append(article_id)
+    store.runs.mark_done(WHY_STAGE, WHY_VERSION, loose)
+    if not by_story:
+        return
+    clusterer = clusterer or load_clusterer(ctx)
+    max_tokens = ctx.config.stories.max_body_tokens
+    done: list[tuple[int, StoryWhy, list[int]]] = []
+
+    def save() -> None:
+        with store.transaction():
+            for story_id, why, articles in done:
+                store.stories.save_why(story_id, why.n_articles, why.to_dict())
+                store.runs.mark_done(WHY_STAGE, WHY_VERSION, articles)
+        report.count("stories_explained", len(done))
+        done.clear()
+
+    size = 0
+    for story_id in report.progress(sorted(by_story), "why"):
+        members = [
+            StoryInput(id=int(r["id"]), title=r["title"] or "", text=r["text"] or "")
+            for r in store.stories.members(story_id)
+        ]
+        why = explain_story(members, max_body_tokens=max_tokens, idf=clusterer.idf)
+        done.append((story_id, why, by_story[story_id]))
+        size += len(members)
+        if size >= BATCH:
+            save()
+            size = 0
+    if done:
+        save()

@@ -297,6 +297,12 @@ class StoryClusterer:
     def open_stories(self) -> int:
         return len(self._stories)
 
+    def idf(self, term: str, entity: bool = False) -> float:
+        """The running inverse document frequency of a term (or an entity) as the next
+        article would be weighed with it (read-only; ``stories.explain`` uses it)."""
+        df = self._df.get(_ENT + term if entity else term, 0)
+        return math.log((self._n_docs + 1) / (df + 1)) + 1.0
+
     def dumps(self) -> bytes:
         """The exact state as compact bytes (read-only: saving never changes the outcome).
 
