@@ -143,7 +143,7 @@ def _documented(text: str | None = None) -> tuple[set[str], set[str]]:
 
 def test_briefing_schema_doc_matches_to_dict() -> None:
     found: set[str] = set()
-    returning = _briefing(PreviousAppearance("2024-05-05", n_articles=2, max_article_id=2))
+    returning = _briefing(PreviousAppearance("2024-05-05", frozenset({1, 2})))
     assert returning.items[0].whats_new is not None  # so WhatsNew's keys are there too
     _keys(json.loads(json.dumps(returning.to_dict(), default=str)), found)
     names, column = _documented()

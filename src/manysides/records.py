@@ -25,6 +25,7 @@ MAX_AUTHOR_CHARS = 200
 MAX_AUTHORS = 20
 MAX_URL_CHARS = 2048
 MAX_HINT_CHARS = 2048
+MAX_META_CHARS = 80  # a page's declared type and section (og:type, article:section)
 
 
 def record_id(value: object, name: str = "'id'") -> str | int:
@@ -68,6 +69,23 @@ class Source:
     leaning_provenance: str = ""
     kind: str = ""  # wire, public-broadcaster, newspaper, magazine, digital, tv
     enabled: bool = True
+    language: str = ""  # the language it publishes in (BCP 47, "en", "zh-Hant"); "": unknown
+    categories: tuple[str, ...] = ()  # topic/region categories of its feeds ("USA | Texas")
+    owner: str = ""  # who owns it, as the ownership provenance says
+    ownership_type: str = ""  # the maintained list's own typology ("State Funded Media")
+    ownership_provenance: str = ""
+    # (url, where it comes from) for every feed and sitemap; (url, why) for feeds marked dead
+    feed_provenance: tuple[tuple[str, str], ...] = ()
+    dead_feeds: tuple[tuple[str, str], ...] = ()
+
+    def live_feeds(self) -> tuple[str, ...]:
+        """Its feeds that are not marked dead."""
+        dead = {url for url, _ in self.dead_feeds}
+        return tuple(u for u in self.feeds if u not in dead)
+
+    def live_sitemaps(self) -> tuple[str, ...]:
+        dead = {url for url, _ in self.dead_feeds}
+        return tuple(u for u in self.sitemaps if u not in dead)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +113,7 @@ class FetchResult:
     charset: str | None = None
     fetched_at: datetime | None = None
     not_modified: bool = False
+    redirects: tuple[tuple[int, str], ...] = ()  # (status, where to) per redirect followed
 
     def text(self) -> str:
         """Body decoded with the detected charset (replacement on errors)."""
@@ -137,5 +156,7 @@ class Article:
     site: str = ""  # outlet name as the page states it
     source_id: str | None = None  # catalog source, matched by domain
     language: str = ""
+    page_type: str = ""  # og:type or schema.org NewsArticle subtype ("OpinionNewsArticle")
+    page_section: str = ""  # article:section as the page declares it ("Opinion")
     id: int | None = None  # store id once persisted
     document_id: int | None = None

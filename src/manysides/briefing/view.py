@@ -19,7 +19,7 @@ from ..config import BriefingConfig
 from ..perspectives.records import SIDE_OF, ArticleRef, Perspective, StoryQuoteRef
 from ..records import LEANINGS
 from ..times import parse as parse_time
-from .records import WhatsNew
+from .records import ContinuingItem, WhatsNew
 
 if TYPE_CHECKING:
     from ..stories.explain import StoryWhy
@@ -255,6 +255,38 @@ class StoryView:
     @property
     def coverage_text(self) -> str:
         return ", ".join(f"{s.label} {s.n_outlets}" for s in self.segments)
+
+
+@dataclass(frozen=True)
+class ContinuingView:
+    """One "continuing" line: a story of the previous briefing without new reporting."""
+
+    story_id: int
+    headline: str
+    since: str
+    n_outlets: int
+    n_articles: int
+
+    @property
+    def remark(self) -> str:
+        return (
+            f"in the {self.since} briefing; no new reporting since"
+            f" ({self.n_outlets} outlet{'s' if self.n_outlets != 1 else ''},"
+            f" {self.n_articles} article{'s' if self.n_articles != 1 else ''})"
+        )
+
+
+def continuing_views(items: Sequence[ContinuingItem]) -> list[ContinuingView]:
+    return [
+        ContinuingView(
+            story_id=c.story_id,
+            headline=one_line(c.headline) or "(untitled story)",
+            since=one_line(c.since),
+            n_outlets=c.n_outlets,
+            n_articles=c.n_articles,
+        )
+        for c in items
+    ]
 
 
 @dataclass(frozen=True)

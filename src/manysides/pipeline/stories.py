@@ -4,7 +4,9 @@ Articles are taken in arrival order (publication time, else storage time, then i
 batches; each batch is one transaction holding its stories, assignments, merges, the
 ``stage_done`` marks and the clusterer state, so a killed run loses at most one batch and
 the rerun redoes it with identical results. Syndicated copies (same ``report_id``) are
-not clustered again: they join the story of their report's first clustered copy.
+not clustered again: they join the story of their report's first clustered copy. After
+each batch the clusterer consolidates its open stories; each merge is recorded
+(``stories.merged_into``; the older id survives).
 
 A story's headline is the title of its most central article: the member most similar to
 the story as it stood when that member arrived (the first article's title until a later
@@ -24,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..nlp.language import is_english
 from ..stories import StoryClusterer, StoryInput
-from ..stories.embeddings import EMBEDDINGS_MISSING
+from ..stories.clusterer import BATCH
+from ..stories.embeddings import EMBEDDINGS_MISSING, embedding_text
 from ..stories.explain import StoryWhy, explain_story
 from ..times import parse as parse_time
 
@@ -33,7 +36,6 @@ if TYPE_CHECKING:
 
 STAGE = "stories"
 VERSION = 1
-BATCH = 500
 WHY_STAGE = "why"
 WHY_VERSION = 1
 
@@ -74,14 +76,16 @@ class _Batch:
     def run(self, rows: list[dict[str, Any]]) -> None:
         store, report = self.ctx.store, self.ctx.report
         touched: dict[int, None] = {}
+        english = [row for row in rows if is_english(row.get("language"))]
+        # the features (stop words, lemmas) are English: another language's article would
+        # join stories by its numbers and names alone; it stays unclustered
+        if len(english) < len(rows):
+            report.count("stories_skipped_language", len(rows) - len(english))
+        items = {int(row["id"]): _item(row) for row in english}
+        vectors = self._embed(list(items.values()))
         with store.transaction():
-            for row in rows:
+            for row in english:
                 art_id = int(row["id"])
-                if not is_english(row.get("language")):
-                    # the features (stop words, lemmas) are English: such an article would
-                    # join stories by its numbers and names alone; it stays unclustered
-                    report.count("stories_skipped_language")
-                    continue
                 report_id = int(row["report_id"] or art_id)
                 story_id = self.report_story.get(report_id)
                 if story_id is None:
@@ -90,11 +94,14 @@ class _Batch:
                     story_id = self.resolve(story_id)
                     report.count("stories_copies")
                 else:
-                    story_id = self._cluster(row, touched)
+                    story_id = self._cluster(row, items[art_id], vectors.get(art_id), touched)
                 self.report_story[report_id] = story_id
                 store.stories.assign(art_id, story_id)
                 touched[story_id] = None
                 report.count("stories_articles")
+            for absorbed, into in self.clusterer.consolidate():
+                self._merge(absorbed, into, touched)
+                touched[into] = None
             for sid in touched:
                 if sid in self.redirect:
                     continue
@@ -105,29 +112,44 @@ class _Batch:
             store.runs.mark_done(STAGE, VERSION, [int(r["id"]) for r in rows])
             store.runs.save_state(STAGE, VERSION, self.clusterer.dumps())
 
-    def _cluster(self, row: dict[str, Any], touched: dict[int, None]) -> int:
+    def _embed(self, items: list[StoryInput]) -> dict[int, Any]:
+        """The batch's embeddings in one call (the embedder is much faster that way)."""
+        many = getattr(self.clusterer.embedder, "embed_many", None)
+        if many is None or not items:
+            return {}
+        vectors = many([embedding_text(i.title, i.text) for i in items])
+        return {int(i.id): v for i, v in zip(items, vectors, strict=True)}
+
+    def _cluster(
+        self, row: dict[str, Any], item: StoryInput, vector: Any, touched: dict[int, None]
+    ) -> int:
         store, report = self.ctx.store, self.ctx.report
-        published = parse_time(row["published"])
-        item = StoryInput(
-            id=int(row["id"]),
-            title=row["title"] or "",
-            text=row["text"] or "",
-            published=published,
-            source=row["source_id"] or row["site"] or None,
-            url=row["url"],
-        )
-        got = self.clusterer.add(item)
+        got = self.clusterer.add(item, vector)
         if got.is_new:
             seen = row["published"] or row["created_at"]
             store.stories.create(got.story_id, item.title, seen)
             self.created.add(got.story_id)
             report.count("stories_new")
         for absorbed in got.merged:
-            store.stories.merge(absorbed, got.story_id)
-            self.redirect[absorbed] = got.story_id
-            touched.pop(absorbed, None)
-            report.count("stories_merged")
+            self._merge(absorbed, got.story_id, touched)
         return got.story_id
+
+    def _merge(self, absorbed: int, into: int, touched: dict[int, None]) -> None:
+        self.ctx.store.stories.merge(absorbed, into)
+        self.redirect[absorbed] = into
+        touched.pop(absorbed, None)
+        self.ctx.report.count("stories_merged")
+
+
+def _item(row: dict[str, Any]) -> StoryInput:
+    return StoryInput(
+        id=int(row["id"]),
+        title=row["title"] or "",
+        text=row["text"] or "",
+        published=parse_time(row["published"]),
+        source=row["source_id"] or row["site"] or None,
+        url=row["url"],
+    )
 
 
 def stories_step(ctx: RunContext) -> None:

@@ -29,6 +29,7 @@ from ..errors import QueryTimeout, StoreError
 from .articles import ArticleRepo
 from .briefings import BriefingRepo
 from .catalog import CatalogRepo
+from .editions import EditionRepo
 from .quotes import QuoteRepo
 from .runs import RunRepo
 from .schema import MIGRATIONS
@@ -75,6 +76,7 @@ class Store:
         self.stories = StoryRepo(self)
         self.quotes = QuoteRepo(self)
         self.briefings = BriefingRepo(self)
+        self.editions = EditionRepo(self)
 
     # -- lifecycle -------------------------------------------------------------------
     def __enter__(self) -> Store:
