@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .cues import DIRECT_CUES, MANNER_LEMMAS, forms
 from .marks import QUOTE_CHARS
+from .speakers import ROLE_NOUNS
 
 _CUE = "|".join(sorted(DIRECT_CUES, key=len, reverse=True))
 _WORD = r"[\w.'’&-]+"
@@ -97,6 +98,9 @@ _NOT_AFTER_CUE = frozenset(
         "not",
     }
 )
+_LOWER_NOT_SOURCE = frozenset(
+    {"and", "or", "but", "as", "if", "because", "than", "then", "so", "not", "also", "is", "was"}
+)
 _BAD_SRC = frozenset({"that", "which", "what", "who", "it", "this", "there", "as", "and", "but"})
 
 
@@ -127,6 +131,15 @@ def _valid_after_source(src: str) -> bool:
     first = words[0].lower()
     if first in _BAD_SRC:
         return False
+    if (
+        first not in _NOT_AFTER_CUE
+        and first not in _LOWER_NOT_SOURCE
+        and (
+            any(w[0].isupper() for w in words[1:])
+            or words[-1].lower().strip(".,") in ROLE_NOUNS
+        )
+    ):
+        return True  # ``spokesman Jeff Bechdel``, ``campaign manager Robby Mook``
     # the source before a cue should be a name, a pronoun or a determiner phrase
     return words[0][0].isupper() or first in {
         "he",
@@ -204,10 +217,24 @@ def attribute_before(text: str, lo: int, q_start: int) -> Attribution | None:
         cut = max(seg.rfind(","), seg.rfind(" and "), seg.rfind(" but "))
         if cut >= 0:
             src_start += cut + 1
+        if text[src_start].islower():
+            src_start = _determiner_start(text, lo, src_start)
         span = _trim_src(text, src_start, src_end)
         if span:
             return Attribution(*span, m.group("cue"), lo + m.start("cue"))
     return None
+
+
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|one|another|his|her|their|its|this|that)\s+(?:[a-z][\w'’-]*\s+){0,3}$", re.I
+)
+
+
+def _determiner_start(text: str, lo: int, start: int) -> int:
+    """Start of the noun phrase a lower-case source head ends: ``the person`` of ``At the
+    same time, the person added``."""
+    m = _DETERMINER_BEFORE.search(text, max(lo, start - 60), start)
+    return m.start() if m else start
 
 
 # "Vice President Joe Biden, Rubio said, had been in the Senate for years."

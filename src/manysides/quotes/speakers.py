@@ -69,6 +69,12 @@ _ROLES = TITLES | wordset(
     friend supporter supporters ally allies critic critics rival opponent surrogate donor
     voter voters fan fans backer backers"""
 )
+# Nouns that head a source phrase naming a person by role ("the spokesman", "an aide").
+ROLE_NOUNS = _ROLES | _SPOKES | wordset(
+    """person official officials source sources spokesman spokeswoman spokesperson aide
+    aides staffer staffers adviser advisers advisor advisors manager director secretary
+    chairman chairwoman president senator governor lawmaker lawmakers member members
+    leader leaders""")
 _PREPOSITION = re.compile(r"\b(?:in|of|for|at|from|with|to|on|by|near|about|against)\s")
 _POSSESSIVE_AFTER = re.compile(r"\s*(?:'s|’s|')\s+(?P<head>[\w-]+)")
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "his", "her", "their", "its", "our"})
