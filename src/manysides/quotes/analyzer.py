@@ -39,7 +39,6 @@ _CUE_WORD = re.compile(
     r"\b(?:" + "|".join(sorted(CUE_FORMS, key=len, reverse=True)) + r"|according to)\b", re.I
 )
 _NEW_REPORT_IN_GAP = re.compile(r"\b(?:that|adding|saying|noting|calling|added|but)\b")
-_SENTENCE_BREAK = re.compile(r"[.!?][\"”’']*\s+[A-Z\"“]")
 _SECOND_ATTRIBUTION = re.compile(
     r"\b(?:[A-Z][\w'’.-]+|he|she|they)\s+(?:said|says|told|tells|added|adds|argued|noted|wrote|"
     r"responded|replied|asked|countered|disagreed)\b"
@@ -242,7 +241,15 @@ class QuoteAnalyzer:
             return False
         if previous.speaker_start is not None and previous.end <= previous.speaker_start < q_start:
             # ``"A," Cruz said in response to a question on Monday. "B."``
-            return len(gap) <= 220 and _NEW_REPORT_IN_GAP.search(gap) is None
+            # ``"A," Jealous said, suggesting that ... Trump. "B."``: one sentence about the
+            # speaker, without a second attribution, still leads to the speaker's words
+            body = gap.strip().rstrip("\"”’'").rstrip(".")
+            return (
+                len(gap) <= 260
+                and len(sentence_spans(body)) <= 1
+                and _SECOND_ATTRIBUTION.search(gap) is None
+                and " but " not in gap
+            )
         return len(gap) <= 90 and _REPORTING_IN_GAP.search(gap) is None
 
     def _make(
