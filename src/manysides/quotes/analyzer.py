@@ -222,9 +222,7 @@ class QuoteAnalyzer:
         if not gap.strip():
             return gap.count("\n") <= 2
         if previous.cue:  # the attribution's own cue is no new report: ``"A," she added. "B."``
-            gap = re.sub(
-                rf"\b{re.escape(previous.cue)}\b", lambda m: " " * len(m[0]), gap, count=1
-            )
+            gap = re.sub(rf"\b{re.escape(previous.cue)}\b", lambda m: " " * len(m[0]), gap, count=1)
         # only the attribution may stand between: ``"A," she said. "B."`` / ``she said: "B"``
         if "\n" in gap:
             # ``"A," Susan said as she turned around.`` / new paragraph ``"B."``
@@ -410,7 +408,7 @@ def _headline_quotes(text: str, quotes: list[Quote], resolver: SpeakerResolver) 
             continue
         out = [q for q in out if q not in inside]
         mention = resolver.resolve(m.start("src"), m.end("src"))
-        direct = text[start] in QUOTE_CHARS
+        direct = text[start] in QUOTE_CHARS or text[end - 1] in QUOTE_CHARS
         out.append(
             Quote(
                 text[start:end],

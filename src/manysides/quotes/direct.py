@@ -37,6 +37,15 @@ _BEFORE = re.compile(
     rf"^.*\b(?P<src>{_NP})\s+{_ADV}(?P<cue>{_CUE})\b(?P<rest>[^.!?\"“”]{{0,80}}?)\s*[:,—]\s*$",
     re.I | re.S,
 )
+# a sentence that only says who speaks next: ``Lau said in a statement. “...”``
+_BEFORE_CLOSED = re.compile(
+    rf"\b(?P<src>{_NP})\s+{_ADV}(?P<cue>{_CUE})\b"
+    r"(?P<rest>(?:\s+(?:in|on|at|during|to|a|an|the|his|her|their|its|this|last|early|late|"
+    r"earlier|later|recently|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"today|yesterday|tonight|morning|afternoon|evening|night|week|statement|interview|"
+    r"telephone|phone|email|e-mail|news|conference|briefing|release|speech|remarks|"
+    r"reporters|[A-Z][\w.'’-]*)){0,6})\.\s*$",
+)
 # the last cue before a quotation it introduces: "..., joked: “...”"
 _MANNER = "|".join(
     sorted(
@@ -49,6 +58,11 @@ _MANNER = "|".join(
 CUE_BEFORE = re.compile(
     rf"^.*\b(?:(?P<cue>{_CUE})\b[^.!?\"“”]{{0,80}}?\s*[:,—]|(?P<manner>{_MANNER}))\s*$",
     re.I | re.S,
+)
+_AFTER_IT = re.compile(
+    r"^[\s,—–-]*(?P<src>it)\s+(?P<cue>said|says|added|adds|read|reads|stated|states|"
+    r"continued|continues|concluded|concludes|warned|warns|noted|notes)\b",
+    re.I,
 )
 _AFTER_ACCORDING = re.compile(rf"^[\s,—–-]*according to\s+(?P<src>{_NP})", re.I)
 _ACCORDING = re.compile(rf"\baccording to\s+(?P<src>{_NP})\s*[:,]\s*$", re.I)
@@ -134,10 +148,7 @@ def _valid_after_source(src: str) -> bool:
     if (
         first not in _NOT_AFTER_CUE
         and first not in _LOWER_NOT_SOURCE
-        and (
-            any(w[0].isupper() for w in words[1:])
-            or words[-1].lower().strip(".,") in ROLE_NOUNS
-        )
+        and (any(w[0].isupper() for w in words[1:]) or words[-1].lower().strip(".,") in ROLE_NOUNS)
     ):
         return True  # ``spokesman Jeff Bechdel``, ``campaign manager Robby Mook``
     # the source before a cue should be a name, a pronoun or a determiner phrase
@@ -178,6 +189,11 @@ def attribute_after(text: str, q_end: int, limit: int) -> Attribution | None:
     closed_sentence = j > 0 and text[j - 1] in ".…"
     if closed_sentence and _PRONOUN_START.match(window):
         return None  # ``"...done." She said ...`` starts a new sentence about what follows
+    m = _AFTER_IT.match(window)
+    if m and not closed_sentence:  # ``"...," it said``: a document or body speaking
+        return Attribution(
+            q_end + m.start("src"), q_end + m.end("src"), m["cue"], q_end + m.start("cue")
+        )
     m = _AFTER_ACCORDING.match(window)
     if m:
         span = _trim_src(text, q_end + m.start("src"), q_end + m.end("src"))
@@ -209,7 +225,7 @@ def attribute_before(text: str, lo: int, q_start: int) -> Attribution | None:
         span = _trim_src(text, lo + m.start("src"), lo + m.end("src"))
         if span:
             return Attribution(*span, "according to", lo + m.start())
-    m = _BEFORE.search(window)
+    m = _BEFORE.search(window) or _BEFORE_CLOSED.search(window)
     if m and _valid_after_source(m.group("src")):
         # the nearest phrase before the cue: keep the last words up to a clause break
         src_start, src_end = lo + m.start("src"), lo + m.end("src")
