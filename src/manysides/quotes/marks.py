@@ -19,6 +19,7 @@ OPENERS = frozenset(OPEN_CLOSE)
 DOUBLE_OPENERS = frozenset({"“", "«", "„", '"'})
 QUOTE_CHARS = frozenset("\"“”«»‘’„‹›'")
 _PARA = re.compile(r"[^\n]+")
+_NEXT_DOUBLE = re.compile(r"[\"“”]")
 
 
 def _opens(text: str, i: int) -> bool:
@@ -98,7 +99,10 @@ def _mixed_mark(text: str, i: int, end: int, is_open: bool, closer: str) -> bool
     after a space (``said Jo. "B.”``); other straight quotes there are typos or inches."""
     if is_open:
         return closer == "”" and text[i - 1] in ",.!?…" and _space_after(text, i, end)
-    return _opens(text, i) and (text[i - 1].isspace() or i == 0)
+    if not (_opens(text, i) and (i == 0 or text[i - 1].isspace())):
+        return False
+    nxt = _NEXT_DOUBLE.search(text, i + 1, end)  # it must close before another one opens
+    return nxt is not None and nxt.group() != "“"
 
 
 def _space_after(text: str, i: int, end: int) -> bool:
