@@ -8,7 +8,9 @@ tree, sampled every 0.2 s; Ray's workers are children of its raylet, so they cou
 * ``ray1`` / ``ray2``: ``--engine ray`` on a local Ray of 1 / 2 CPUs.
 
 Throughput is articles per second of the extract + quotes phase plus the dedupe (band
-join) phase, as the issue asks; the stories phase is reported apart. ``--memory`` runs
+join) phase, as the issue asks; the stories phase is reported apart. CPU seconds are the
+whole tree's (``cpu_s_sampled``) and the driver's alone (``driver_cpu_s``); the 1-minute
+load average is noted at the start and end of each run. ``--memory`` runs
 the single-process engine on growing prefixes of the corpus to show peak memory does not
 grow with the input. ``--stages`` times each stage function on a sample in this process
 (CPU seconds per article) for the cost model.
@@ -26,6 +28,7 @@ import argparse
 import gzip
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -94,11 +97,26 @@ def _tree(root: int) -> tuple[int, dict[int, int]]:
 
 
 def run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
+    """One run; a Ray that did not come up (its raylet has 30 s to register, which a
+    loaded machine can miss) is started again, up to eight times."""
+    for attempt in range(1, 9):
+        try:
+            return _run_mode(mode, shards, out, config) | {"attempt": attempt}
+        except RuntimeError as exc:
+            if "timed out during startup" not in str(exc) or attempt == 8:
+                raise SystemExit(str(exc)) from None
+            print(json.dumps({"mode": mode, "retry": attempt}), file=sys.stderr, flush=True)
+    raise AssertionError("unreachable")
+
+
+def _run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
+    shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "manysides", "--json", "-q"]
     if config:
         cmd += ["--config", str(config)]
     cmd += ["backfill", str(shards), "--out", str(out), *MODES[mode]]
     env = os.environ | {"PYTHONPATH": str(REPO / "src"), "RAY_DEDUP_LOGS": "0"}
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0
@@ -121,7 +139,7 @@ def run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
     sampler.join()
     wall = time.perf_counter() - started
     if proc.returncode != 0:
-        raise SystemExit(f"{mode} failed: {stderr.decode()[-2000:]}")
+        raise RuntimeError(f"{mode} failed: {stderr.decode()[-2000:]}")
     summary = json.loads(stdout)
     seconds = summary["seconds"]
     work = seconds.get("records", 0) + seconds.get("dedupe", 0)
@@ -133,7 +151,9 @@ def run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
         "articles_per_s": round(summary["articles"] / work, 2) if work else None,
         "stories_s": round(seconds.get("stories", 0), 1),
         "cpu_s_sampled": round(sum(cpu.values()) / os.sysconf("SC_CLK_TCK"), 1),
+        "driver_cpu_s": round(cpu.get(proc.pid, 0) / os.sysconf("SC_CLK_TCK"), 1),
         "peak_rss_mb": round(peak / 2**20),
+        "load_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)],  # start, end
     }
 
 
@@ -142,7 +162,6 @@ def stage_rates(sample: int, shards: Path, quotes: bool) -> dict:
     sys.path.insert(0, str(REPO / "src"))
     from manysides.backfill.groups import band_rows, group_pairs, seq_of
     from manysides.backfill.output import BackfillDir
-    from manysides.backfill.records import split_rows
     from manysides.backfill.run import list_shards
     from manysides.backfill.stages import analyzer, extract_rows, quote_rows, read_batches
     from manysides.backfill.windows import cluster
@@ -185,11 +204,15 @@ def stage_rates(sample: int, shards: Path, quotes: bool) -> dict:
         folder = BackfillDir(Path(tmp))
         folder.open("bench")
         t = clock()
-        folder.write_batch("bench", 0, split_rows(done))
+        parts = folder.stage_rows(done, "bench")
         write = clock() - t
+        t = clock()
+        for part in parts:
+            folder.publish(part)
+        publish = clock() - t
     n = len(articles)
     per = {"read": read, "extract": extract, "quotes": quoting, "dedupe": dedupe}
-    per |= {"stories": stories, "driver_write": write}
+    per |= {"stories": stories, "worker_write": write, "driver_publish": publish}
     return {"sample": n} | {f"{k}_ms_per_article": round(1000 * v / n, 2) for k, v in per.items()}
 
 
@@ -200,6 +223,7 @@ def main() -> None:
     parser.add_argument("--modes", default="single,local2,ray1,ray2")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--memory", default="", help="record counts for the memory runs")
+    parser.add_argument("--memory-mode", default="single", choices=sorted(MODES))
     parser.add_argument("--no-quotes", action="store_true")
     parser.add_argument("--stages", type=int, default=0, help="sample size for stage rates")
     args = parser.parse_args()
@@ -219,7 +243,7 @@ def main() -> None:
             for n in (int(x) for x in args.memory.split(",")):
                 shards = root / f"mem-{n}"
                 write_shards(n, args.shard_size, shards)
-                got = run_mode("single", shards, root / f"mem-out-{n}", config)
+                got = run_mode(args.memory_mode, shards, root / f"mem-out-{n}", config)
                 print(json.dumps({"memory": n} | got), flush=True)
         if args.records and args.modes:
             shards = root / "shards"

@@ -27,6 +27,13 @@ from manysides.dedupe import NearDuplicateIndex, canonical_url, estimate_jaccard
         ("https://example.com:8080/a", "https://example.com:8080/a"),
         ("https://example.com/search?q=a+b&b=1", "https://example.com/search?b=1&q=a+b"),
         ("https://m.com/a", "https://m.com/a"),
+        # blank trackers, share links and doubled-up query marks (seen in corpus-abp)
+        ("http://nytimes.com/2012/05/24/us/a.html?hp=", "http://nytimes.com/2012/05/24/us/a.html"),
+        (
+            "https://wsj.com/articles/a-1?reflink=article_email_share",
+            "https://wsj.com/articles/a-1",
+        ),
+        ("https://dailywire.com/news/a?%3Futm_source=twitter", "https://dailywire.com/news/a"),
         ("", ""),
     ],
 )

@@ -105,3 +105,28 @@ def test_feed_state_keeps_validators(tmp_path: Path) -> None:
         st = s.catalog.feed_state("https://f/x")
         assert st is not None
         assert (st.etag, st.last_status, st.last_error) == ('"v1"', 500, "boom")
+
+
+def test_migration_respells_stored_canonical_urls_without_losing_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migration 4 re-spells canonical URLs written by an older normaliser; where two old
+    spellings fold into one, the second row keeps its spelling and nothing is lost."""
+    path = tmp_path / "old.db"
+    with monkeypatch.context() as m:  # a store as the first three migrations left it
+        m.setattr("manysides.store.MIGRATIONS", MIGRATIONS[:3])
+        with Store(path) as s:
+            s.articles.save_article(_article("https://nyt.example/a.html?hp="))
+            s.articles.save_article(_article("https://nyt.example/b.html?hp=", text="Other. " * 40))
+            s.articles.save_article(_article("https://nyt.example/b.html", text="Third. " * 40))
+            s.articles.save_article(_article("https://nyt.example/c.html?id=3"))
+            assert s.schema_version == 3
+    with Store(path) as s:
+        assert s.schema_version == len(MIGRATIONS)
+        urls = sorted(r[0] for r in s.execute("SELECT canonical_url FROM articles"))
+    assert urls == [
+        "https://nyt.example/a.html",
+        "https://nyt.example/b.html",
+        "https://nyt.example/b.html?hp=",
+        "https://nyt.example/c.html?id=3",
+    ]

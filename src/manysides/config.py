@@ -89,6 +89,7 @@ class SourcesConfig:
     catalog: Text = ""  # user catalog TOML that extends/overrides the shipped one
     only: Names = ()  # restrict runs to these source ids
     use_builtin: Flag = True
+    stale_days: Count = 14  # `sources check`: a feed whose newest item is older is stale
 
 
 @section
@@ -230,6 +231,18 @@ class WorkersConfig:
 
 
 @section
+class EditionConfig:
+    """One ``[editions.NAME]`` table: a briefing built from some of the catalog's outlets."""
+
+    title: Text = ""  # empty: "<briefing.title>: NAME"
+    categories: Names = ()  # outlets in any of these catalog categories ("USA | Texas")
+    sources: Names = ()  # and these source ids
+    languages: Names = ()  # only outlets publishing in these (alone: every such outlet)
+    min_outlets: Size = 0  # of the edition's outlets a story needs; 0: briefing.min_outlets
+    recipients: Names = ()  # `send --edition NAME`; empty: email.recipients
+
+
+@section
 class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
@@ -243,6 +256,7 @@ class Config:
     email: EmailConfig = field(default_factory=EmailConfig)
     serve: ServeConfig = field(default_factory=ServeConfig)
     workers: WorkersConfig = field(default_factory=WorkersConfig)
+    editions: dict[StrictStr, EditionConfig] = field(default_factory=dict)
 
     def replace(self, section: str, **changes: Any) -> Config:
         """A copy with some keys of one section changed (validated like the file)."""
@@ -286,6 +300,9 @@ def _section_at(path: tuple[str | int, ...]) -> Any:
     """The section class at a dotted path (``("perspectives", "llm")``), or None."""
     cls: Any = Config
     for part in path:
+        if typing.get_origin(cls) is dict:  # [editions.NAME]: the part is the name
+            cls = typing.get_args(cls)[1]
+            continue
         hints = typing.get_type_hints(cls) if dataclasses.is_dataclass(cls) else {}
         cls = hints.get(str(part))
         if cls is None:
@@ -295,6 +312,7 @@ def _section_at(path: tuple[str | int, ...]) -> Any:
 
 _MESSAGES = {
     "dataclass_type": "must be a table",
+    "dict_type": "must be a table",
     "tuple_type": "must be a list",
     "string_type": "must be a string",
     "int_type": "must be an integer",
@@ -352,5 +370,7 @@ def iter_keys(cls: Any = Config, prefix: str = "") -> typing.Iterator[str]:
         where = f"{prefix}.{f.name}" if prefix else f.name
         if dataclasses.is_dataclass(tp):
             yield from iter_keys(tp, where)
+        elif typing.get_origin(tp) is dict:  # a table of sections: [editions.NAME]
+            yield from iter_keys(typing.get_args(tp)[1], where)
         else:
             yield where

@@ -22,7 +22,7 @@ import unicodedata
 import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
@@ -131,14 +131,20 @@ def canonical_url(url: str) -> str:
     """One spelling of a URL: lowercase host without ``www.``/``m.``/``amp.``, no tracking
     parameters, AMP variants, fragments, default ports or trailing slash.
 
+    courlan does the RFC-level normalisation (scheme and host case, default ports, path
+    escapes and dot segments, sorted query, its own tracker list); the news-specific
+    folding (host prefixes, AMP paths, our tracker list, fragments, trailing slash) is ours.
+
     >>> canonical_url("https://www.Example.com:443/news/story/amp/?utm_source=x&id=3#top")
     'https://example.com/news/story?id=3'
     """
+    from courlan import normalize_url
+
     url = (url or "").strip()
     if not url:
         return ""
     try:
-        parts = urlsplit(url if "//" in url else "http://" + url)
+        parts = urlsplit(normalize_url(url if "//" in url else "http://" + url))
         port = parts.port
     except ValueError:
         return url
@@ -147,8 +153,7 @@ def canonical_url(url: str) -> str:
     netloc = host
     if port is not None and _DEFAULT_PORTS.get(scheme) != port:
         netloc = f"{host}:{port}"
-    path = quote(unquote(parts.path or ""), safe="/:@!$&'()*+,;=-._~%")
-    path = re.sub(r"/{2,}", "/", path)
+    path = re.sub(r"/{2,}", "/", parts.path or "")
     path = _AMP_PATH.sub("", path)
     path = _AMP_PREFIX.sub("", path)
     path = path.rstrip("/")

@@ -68,6 +68,23 @@ class Source:
     leaning_provenance: str = ""
     kind: str = ""  # wire, public-broadcaster, newspaper, magazine, digital, tv
     enabled: bool = True
+    language: str = ""  # the language it publishes in (BCP 47, "en", "zh-Hant"); "": unknown
+    categories: tuple[str, ...] = ()  # topic/region categories of its feeds ("USA | Texas")
+    owner: str = ""  # who owns it, as the ownership provenance says
+    ownership_type: str = ""  # the maintained list's own typology ("State Funded Media")
+    ownership_provenance: str = ""
+    # (url, where it comes from) for every feed and sitemap; (url, why) for feeds marked dead
+    feed_provenance: tuple[tuple[str, str], ...] = ()
+    dead_feeds: tuple[tuple[str, str], ...] = ()
+
+    def live_feeds(self) -> tuple[str, ...]:
+        """Its feeds that are not marked dead."""
+        dead = {url for url, _ in self.dead_feeds}
+        return tuple(u for u in self.feeds if u not in dead)
+
+    def live_sitemaps(self) -> tuple[str, ...]:
+        dead = {url for url, _ in self.dead_feeds}
+        return tuple(u for u in self.sitemaps if u not in dead)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +112,7 @@ class FetchResult:
     charset: str | None = None
     fetched_at: datetime | None = None
     not_modified: bool = False
+    redirects: tuple[tuple[int, str], ...] = ()  # (status, where to) per redirect followed
 
     def text(self) -> str:
         """Body decoded with the detected charset (replacement on errors)."""

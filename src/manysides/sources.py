@@ -44,7 +44,9 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _HOST_PREFIXES = ("www.", "www1.", "www2.", "amp.", "m.", "mobile.")
 _FIELDS = {f.name: f for f in dataclasses.fields(Source)}
-_LIST_FIELDS = ("domains", "feeds", "sitemaps")
+_LIST_FIELDS = ("domains", "feeds", "sitemaps", "categories")
+_URL_TABLES = ("feed_provenance", "dead_feeds")  # TOML tables: feed URL -> text
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 def builtin_catalog_text() -> str:
@@ -160,6 +162,14 @@ def _source_from_table(
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where}: '{source_id}.{key}' must be a list of strings")
             value = tuple(v.strip() for v in value if v.strip())
+        elif key in _URL_TABLES:
+            if not isinstance(value, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+            ):
+                raise ConfigError(
+                    f"{where}: '{source_id}.{key}' must be a table of feed URL = \"text\""
+                )
+            value = tuple((k.strip(), v.strip()) for k, v in value.items())
         elif key == "enabled":
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: '{source_id}.enabled' must be true or false")
@@ -167,6 +177,9 @@ def _source_from_table(
             raise ConfigError(f"{where}: '{source_id}.{key}' must be a string")
         values[key] = value
     values["domains"] = tuple(dict.fromkeys(normalize_domain(d) for d in values.get("domains", ())))
+    listed = {*values.get("feeds", ()), *values.get("sitemaps", ())}
+    for key in _URL_TABLES:  # notes on feeds an override dropped go with them
+        values[key] = tuple((u, t) for u, t in dict(values.get(key, ())).items() if u in listed)
     source = Source(**values)
     validate_source(source, where)
     return source
@@ -199,6 +212,13 @@ def validate_source(source: Source, where: str = "catalog") -> None:
             f"{where}: source '{sid}' has ownership '{source.ownership}';"
             f" use one of {', '.join(OWNERSHIPS)}"
         )
+    if source.language and not _LANGUAGE.match(source.language):
+        raise ConfigError(
+            f"{where}: source '{sid}' has language '{source.language}'; use a code such as"
+            " en, de or zh-Hant"
+        )
+    if any(not c.strip() for c in source.categories):
+        raise ConfigError(f"{where}: source '{sid}' has an empty category")
     if source.kind not in KINDS:
         raise ConfigError(
             f"{where}: source '{sid}' has kind '{source.kind}'; use one of {', '.join(KINDS[:-1])}"
@@ -264,7 +284,15 @@ def source_table(source: Source) -> dict[str, Any]:
     data.pop("id")
     if data.get("enabled", True):
         data.pop("enabled")
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items() if v not in ("", ())}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if value in ("", ()):
+            continue
+        if key in _URL_TABLES:
+            out[key] = dict(value)
+        else:
+            out[key] = list(value) if isinstance(value, tuple) else value
+    return out
 
 
 _USER_HEADER = (
@@ -348,3 +376,107 @@ def remove_source(path: Path, source_id: str) -> str:
         raise UnknownSourceError(f"unknown source '{source_id}'{hint}", item=source_id)
     _save(path, doc)
     return action
+
+
+def apply_to_document(doc: Any, changes: Mapping[str, Mapping[str, Any]]) -> int:
+    """Set keys of ``[sources.ID]`` tables in a tomlkit document, in place (a value of None
+    deletes the key; other keys, comments and layout stay). Returns the tables touched."""
+    import tomlkit
+
+    if "sources" not in doc:
+        doc["sources"] = tomlkit.table(is_super_table=True)
+    sources = doc["sources"]
+    written = 0
+    for source_id, keys in changes.items():
+        if not keys:
+            continue
+        table = sources.get(source_id)
+        if table is None:
+            sources[source_id] = {k: v for k, v in keys.items() if v is not None}
+        else:
+            for key, value in keys.items():
+                if value is None:
+                    table.pop(key, None)
+                elif table.get(key) != value:
+                    table[key] = value
+        written += 1
+    return written
+
+
+def update_sources(path: Path, changes: Mapping[str, Mapping[str, Any]]) -> int:
+    """Set some keys of many sources in the user catalog file, in one atomic write.
+
+    ``changes`` maps a source id to the keys to set (see ``apply_to_document``). The
+    result must still load on top of the shipped catalog. Returns the tables written."""
+    import tomlkit
+
+    doc = _user_document(path)
+    written = apply_to_document(doc, changes)
+    if written:
+        text = tomlkit.dumps(doc)
+        base = parse_catalog(builtin_catalog_text(), "built-in catalog")
+        parse_catalog(text, str(path), base)
+        _save(path, doc)
+    return written
+
+
+def prune_changes(
+    catalog: Catalog, feeds: Iterable[Any], checked_at: str, *, follow_moves: bool = False
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The user-catalog changes a health report asks for (``manysides sources prune``):
+    a dead feed is marked dead with its reason and the date of the check; a feed marked
+    dead that answered is unmarked; with ``follow_moves`` a permanently moved feed is
+    replaced by its final URL (its provenance says so). Returns (changes, summary)."""
+    day = checked_at[:10]
+    per_source: dict[str, list[Any]] = {}
+    unknown: list[str] = []
+    for f in feeds:
+        if f.source not in catalog:
+            unknown.append(f.source)
+            continue
+        per_source.setdefault(f.source, []).append(f)
+    changes: dict[str, dict[str, Any]] = {}
+    lines: list[str] = []
+    marked = revived = moved = 0
+    for sid, items in per_source.items():
+        source = catalog.get(sid)
+        dead = dict(source.dead_feeds)
+        feeds_list, maps_list = list(source.feeds), list(source.sitemaps)
+        provenance = dict(source.feed_provenance)
+        for f in items:
+            if f.url not in (*feeds_list, *maps_list):
+                continue  # no longer in the catalog
+            if f.state == "dead":
+                why = f"{f.reason} (sources check {day})"
+                if dead.get(f.url) != why:
+                    dead[f.url] = why
+                    marked += 1
+                    lines.append(f"dead: {sid} {f.url}: {f.reason}")
+            elif f.url in dead:
+                del dead[f.url]
+                revived += 1
+                lines.append(f"revived: {sid} {f.url} ({f.state})")
+            if f.state == "moved" and follow_moves and f.final_url != f.url:
+                target = feeds_list if f.url in feeds_list else maps_list
+                target[target.index(f.url)] = f.final_url
+                provenance[f.final_url] = (
+                    f"moved permanently from {f.url} (sources check {day});"
+                    f" before: {provenance.pop(f.url, 'no provenance recorded')}"
+                )
+                moved += 1
+                lines.append(f"moved: {sid} {f.url} -> {f.final_url}")
+        keys: dict[str, Any] = {}
+        if dead != dict(source.dead_feeds):
+            keys["dead_feeds"] = dead
+        if feeds_list != list(source.feeds):
+            keys["feeds"] = feeds_list
+        if maps_list != list(source.sitemaps):
+            keys["sitemaps"] = maps_list
+        if provenance != dict(source.feed_provenance):
+            keys["feed_provenance"] = provenance
+        if keys:
+            changes[sid] = keys
+    if unknown:
+        lines.append(f"not in the catalog any more: {', '.join(sorted(set(unknown)))}")
+    summary = {"marked": marked, "revived": revived, "moved": moved, "lines": lines}
+    return changes, summary

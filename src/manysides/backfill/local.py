@@ -1,9 +1,9 @@
 """The local engine: the backfill plan on this machine's worker processes.
 
 ``records`` reads each shard here and sends its batches to the workers (extract, then
-quotes; each worker loads the spaCy model once), at most two batches per worker in
-flight (the one worker pool, ``manysides.workers``), so memory is bounded by the batch
-size. The band join partitions band rows by
+quotes, then the batch's Parquet files, staged; each worker loads the spaCy model once),
+at most two batches per worker in flight (the one worker pool, ``manysides.workers``),
+so memory is bounded by the batch size. The band join partitions band rows by
 hash into files on disk (``.bands/``) and verifies one partition per task; the windows
 are one task each. With one worker everything runs in this process.
 """
@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .groups import Pair, band_rows, group_pairs, seq_of
 from .output import BackfillDir
 from .run import run_window
-from .stages import process_rows, read_batches
+from .stages import process_batch, read_batches
 
 if TYPE_CHECKING:
     from ..config import Config, DedupeConfig
+    from .output import Part
     from .records import Shard
     from .windows import WindowResult, WindowTask
 
@@ -43,9 +44,12 @@ class LocalEngine:
         return self.pool.map(fn, jobs, window=2 * self.pool.processes)
 
     # -- the engine ------------------------------------------------------------------
-    def records(self, shards: Sequence[Shard], batch_size: int) -> Iterator[list[dict[str, Any]]]:
+    def records(
+        self, shards: Sequence[Shard], batch_size: int, out: BackfillDir, run: str
+    ) -> Iterator[list[Part]]:
         batches = (batch for shard in shards for batch in read_batches(shard, batch_size))
-        return self._ordered(partial(process_rows, config=self.config), batches)
+        work = partial(process_batch, config=self.config, root=out.root, run=run)
+        return self._ordered(work, batches)
 
     def pairs(self, out: BackfillDir, rank: dict[str, int]) -> Iterable[Pair]:
         spill = out.root / ".bands"

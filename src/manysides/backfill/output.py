@@ -7,10 +7,13 @@
     DIR/entities/…  DIR/quotes/…  DIR/errors/…          written per shard batch
     DIR/report_groups/…  DIR/stories/…  DIR/story_articles/…   written once all shards are
 
-Every file is written under a temporary name and renamed, and a shard enters the
-manifest only after all its files are in place, so a run killed at any point leaves
-finished shards (kept) and at most the files of unfinished ones (deleted and redone by
-the next run). The archive-wide datasets are rebuilt from the per-shard ones on every
+The workers write the per-shard files (``stage_rows``) into ``DIR/.staging`` under
+names of this run; the driver publishes them in archive order (``publish``: renames,
+no encoding) and a shard enters the manifest only after all its files are in place, so
+a run killed at any point leaves finished shards (kept), at most the files of unfinished
+ones (deleted and redone by the next run) and staged files no reader sees (cleared).
+A file's name is its shard and first record (``<shard>-<ordinal>.parquet``): unique,
+and the same whatever the number of local workers. The archive-wide datasets are rebuilt from the per-shard ones on every
 run and swapped in whole. Any Parquet reader takes the folders as hive-partitioned
 datasets (``date`` is the partition column).
 """
@@ -28,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
-from .records import Shard, dataset_schemas
+from .records import Shard, dataset_schemas, split_rows
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from ..config import Config
 
 FORMAT = 1
+STAGING = ".staging"
 PER_SHARD = ("articles", "entities", "quotes", "errors")
 ARCHIVE_WIDE = ("report_groups", "stories", "story_articles")
 
@@ -50,6 +54,47 @@ def settings_of(config: Config) -> str:
 def shard_of(path: Path) -> Shard:
     digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:12]
     return Shard(digest, path)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One shard's records of a batch, staged by a worker for the driver to publish.
+
+    ``files``: (staged name, final path relative to the backfill folder) pairs.
+    """
+
+    shard: str
+    first: int  # ordinal of its first record
+    records: int
+    articles: int
+    errors: int
+    files: tuple[tuple[str, str], ...]
+
+    def to_row(self) -> dict[str, Any]:
+        return {
+            "shard": self.shard,
+            "first": self.first,
+            "records": self.records,
+            "articles": self.articles,
+            "errors": self.errors,
+            "files": json.dumps(self.files),
+        }
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Part:
+        files = tuple((staged, final) for staged, final in json.loads(row["files"]))
+        return cls(
+            row["shard"], row["first"], row["records"], row["articles"], row["errors"], files
+        )
+
+
+def by_shard(rows: list[dict[str, Any]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Consecutive runs of rows of one shard."""
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i]["shard"] != rows[start]["shard"]:
+            yield rows[start]["shard"], rows[start:i]
+            start = i
 
 
 @dataclass(slots=True)
@@ -140,31 +185,46 @@ class BackfillDir:
             for path in (self.root / name).glob(f"date=*/{shard_id}-*.parquet"):
                 path.unlink()
 
-    def write_batch(
-        self, shard_id: str, batch: int, tables: dict[str, list[dict[str, Any]]]
-    ) -> None:
-        """One shard batch's rows of each per-shard dataset, a file per date partition."""
-        for name, rows in tables.items():
-            by_date: dict[str, list[dict[str, Any]]] = {}
-            for row in rows:
-                by_date.setdefault(row["date"], []).append(row)
-            for date, part in by_date.items():
-                self._write(name, date, f"{shard_id}-{batch:05d}.parquet", part)
+    def stage_rows(self, rows: list[dict[str, Any]], run: str) -> list[Part]:
+        """Write finished in-flight rows as Parquet files into the staging folder, a file
+        per dataset, shard and date partition (a worker's job); readers see none of them
+        until the driver ``publish``es the parts. ``run`` keeps the runs' files apart."""
+        staging = self.root / STAGING
+        staging.mkdir(exist_ok=True)
+        parts: list[Part] = []
+        for shard_id, segment in by_shard(rows):
+            stem = f"{shard_id}-{segment[0]['ordinal']:08d}"
+            tables = split_rows(segment)
+            files: list[tuple[str, str]] = []
+            for name, table_rows in tables.items():
+                by_date: dict[str, list[dict[str, Any]]] = {}
+                for row in table_rows:
+                    by_date.setdefault(row["date"], []).append(row)
+                for date, part in by_date.items():
+                    staged = f"{run}.{name}.{date}.{stem}.parquet"
+                    _write_parquet(name, part, staging / staged)
+                    files.append((staged, f"{name}/date={date}/{stem}.parquet"))
+            parts.append(
+                Part(
+                    shard_id,
+                    segment[0]["ordinal"],
+                    len(segment),
+                    len(tables["articles"]),
+                    len(tables["errors"]),
+                    tuple(files),
+                )
+            )
+        return parts
 
-    def _write(self, name: str, date: str, filename: str, rows: list[dict[str, Any]]) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+    def publish(self, part: Part) -> None:
+        """Move a staged part's files into their partitions (the driver, in order)."""
+        for staged, final in part.files:
+            target = self.root / final
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.root / STAGING / staged, target)
 
-        schema = all_schemas()[name]
-        file_schema = schema.remove(schema.get_field_index("date"))
-        folder = self.root / name / f"date={date}"
-        folder.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pylist(
-            [{k: r[k] for k in file_schema.names} for r in rows], schema=file_schema
-        )
-        tmp = folder / f".{filename}.tmp"
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, folder / filename)
+    def clear_staging(self) -> None:
+        shutil.rmtree(self.root / STAGING, ignore_errors=True)
 
     # -- archive-wide datasets -------------------------------------------------------
     def replace_dataset(self, name: str, schema: pa.Schema, rows: Iterator[dict[str, Any]]) -> None:
@@ -239,6 +299,18 @@ class BackfillDir:
         for batch in scanner.to_batches():
             if batch.num_rows:
                 yield batch.to_pylist()
+
+
+def _write_parquet(name: str, rows: list[dict[str, Any]], path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = all_schemas()[name]
+    file_schema = schema.remove(schema.get_field_index("date"))
+    table = pa.Table.from_pylist(
+        [{k: r[k] for k in file_schema.names} for r in rows], schema=file_schema
+    )
+    pq.write_table(table, path, compression="zstd")
 
 
 @lru_cache(maxsize=1)

@@ -2,8 +2,11 @@
 
 * records: ``from_items(shards)`` → ``map_batches(read)`` (a generator task per shard,
   streaming batches) → ``map_batches(extract)`` (stateless tasks) →
-  ``map_batches(QuoteActor)`` (an actor pool; each actor loads spaCy once) → the driver,
-  in order (``preserve_order``), which writes the shard datasets and the manifest;
+  ``map_batches(QuoteActor)`` (an actor pool; each actor loads spaCy once, analyzes its
+  batches and writes their Parquet files, staged) → the driver, in order
+  (``preserve_order``), which publishes the staged files and keeps the manifest. Ray
+  re-batches the read's blocks (``batch_size``), so its files may be cut differently
+  from the local engine's where a batch spans shards; their rows are the same;
 * the band join: ``read_parquet(articles)`` → ``map_batches(band rows)`` →
   ``groupby("band").map_groups(verify)``: a shuffle on the band key, no single index;
 * stories: one Ray task per time window.
@@ -21,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
 from .groups import Pair, band_rows, group_pairs, seq_of
-from .records import record_schema, to_table
+from .records import to_table
 from .run import run_window
 from .stages import extract_rows, quote_rows, read_batches
 
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from ..config import Config
-    from .output import BackfillDir
+    from .output import BackfillDir, Part
     from .records import Shard
     from .windows import WindowResult, WindowTask
 
@@ -62,15 +65,33 @@ def _extract(batch: pa.Table, config: Config) -> pa.Table:
 
 
 class QuoteActor:
-    """Holds one spaCy model for its lifetime (an actor of the pool)."""
+    """Holds one spaCy model for its lifetime (an actor of the pool); analyzes a batch,
+    stages its Parquet files and returns the staged parts."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, root: str, run: str) -> None:
+        from pathlib import Path
+
+        from .output import BackfillDir
         from .stages import analyzer
 
         self.analyzer = analyzer(config.quotes) if config.quotes.enabled else None
+        self.folder = BackfillDir(Path(root))
+        self.run = run
 
     def __call__(self, batch: pa.Table) -> pa.Table:
-        return to_table(quote_rows(batch.to_pylist(), self.analyzer))
+        import pyarrow as pa
+
+        parts = self.folder.stage_rows(quote_rows(batch.to_pylist(), self.analyzer), self.run)
+        return pa.Table.from_pylist([p.to_row() for p in parts], schema=_part_schema())
+
+
+def _part_schema() -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema(
+        [("shard", pa.string()), ("first", pa.int64()), ("records", pa.int64())]
+        + [("articles", pa.int64()), ("errors", pa.int64()), ("files", pa.string())]
+    )
 
 
 def _bands(files: pa.Table, rank: dict[str, int], config: Config) -> pa.Table:
@@ -124,8 +145,12 @@ class RayEngine:
         context.execution_options.preserve_order = True
         self.cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
 
-    def records(self, shards: Sequence[Shard], batch_size: int) -> Iterator[list[dict[str, Any]]]:
+    def records(
+        self, shards: Sequence[Shard], batch_size: int, out: BackfillDir, run: str
+    ) -> Iterator[list[Part]]:
         ray = _ray()
+        from .output import Part
+
         items = [{"id": s.id, "path": str(s.path)} for s in shards]
         ds = ray.data.from_items(items, override_num_blocks=len(items))
         ds = ds.map_batches(
@@ -146,7 +171,7 @@ class RayEngine:
         )
         ds = ds.map_batches(
             QuoteActor,
-            fn_constructor_kwargs={"config": self.config},
+            fn_constructor_kwargs={"config": self.config, "root": str(out.root), "run": run},
             batch_size=batch_size,
             batch_format="pyarrow",
             concurrency=max(1, self.cpus),
@@ -156,7 +181,7 @@ class RayEngine:
         )
         for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
             if batch.num_rows:
-                yield batch.cast(record_schema()).to_pylist()
+                yield [Part.from_row(row) for row in batch.to_pylist()]
 
     def pairs(self, out: BackfillDir, rank: dict[str, int]) -> Iterable[Pair]:
         ray = _ray()

@@ -10,13 +10,16 @@
 An ``Engine`` runs the parallel parts: ``records`` (1), ``pairs`` (the band join's
 group-by and verification) and ``windows`` (one clusterer per window). ``LocalEngine``
 uses a process pool on this machine, ``RayEngine`` a Ray cluster (Ray Data tasks and
-actor pools). The driver is the single writer of the output folder.
+actor pools). The workers write the per-shard Parquet files (staged); the driver
+publishes them in archive order and is the single writer of the manifest and of the
+archive-wide datasets.
 """
 
 from __future__ import annotations
 
 import glob
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +27,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import UserError
 from .groups import Pair, resolve, seq_of
-from .output import ARCHIVE_WIDE, BackfillDir, Manifest, ShardDone, all_schemas, settings_of
+from .output import ARCHIVE_WIDE, BackfillDir, Manifest, Part, ShardDone, all_schemas, settings_of
 from .output import shard_of as _shard_of
-from .records import Shard, split_rows
+from .records import Shard
 from .windows import Item, WindowResult, WindowTask, cluster, plan, stitch
 
 if TYPE_CHECKING:
@@ -45,8 +48,11 @@ class Options:
 
 class Engine(Protocol):
     def records(
-        self, shards: Sequence[Shard], batch_size: int
-    ) -> Iterator[list[dict[str, Any]]]: ...
+        self, shards: Sequence[Shard], batch_size: int, out: BackfillDir, run: str
+    ) -> Iterator[list[Part]]:
+        """Read, extract, analyze and stage the shards' records (``BackfillDir.stage_rows``
+        with ``run``) in batches of ``batch_size``, yielding the staged parts in order."""
+        ...
 
     def pairs(self, out: BackfillDir, rank: dict[str, int]) -> Iterable[Pair]: ...
 
@@ -168,7 +174,6 @@ def _per_shard(
     order = [s.id for s in pending]
     position = 0  # shards before order[position] are finished
     current: ShardDone | None = None
-    batch_no = 0
 
     def finish_until(index: int) -> None:
         nonlocal position, current
@@ -183,32 +188,26 @@ def _per_shard(
             position += 1
         current = None
 
-    stream = engine.records(pending, options.batch_size)
-    for rows in report.progress(stream, "backfill: read, extract, quotes (batches)"):
-        for shard_id, part in _by_shard(rows):
-            index = order.index(shard_id, position)
-            if index > position or current is None:
-                finish_until(index)
-                current = ShardDone(shard_id, str(by_id[shard_id].path))
-                batch_no = 0
-            tables = split_rows(part)
-            folder.write_batch(shard_id, batch_no, tables)
-            batch_no += 1
-            current.records += len(part)
-            current.articles += len(tables["articles"])
-            current.errors += len(tables["errors"])
-            summary.records += len(part)
-            report.count("backfill_records", len(part))
-            report.count("backfill_errors", len(tables["errors"]))
-    finish_until(len(order))
-
-
-def _by_shard(rows: list[dict[str, Any]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    start = 0
-    for i in range(1, len(rows) + 1):
-        if i == len(rows) or rows[i]["shard"] != rows[start]["shard"]:
-            yield rows[start]["shard"], rows[start:i]
-            start = i
+    run = uuid.uuid4().hex[:12]  # this run's staged files (never those of a killed one)
+    folder.clear_staging()
+    try:
+        stream = engine.records(pending, options.batch_size, folder, run)
+        for parts in report.progress(stream, "backfill: read, extract, quotes (batches)"):
+            for part in parts:
+                index = order.index(part.shard, position)
+                if index > position or current is None:
+                    finish_until(index)
+                    current = ShardDone(part.shard, str(by_id[part.shard].path))
+                folder.publish(part)
+                current.records += part.records
+                current.articles += part.articles
+                current.errors += part.errors
+                summary.records += part.records
+                report.count("backfill_records", part.records)
+                report.count("backfill_errors", part.errors)
+        finish_until(len(order))
+    finally:
+        folder.clear_staging()
 
 
 def _archive_wide(

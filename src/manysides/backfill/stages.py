@@ -9,7 +9,8 @@ They wrap the pipeline's own stage code, never a copy of it:
   learned site template: a backfill has no earlier runs to learn one from) — and the
   catalog source, with ``pipeline.ingest.place`` / ``attach_source``;
 * ``quote_rows`` (holds a spaCy model): ``quotes.QuoteAnalyzer.analyze_many`` and
-  ``quotes.quote_key``, the who-said-what step's calls.
+  ``quotes.quote_key``, the who-said-what step's calls;
+* then the worker writes the batch's Parquet files (``output.BackfillDir.stage_rows``).
 
 Rows in, rows out (``records.record_schema()``); an item that fails becomes an error row.
 """
@@ -25,9 +26,12 @@ from ..errors import ManysidesError
 from .records import Shard, doc_row, error_row, iso, row_doc
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..config import Config, QuotesConfig, SourcesConfig
     from ..quotes import QuoteAnalyzer
     from ..sources import Catalog
+    from .output import Part
 
 
 def read_batches(shard: Shard, batch_size: int) -> Iterator[list[dict[str, Any]]]:
@@ -149,7 +153,9 @@ def check_quotes_model(config: Config) -> None:
         )
 
 
-def process_rows(rows: list[dict[str, Any]], config: Config) -> list[dict[str, Any]]:
-    """Extract then analyze one batch in this process (the local engine's worker task)."""
+def process_batch(rows: list[dict[str, Any]], config: Config, root: Path, run: str) -> list[Part]:
+    """Extract, analyze and stage one batch in this process (the local engine's task)."""
+    from .output import BackfillDir
+
     quotes = analyzer(config.quotes) if config.quotes.enabled else None
-    return quote_rows(extract_rows(rows, config), quotes)
+    return BackfillDir(root).stage_rows(quote_rows(extract_rows(rows, config), quotes), run)

@@ -444,11 +444,14 @@ def render_files(
     history: Sequence[Briefing],
     opts: RenderOptions,
     archive: Sequence[ArchiveEntry] | None = None,
+    *,
+    feed_path: str = "feed.atom",
 ) -> dict[str, str]:
     """Every file of the output folder, by relative path.
 
     ``history`` holds recent briefings for the feed; ``archive`` lists every briefing for
-    the root ``index.html`` (default: built from ``history``).
+    the root ``index.html`` (default: built from ``history``); ``feed_path`` is where the
+    feed is published under ``opts.base_url`` (its self link).
     """
     day = briefing.date
     others = [b for b in history if b.date != day]
@@ -468,7 +471,10 @@ def render_files(
             briefing.label or opts.label,
         ),
         "feed.atom": render_atom(
-            everything[:30], opts, f"{opts.base_url}/feed.atom" if opts.base_url else "", feed_links
+            everything[:30],
+            opts,
+            f"{opts.base_url}/{feed_path}" if opts.base_url else "",
+            feed_links,
         ),
         CSS_NAME: stylesheet(CSS_NAME),
     }

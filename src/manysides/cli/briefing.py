@@ -6,7 +6,7 @@ import dataclasses
 import signal
 import sys
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,9 @@ from ..errors import UserError
 from ..times import FORMATS
 from ..times import parse as parse_time
 from ._state import AppState
+
+if TYPE_CHECKING:
+    from ..editions import Edition
 
 
 def _briefing_date(value: str | None) -> str | None:
@@ -25,6 +28,16 @@ def _briefing_date(value: str | None) -> str | None:
     if moment is None:
         raise UserError(f"bad --date {value!r}: give a date ({FORMATS})")
     return moment.date().isoformat()
+
+
+def _edition(state: AppState, name: str | None) -> Edition | None:
+    """The ``--edition`` asked for (``manysides.editions``), or None for the default."""
+    if name is None:
+        return None
+    from ..editions import resolve_edition
+    from ..sources import load_catalog
+
+    return resolve_edition(name, state.config, load_catalog(state.config.sources))
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -75,14 +88,18 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option("--to", help="Recipient (repeatable; default: email.recipients)."),
         ] = None,
+        edition: Annotated[
+            str | None, typer.Option("--edition", help="Send this edition's briefing.")
+        ] = None,
     ) -> None:
         """Email a briefing (HTML with a plain-text alternative) over SMTP."""
         from ..pipeline.briefing import send_briefing
 
         state: AppState = ctx.obj
         date = _briefing_date(date)
+        chosen = _edition(state, edition)
         with state.open_store() as store:
-            sent_date, accepted = send_briefing(store, state.config, date, to or ())
+            sent_date, accepted = send_briefing(store, state.config, date, to or (), chosen)
         state.emit(
             {"date": sent_date, "recipients": accepted},
             f"sent the {sent_date} briefing to {len(accepted)} recipient(s)",
@@ -97,6 +114,9 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[
             str, typer.Option("--format", "-f", help="text, markdown or json.")
         ] = "text",
+        edition: Annotated[
+            str | None, typer.Option("--edition", help="Show this edition's briefing.")
+        ] = None,
     ) -> None:
         """Print a stored briefing (plain text, Markdown or JSON)."""
         from ..briefing.records import Briefing
@@ -108,9 +128,14 @@ def register(app: typer.Typer) -> None:
         if fmt not in (*renderers, "json"):
             raise UserError(f"bad --format {fmt!r}: choose text, markdown or json")
         date = _briefing_date(date)
+        chosen = _edition(state, edition)
         with state.open_store() as store:
-            date = date or store.briefings.latest_date()
-            data = store.briefings.briefing(date) if date else None
+            if chosen is not None:
+                date = date or store.editions.latest_date(chosen.slug)
+                data = store.editions.briefing(chosen.slug, date) if date else None
+            else:
+                date = date or store.briefings.latest_date()
+                data = store.briefings.briefing(date) if date else None
         if data is None:
             raise UserError(
                 f"no briefing for {date}" if date else "no briefing yet; run `manysides brief`"

@@ -110,6 +110,14 @@ def register(app: typer.Typer) -> None:
                 " manysides) into its own store and folder.",
             ),
         ] = False,
+        edition: Annotated[
+            str | None,
+            typer.Option(
+                "--edition",
+                help="Build an edition: a table [editions.NAME] of the config or a catalog"
+                ' category such as "USA | Texas" (its own page, feed and history).',
+            ),
+        ] = None,
     ) -> None:
         """The main job: fetch the configured sources and build today's briefing.
 
@@ -117,8 +125,8 @@ def register(app: typer.Typer) -> None:
         sample briefing is built instead, labelled as such."""
         state: AppState = ctx.obj
         if sample:
-            if steps or sources or as_of:
-                raise UserError("--sample takes no --steps, --sources or --as-of")
+            if steps or sources or as_of or edition:
+                raise UserError("--sample takes no --steps, --sources, --as-of or --edition")
             _state, report = run_sample(state)
             _sample_notes(report)
             summarize_report(state, report, "brief", needs_stories=True)
@@ -134,10 +142,23 @@ def register(app: typer.Typer) -> None:
             extra["now"] = _parse_as_of(as_of)
         if sources:
             extra["options"] = {"sources": [s.strip() for s in sources.split(",") if s.strip()]}
+        if edition:
+            from ..editions import resolve_edition
+            from ..sources import load_catalog
+
+            if sources:
+                raise UserError("--edition chooses its own sources; drop --sources")
+            chosen_edition = resolve_edition(
+                edition, state.config, load_catalog(state.config.sources)
+            )
+            extra["options"] = {
+                "edition": chosen_edition,
+                "sources": list(chosen_edition.sources),
+            }
         report = _run(state, chosen, "brief", **extra)
         if (
             chosen == BRIEF_STEPS
-            and not (sources or as_of)
+            and not (sources or as_of or edition)
             and reached_no_source(report)
             and not report.counts.get("briefing_stories")
         ):

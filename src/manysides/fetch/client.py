@@ -158,7 +158,9 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        raw, final_url = await self._follow(start_url, headers, robots=self.config.respect_robots)
+        raw, final_url, hops = await self._follow(
+            start_url, headers, robots=self.config.respect_robots
+        )
         fetched_at = datetime.now(UTC)
         flat = {k.lower(): v for k, v in raw.headers.items()}
         content_type, declared = parse_content_type(flat.get("content-type", ""))
@@ -173,6 +175,7 @@ class Fetcher:
                 charset=None,
                 fetched_at=fetched_at,
                 not_modified=True,
+                redirects=hops,
             )
         if not 200 <= raw.status < 300:
             raise HTTPStatusError(
@@ -190,6 +193,7 @@ class Fetcher:
             content_type=content_type,
             charset=charset,
             fetched_at=fetched_at,
+            redirects=hops,
         )
 
     async def post_json(
@@ -214,10 +218,14 @@ class Fetcher:
             raise ParseError(f"{target} did not answer with JSON", item=url) from None
 
     # -- redirects, guard, robots ------------------------------------------------------
-    async def _follow(self, url: str, headers: dict[str, str], *, robots: bool) -> tuple[_Raw, str]:
+    async def _follow(
+        self, url: str, headers: dict[str, str], *, robots: bool
+    ) -> tuple[_Raw, str, tuple[tuple[int, str], ...]]:
+        """The final response, its URL and the (status, target) of each redirect."""
         seen = {url}
         current = url
         hops = 0
+        chain: list[tuple[int, str]] = []
         while True:
             await check_url(current, self.config)
             if robots:
@@ -229,7 +237,7 @@ class Fetcher:
             raw = await self._request(current, headers)
             location = raw.headers.get("location")
             if raw.status not in REDIRECT_CODES or not location:
-                return raw, current
+                return raw, current, tuple(chain)
             hops += 1
             target = strip_fragment(urljoin(current, location.strip()))
             if target in seen:
@@ -241,10 +249,11 @@ class Fetcher:
                 )
             split_host(target)  # scheme check with a clear message before anything else
             seen.add(target)
+            chain.append((raw.status, target))
             current = target
 
     async def _load_robots(self, robots_url: str) -> tuple[int, bytes]:
-        raw, _final = await self._follow(robots_url, {"Accept": "text/plain"}, robots=False)
+        raw, _final, _hops = await self._follow(robots_url, {"Accept": "text/plain"}, robots=False)
         return raw.status, raw.content
 
     # -- one request with retries --------------------------------------------------------

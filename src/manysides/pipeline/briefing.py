@@ -23,6 +23,7 @@ from ..briefing import build_briefing as build
 from ..briefing.render import ArchiveEntry, render_files
 from ..briefing.view import RenderOptions
 from ..config import BriefingConfig, Config, data_dir, public_url
+from ..editions import Edition
 from ..errors import ConfigError, ManysidesError, UserError
 from ..files import write_atomic
 from ..perspectives.records import Perspective
@@ -33,10 +34,14 @@ from .candidates import shortlist, window
 FEED_ENTRIES = 30
 
 
-def output_dir(config: Config) -> Path:
-    if config.briefing.output_dir:
-        return Path(config.briefing.output_dir).expanduser()
-    return data_dir() / "briefings"
+def output_dir(config: Config, edition: Edition | None = None) -> Path:
+    """Where the briefing's files go; an edition's under ``editions/<slug>/`` there."""
+    root = (
+        Path(config.briefing.output_dir).expanduser()
+        if config.briefing.output_dir
+        else data_dir() / "briefings"
+    )
+    return root / "editions" / edition.slug if edition is not None else root
 
 
 def local_zone(cfg: BriefingConfig) -> tzinfo | None:
@@ -61,8 +66,9 @@ def candidates(ctx: RunContext) -> list[Candidate]:
     """The run's shortlisted stories (``pipeline/candidates.py``) with a stored perspective."""
     cfg = ctx.config.briefing
     store = ctx.store
+    edition: Edition | None = ctx.options.get("edition")
     date = briefing_date(ctx.now, cfg)
-    rows = shortlist(store, ctx.now, cfg)
+    rows = shortlist(store, ctx.now, cfg, edition)
     out: list[Candidate] = []
     for row in rows:
         story_id = int(row["id"])
@@ -75,7 +81,11 @@ def candidates(ctx: RunContext) -> list[Candidate]:
         except (KeyError, TypeError, ValueError) as exc:
             ctx.record_error("briefing", f"story {story_id}", exc)
             continue
-        prev = store.briefings.previous_appearance(story_id, date)
+        prev = (
+            store.editions.previous_appearance(edition.slug, story_id, date)
+            if edition is not None
+            else store.briefings.previous_appearance(story_id, date)
+        )
         previous = (
             PreviousAppearance(prev["date"], int(prev["n_articles"]), int(prev["max_article_id"]))
             if prev
@@ -85,11 +95,19 @@ def candidates(ctx: RunContext) -> list[Candidate]:
     return out
 
 
-def history(store: Store, limit: int = FEED_ENTRIES) -> list[Briefing]:
-    """The latest stored briefings (for the feed and the archive)."""
+def history(
+    store: Store, limit: int = FEED_ENTRIES, edition: Edition | None = None
+) -> list[Briefing]:
+    """The latest stored briefings (for the feed and the archive), of the edition if one
+    is given."""
     out: list[Briefing] = []
-    for date in store.briefings.dates()[:limit]:
-        data = store.briefings.briefing(date)
+    dates = store.editions.dates(edition.slug) if edition else store.briefings.dates()
+    for date in dates[:limit]:
+        data = (
+            store.editions.briefing(edition.slug, date)
+            if edition
+            else store.briefings.briefing(date)
+        )
         if data is None:
             continue
         try:
@@ -110,19 +128,34 @@ def write_files(root: Path, files: dict[str, str]) -> None:
 
 
 def briefing_step(ctx: RunContext) -> None:
-    """Build, store and render today's briefing (zero stories still renders)."""
+    """Build, store and render today's briefing (zero stories still renders); with
+    ``ctx.options["edition"]``, the edition's, into its own history and folder."""
     cfg = ctx.config.briefing
+    edition: Edition | None = ctx.options.get("edition")
     date = briefing_date(ctx.now, cfg)
     pool = candidates(ctx)
-    briefing = build(date, cfg.title, pool, ctx.now, RankOptions.from_config(cfg), cfg.label)
-    ctx.store.briefings.save_briefing(date, briefing.to_dict(), briefing_rows(briefing))
+    title = edition.title if edition else cfg.title
+    briefing = build(date, title, pool, ctx.now, RankOptions.from_config(cfg), cfg.label)
+    if edition is not None:
+        ctx.store.editions.save_briefing(
+            edition.slug, date, briefing.to_dict(), briefing_rows(briefing)
+        )
+        index = ctx.store.editions.index(edition.slug)
+        feed_path = f"editions/{edition.slug}/feed.atom"
+    else:
+        ctx.store.briefings.save_briefing(date, briefing.to_dict(), briefing_rows(briefing))
+        index = ctx.store.briefings.index()
+        feed_path = "feed.atom"
     ctx.report.count("briefing_stories", len(briefing.items))
-    archive = [
-        ArchiveEntry(r["date"], int(r["n_stories"]), tuple(r["headlines"]))
-        for r in ctx.store.briefings.index()
-    ]
-    files = render_files(briefing, history(ctx.store), render_options(ctx.config), archive)
-    root = output_dir(ctx.config)
+    archive = [ArchiveEntry(r["date"], int(r["n_stories"]), tuple(r["headlines"])) for r in index]
+    files = render_files(
+        briefing,
+        history(ctx.store, edition=edition),
+        render_options(ctx.config),
+        archive,
+        feed_path=feed_path,
+    )
+    root = output_dir(ctx.config, edition)
     write_files(root, files)
     ctx.report.note(str(root / date / "index.html"))
     if not briefing.items:
@@ -169,14 +202,25 @@ def render_options(config: Config, *, strict: bool = False) -> RenderOptions:
 
 # -- delivery and scheduling (used by `manysides send` and `manysides run`) --------------
 def send_briefing(
-    store: Store, config: Config, date: str | None, recipients: Sequence[str]
+    store: Store,
+    config: Config,
+    date: str | None,
+    recipients: Sequence[str],
+    edition: Edition | None = None,
 ) -> tuple[str, list[str]]:
-    """Mail the stored briefing of ``date`` (default: latest); returns (date, accepted)."""
+    """Mail the stored briefing of ``date`` (default: latest) of the default briefing or
+    of ``edition`` (to its recipients, else ``email.recipients``); returns (date,
+    accepted)."""
     from ..briefing.render import render_email_html, render_text
     from ..mail import briefing_subject, build_message, list_headers, send_message
 
-    date = date or store.briefings.latest_date()
-    data = store.briefings.briefing(date) if date else None
+    if edition is not None:
+        date = date or store.editions.latest_date(edition.slug)
+        data = store.editions.briefing(edition.slug, date) if date else None
+        recipients = recipients or edition.recipients
+    else:
+        date = date or store.briefings.latest_date()
+        data = store.briefings.briefing(date) if date else None
     if date is None or data is None:
         raise UserError(
             f"no briefing for {date}; run `manysides brief` first"
@@ -197,6 +241,34 @@ def send_briefing(
         headers=list_headers(email, briefing.title),
     )
     return date, send_message(email, msg)
+
+
+EDITION_STEPS = ("quotes", "perspectives", "briefing")  # after the default build's fetch
+
+
+def configured_editions(config: Config) -> list[Edition]:
+    """Every ``[editions.NAME]`` of the config, resolved against the catalog."""
+    if not config.editions:
+        return []
+    from ..editions import resolve_edition
+    from ..sources import load_catalog
+
+    catalog = load_catalog(config.sources)
+    return [resolve_edition(name, config, catalog) for name in sorted(config.editions)]
+
+
+def _build_edition(
+    store: Store, config: Config, edition: Edition, report: Report, log: Callable[[str], None]
+) -> None:
+    """`run`'s daily build of one configured edition (and its email when mail goes out)."""
+    from . import run_steps
+
+    ctx = RunContext(store=store, config=config, report=report, options={"edition": edition})
+    done = run_steps(ctx, EDITION_STEPS, "run")
+    log(f"edition {edition.name}: {done.counts.get('briefing_stories', 0)} stories")
+    if config.email.send_on_build and (edition.recipients or config.email.recipients):
+        date, accepted = send_briefing(store, config, None, (), edition)
+        log(f"sent the {date} {edition.name} briefing to {len(accepted)} recipient(s)")
 
 
 @dataclass
@@ -228,6 +300,7 @@ def run_schedule(
 
     stop = stop or threading.Event()
     cycles = 0
+    editions = configured_editions(config)  # a bad edition stops `run` before it starts
     with open_store() as store:
         today = briefing_date(datetime.now(UTC), config.briefing)
         last_built = (
@@ -247,6 +320,8 @@ def run_schedule(
                     if config.email.send_on_build and config.email.recipients:
                         date, accepted = send_briefing(store, config, None, ())
                         log(f"sent the {date} briefing to {len(accepted)} recipient(s)")
+                    for edition in editions:
+                        _build_edition(store, config, edition, make_report(), log)
             except UserError:
                 raise
             except ManysidesError as exc:  # e.g. SMTP down or store locked: retry next cycle

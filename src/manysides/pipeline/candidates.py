@@ -7,7 +7,8 @@ later reporting; an article dated by day only counts as published within its day
 window that reaches into that day includes it) and is carried by at least ``briefing.min_outlets`` outlets. Only the
 busiest ``briefing.candidates`` of them (most outlets, then most articles) get quotes and
 perspectives: the briefing shows ``briefing.max_stories``, and analysing every two-outlet
-story of a busy day would cost minutes for stories nobody sees.
+story of a busy day would cost minutes for stories nobody sees. An edition
+(``ctx.options["edition"]``) shortlists the stories its own outlets carry.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..config import BriefingConfig
+    from ..editions import Edition
     from ..store import Store
 
 
@@ -42,6 +44,14 @@ def candidate_stories(
     )
 
 
-def shortlist(store: Store, now: datetime, cfg: BriefingConfig) -> list[dict[str, Any]]:
-    """The candidate stories this run analyses (see the module docstring)."""
-    return candidate_stories(store, now, cfg.hours, cfg.min_outlets, cfg.candidates)
+def shortlist(
+    store: Store, now: datetime, cfg: BriefingConfig, edition: Edition | None = None
+) -> list[dict[str, Any]]:
+    """The candidate stories this run analyses (see the module docstring). For an
+    edition, the stories that at least ``edition.min_outlets`` of its outlets carry."""
+    if edition is None:
+        return candidate_stories(store, now, cfg.hours, cfg.min_outlets, cfg.candidates)
+    rows = candidate_stories(store, now, cfg.hours, edition.min_outlets)
+    counts = store.editions.outlet_counts([int(r["id"]) for r in rows], edition.sources)
+    kept = [r for r in rows if counts.get(int(r["id"]), 0) >= edition.min_outlets]
+    return kept[: cfg.candidates]

@@ -54,17 +54,37 @@ class FeedOutcome:
     etag: str | None = None
     last_modified: str | None = None
     seconds: float = 0.0
+    final_url: str = ""
+    redirects: tuple[tuple[int, str], ...] = ()
 
 
-def feed_jobs(sources: Iterable[Source]) -> list[FeedJob]:
+def feed_jobs(sources: Iterable[Source], *, include_dead: bool = False) -> list[FeedJob]:
+    """One job per distinct feed and sitemap URL; feeds the catalog marks dead are left
+    out unless ``include_dead``."""
     jobs: list[FeedJob] = []
     seen: set[str] = set()
     for s in sources:
-        for url, kind in [*((u, "feed") for u in s.feeds), *((u, "sitemap") for u in s.sitemaps)]:
+        feeds = s.feeds if include_dead else s.live_feeds()
+        maps = s.sitemaps if include_dead else s.live_sitemaps()
+        for url, kind in [*((u, "feed") for u in feeds), *((u, "sitemap") for u in maps)]:
             if url not in seen:
                 seen.add(url)
                 jobs.append(FeedJob(s, url, kind))
     return jobs
+
+
+def skip_dead(ctx: RunContext, sources: Iterable[Source]) -> None:
+    """Count and note the feeds a run skips because the catalog marks them dead."""
+    dead = [(s.id, url, why) for s in sources for url, why in s.dead_feeds]
+    if not dead:
+        return
+    ctx.report.count("feeds_skipped_dead", len(dead))
+    shown = "; ".join(f"{sid} {url}: {why}" for sid, url, why in dead[:3])
+    more = f"; and {len(dead) - 3} more" if len(dead) > 3 else ""
+    ctx.report.note(
+        f"skipped {len(dead)} feed(s) marked dead in the catalog ({shown}{more});"
+        " `manysides sources check --include-dead` rechecks them"
+    )
 
 
 def parse_entries(content: bytes, url: str) -> tuple[list[FeedEntry], list[str]]:
@@ -85,6 +105,8 @@ async def fetch_feed(
     try:
         res = await fetcher.get(job.url, etag=etag, last_modified=last_modified, kind="feed")
         outcome.status = res.status
+        outcome.final_url = res.final_url
+        outcome.redirects = res.redirects
         outcome.etag = res.headers.get("etag")
         outcome.last_modified = res.headers.get("last-modified")
         if res.not_modified:
@@ -115,6 +137,9 @@ async def fetch_feed(
 
 def record_feed(store: Store, outcome: FeedOutcome, previous_entries: int = 0) -> None:
     """Write one feed fetch to the store's feed table."""
+    from .. import times
+
+    dates = [e.published for e in outcome.entries if e.published]
     store.catalog.update_feed(
         outcome.job.url,
         source_id=outcome.job.source.id,
@@ -124,6 +149,8 @@ def record_feed(store: Store, outcome: FeedOutcome, previous_entries: int = 0) -
         etag=outcome.etag,
         last_modified=outcome.last_modified,
         entries=previous_entries if outcome.not_modified else len(outcome.entries),
+        final_url=outcome.final_url or None,
+        newest_entry=times.format(max(dates)) if dates else None,
     )
 
 
@@ -189,20 +216,27 @@ def check_step(ctx: RunContext) -> None:
     outcomes, sorted by source and URL, go to ``ctx.outputs["feeds"]``.
 
     Sources: ``ctx.options["sources"]`` (ids, disabled ones included), else every enabled
-    one. Raises ``UserError`` when there is no feed to check.
+    one; feeds marked dead are skipped unless ``ctx.options["include_dead"]``. Each
+    outcome is also judged (``manysides.health``): ``ctx.outputs["health"]``, in the same
+    order. Raises ``UserError`` when there is no feed to check.
     """
+    from ..health import judge
     from ..sources import load_catalog
 
     catalog = load_catalog(ctx.config.sources)
     ctx.store.catalog.sync_sources(catalog.sources)
     wanted = ctx.options.get("sources") or ()
     sources = [catalog.get(i) for i in wanted] if wanted else catalog.enabled(ctx.config.sources)
-    jobs = feed_jobs(sources)
+    include_dead = bool(ctx.options.get("include_dead"))
+    if not include_dead:
+        skip_dead(ctx, sources)
+    jobs = feed_jobs(sources, include_dead=include_dead)
     if not jobs:
         raise UserError("no feeds to check")
     outcomes = sorted(
         run_async(_check_feeds(ctx, jobs)), key=lambda o: (o.job.source.id, o.job.url)
     )
+    health = []
     for o in outcomes:
         record_feed(ctx.store, o)
         if o.error is not None:
@@ -210,7 +244,23 @@ def check_step(ctx: RunContext) -> None:
             ctx.record_error("check", o.job.url, o.error)
         else:
             ctx.report.count("feeds_ok")
+        verdict = judge(
+            source=o.job.source.id,
+            url=o.job.url,
+            kind=o.job.kind,
+            status=o.status,
+            error=o.error.message if o.error else None,
+            final_url=o.final_url,
+            redirects=o.redirects,
+            dates=[e.published for e in o.entries],
+            now=ctx.now,
+            stale_days=ctx.config.sources.stale_days,
+            seconds=o.seconds,
+        )
+        ctx.report.count(f"health_{verdict.state}")
+        health.append(verdict)
     ctx.outputs["feeds"] = outcomes
+    ctx.outputs["health"] = health
 
 
 async def _check_feeds(ctx: RunContext, jobs: list[FeedJob]) -> list[FeedOutcome]:
@@ -225,6 +275,7 @@ async def _check_feeds(ctx: RunContext, jobs: list[FeedJob]) -> list[FeedOutcome
 def fetch_step(ctx: RunContext) -> None:
     """Fetch the enabled sources' feeds, then their new article pages, into the store."""
     sources = _chosen_sources(ctx)
+    skip_dead(ctx, sources)
     run_async(_fetch_all(ctx, sources))
 
 

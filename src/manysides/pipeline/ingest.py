@@ -304,12 +304,17 @@ def attach_source(
     catalog: Catalog, article: Article, doc: RawDocument, source: Source | None
 ) -> None:
     """Credit the article to its catalog source (found from the page's canonical URL when
-    the document's own URL and hints named none), or to the outlet its record names."""
+    the document's own URL and hints named none), or to the outlet its record names. An
+    article whose language neither the page declared nor the model could tell takes its
+    source's (``Source.language``), so a short page of a German outlet is not taken for
+    English (unlabelled articles go through the English stages)."""
     if source is None and article.canonical_url:
         source = catalog.match(article.canonical_url)
     if source is not None:
         article.source_id = source.id
         article.site = article.site or source.name
+        if not article.language and source.language:
+            article.language = source.language
     elif doc.hints.get("source") and not article.site:
         article.site = doc.hints["source"]
 

@@ -82,7 +82,7 @@ def build_bundle(store: Store, story: dict[str, Any], sources: dict[str, dict]) 
 
 def perspectives_step(ctx: RunContext) -> None:
     store, config = ctx.store, ctx.config
-    stories = shortlist(store, ctx.now, config.briefing)
+    stories = shortlist(store, ctx.now, config.briefing, ctx.options.get("edition"))
     sources = store.catalog.sources()
     chat = chat_client(config)
     for story in ctx.report.progress(stories, "perspectives"):

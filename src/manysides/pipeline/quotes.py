@@ -57,7 +57,9 @@ def quotes_step(ctx: RunContext) -> None:
         # story that qualifies later stay pending and are picked up then.
         wanted = {
             article_id
-            for story in shortlist(ctx.store, ctx.now, ctx.config.briefing)
+            for story in shortlist(
+                ctx.store, ctx.now, ctx.config.briefing, ctx.options.get("edition")
+            )
             for article_id in ctx.store.stories.article_ids(int(story["id"]))
         }
         pending = [article_id for article_id in pending if article_id in wanted]

@@ -23,10 +23,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..dedupe import canonical_url
 from ..errors import StoreError
 from .articles import ArticleRepo
 from .briefings import BriefingRepo
 from .catalog import CatalogRepo
+from .editions import EditionRepo
 from .quotes import QuoteRepo
 from .runs import RunRepo
 from .schema import MIGRATIONS
@@ -72,6 +74,7 @@ class Store:
         self.stories = StoryRepo(self)
         self.quotes = QuoteRepo(self)
         self.briefings = BriefingRepo(self)
+        self.editions = EditionRepo(self)
 
     # -- lifecycle -------------------------------------------------------------------
     def __enter__(self) -> Store:
@@ -94,6 +97,8 @@ class Store:
                 f"database {self.path} has schema version {version}, newer than this "
                 f"manysides ({len(MIGRATIONS)}); upgrade manysides"
             )
+        # Data migrations re-spell stored values with the same functions the code uses.
+        self.conn.create_function("ms_canonical_url", 1, canonical_url, deterministic=True)
         for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
             # executescript commits first; the version bump is part of the same script.
             self.conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")

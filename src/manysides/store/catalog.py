@@ -46,6 +46,10 @@ class CatalogRepo:
                 s.leaning,
                 s.leaning_provenance,
                 s.kind,
+                s.language,
+                json.dumps(list(s.categories)),
+                s.owner,
+                s.ownership_type,
                 now,
             )
             for s in sources
@@ -53,11 +57,14 @@ class CatalogRepo:
         with self.store.transaction() as c:
             c.executemany(
                 "INSERT INTO sources(id, name, domains, feeds, country, ownership, leaning,"
-                " leaning_provenance, kind, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
+                " leaning_provenance, kind, language, categories, owner, ownership_type,"
+                " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(id) DO UPDATE SET name=excluded.name, domains=excluded.domains,"
                 " feeds=excluded.feeds, country=excluded.country, ownership=excluded.ownership,"
                 " leaning=excluded.leaning, leaning_provenance=excluded.leaning_provenance,"
-                " kind=excluded.kind, updated_at=excluded.updated_at",
+                " kind=excluded.kind, language=excluded.language,"
+                " categories=excluded.categories, owner=excluded.owner,"
+                " ownership_type=excluded.ownership_type, updated_at=excluded.updated_at",
                 rows,
             )
         return len(rows)
@@ -68,6 +75,7 @@ class CatalogRepo:
             d = dict(r)
             d["domains"] = json.loads(d["domains"])
             d["feeds"] = json.loads(d["feeds"])
+            d["categories"] = json.loads(d["categories"])
             out[d["id"]] = d
         return out
 
@@ -93,6 +101,8 @@ class CatalogRepo:
         etag: str | None = None,
         last_modified: str | None = None,
         entries: int = 0,
+        final_url: str | None = None,
+        newest_entry: str | None = None,
     ) -> None:
         """Record one fetch of a feed. Validators are kept unless a new one arrived."""
         from . import utcnow
@@ -102,7 +112,8 @@ class CatalogRepo:
         with self.store.transaction() as c:
             c.execute(
                 "INSERT INTO feeds(url, source_id, kind, etag, last_modified, last_status,"
-                " last_error, last_fetched, last_ok, entries) VALUES (?,?,?,?,?,?,?,?,?,?)"
+                " last_error, last_fetched, last_ok, entries, final_url, newest_entry)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(url) DO UPDATE SET source_id = excluded.source_id,"
                 " kind = excluded.kind,"
                 " etag = COALESCE(excluded.etag, feeds.etag),"
@@ -111,7 +122,9 @@ class CatalogRepo:
                 " last_fetched = excluded.last_fetched,"
                 " last_ok = COALESCE(excluded.last_ok, feeds.last_ok),"
                 " entries = CASE WHEN excluded.last_error IS NULL THEN excluded.entries"
-                " ELSE feeds.entries END",
+                " ELSE feeds.entries END,"
+                " final_url = COALESCE(excluded.final_url, feeds.final_url),"
+                " newest_entry = COALESCE(excluded.newest_entry, feeds.newest_entry)",
                 (
                     url,
                     source_id,
@@ -123,6 +136,8 @@ class CatalogRepo:
                     now,
                     now if ok else None,
                     entries,
+                    final_url,
+                    newest_entry,
                 ),
             )
 

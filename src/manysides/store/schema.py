@@ -200,4 +200,43 @@ MIGRATIONS: list[str] = [
     ALTER TABLE quotes ADD COLUMN confidence REAL NOT NULL DEFAULT 0;
     ALTER TABLE quotes ADD COLUMN fragments TEXT;
     """,
+    # 4: canonical URLs normalised by courlan plus our news folding (blank and more
+    # tracking parameters dropped): re-spell the stored ones. A row whose new spelling
+    # another row already holds keeps its old one (OR IGNORE), so nothing is lost.
+    """
+    UPDATE OR IGNORE articles SET canonical_url = ms_canonical_url(canonical_url)
+    WHERE canonical_url <> ms_canonical_url(canonical_url);
+    """,
+    # 5: the catalog's language, categories and ownership per source; where a feed's last
+    # fetch ended up (after redirects) and its newest entry, for the health report
+    """
+    ALTER TABLE sources ADD COLUMN language TEXT NOT NULL DEFAULT '';
+    ALTER TABLE sources ADD COLUMN categories TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE sources ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE sources ADD COLUMN ownership_type TEXT NOT NULL DEFAULT '';
+    ALTER TABLE feeds ADD COLUMN final_url TEXT;
+    ALTER TABLE feeds ADD COLUMN newest_entry TEXT;
+    """,
+    # 6: briefings of editions (manysides.editions), each with its own history
+    """
+    CREATE TABLE edition_briefings (
+        edition TEXT NOT NULL,       -- the edition's slug
+        date TEXT NOT NULL,          -- YYYY-MM-DD
+        created_at TEXT NOT NULL,
+        data TEXT NOT NULL,          -- JSON of briefing.Briefing
+        PRIMARY KEY (edition, date)
+    );
+    CREATE TABLE edition_stories (
+        edition TEXT NOT NULL,
+        date TEXT NOT NULL,
+        story_id INTEGER NOT NULL,
+        rank INTEGER NOT NULL,
+        section TEXT NOT NULL,
+        n_articles INTEGER NOT NULL,
+        max_article_id INTEGER NOT NULL,
+        PRIMARY KEY (edition, date, story_id),
+        FOREIGN KEY (edition, date) REFERENCES edition_briefings(edition, date) ON DELETE CASCADE
+    );
+    CREATE INDEX edition_stories_story ON edition_stories(story_id);
+    """,
 ]

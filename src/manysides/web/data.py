@@ -99,6 +99,10 @@ def outlet(state: WebState, source_id: str) -> dict[str, Any] | None:
         "kind": src.get("kind", ""),
         "country": src.get("country", ""),
         "domains": src.get("domains", []),
+        "language": src.get("language") or "",
+        "categories": src.get("categories") or [],
+        "owner": src.get("owner") or "",
+        "ownership_type": src.get("ownership_type") or "",
         "stories": [
             {k: s[k] for k in ("id", "headline", "n_articles", "n_outlets", "last_updated")}
             for s in store.briefings.outlet_stories(source_id)

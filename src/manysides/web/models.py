@@ -66,5 +66,9 @@ class Outlet(BaseModel):
     kind: str = ""
     country: str = ""
     domains: list[str] = []
+    language: str = ""
+    categories: list[str] = []
+    owner: str = ""  # who owns it, from the maintained list (docs/sources.md)
+    ownership_type: str = ""
     stories: list[StorySummary]
     articles: list[OutletArticle]

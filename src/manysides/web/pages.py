@@ -30,6 +30,7 @@ FEED_ENTRIES = 30
 StoryId = Annotated[int, Path(ge=1, le=data.MAX_ID)]
 DateParam = Annotated[str, Path(pattern=data.DATE_PATTERN, max_length=10)]
 SourceId = Annotated[str, Path(pattern=data.SOURCE_ID_PATTERN, max_length=64)]
+EditionSlug = Annotated[str, Path(pattern=data.SOURCE_ID_PATTERN, max_length=64)]
 
 
 def _state(request: Request) -> WebState:
@@ -160,12 +161,52 @@ def search(
     )
 
 
-def _feed(state: WebState, base: str, briefings: list[dict]) -> bytes:
+def _feed(state: WebState, base: str, briefings: list[dict], path: str = "feed.atom") -> bytes:
     opts = state.opts if state.opts.base_url else dataclasses.replace(state.opts, base_url=base)
-    body = render_atom(
-        [Briefing.from_dict(b) for b in briefings], opts, f"{opts.base_url}/feed.atom"
-    )
+    body = render_atom([Briefing.from_dict(b) for b in briefings], opts, f"{opts.base_url}/{path}")
     return body.encode("utf-8")
+
+
+@router.get("/editions/{slug}", response_class=HTMLResponse)
+async def edition(request: Request, slug: EditionSlug) -> HTMLResponse:
+    """An edition's latest briefing (``manysides brief --edition``)."""
+    state = _state(request)
+    store = state.reader.store()
+    date = store.editions.latest_date(slug)
+    stamp = store.editions.briefing_stamp(slug, date) if date else None
+    if date is None or stamp is None:
+        return not_found(state, f"There is no briefing of the edition {slug!r} yet.")
+    key = ("edition", slug, date, stamp)
+    page = state.cache.get(key)
+    if page is None:
+        raw = store.editions.briefing(slug, date) or {}
+        page = await run_in_threadpool(
+            lambda: render_html(Briefing.from_dict(raw), state.opts, state.links)
+        )
+        state.cache.put(key, page)
+    return _html(page, stamp=stamp)
+
+
+@router.get("/editions/{slug}/feed.atom")
+async def edition_feed(request: Request, slug: EditionSlug) -> Response:
+    """An edition's Atom feed."""
+    state = _state(request)
+    store = state.reader.store()
+    stamps = store.editions.stamps(slug, FEED_ENTRIES)
+    if not stamps:
+        return not_found(state, f"There is no briefing of the edition {slug!r} yet.")
+    base = str(request.base_url).rstrip("/")
+    key = ("edition-feed", slug, base, tuple(stamps))
+    body = state.cache.get(key)
+    if body is None:
+        raw = [b for d, _ in stamps if (b := store.editions.briefing(slug, d))]
+        body = await run_in_threadpool(_feed, state, base, raw, f"editions/{slug}/feed.atom")
+        state.cache.put(key, body)
+    headers = {"cache-control": HTML_CACHE}
+    modified = http_date(max(s for _, s in stamps))
+    if modified:
+        headers["last-modified"] = modified
+    return Response(body, media_type="application/atom+xml; charset=utf-8", headers=headers)
 
 
 @router.get("/feed.atom")
