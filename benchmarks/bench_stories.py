@@ -1,102 +1,61 @@
-"""Story clustering benchmark: quality on NeuS stories, speed and scale on corpus-abp.
+"""Story clustering benchmark: quality on NeuS and AllSides, a replay, speed on corpus-abp.
 
-Quality: B-cubed P/R/F1 of the online clusterer on ``stories/neus-train.jsonl`` fed in
-file order with only id/title/text, on the whole file and on its two halves by story
-(``tune``: stories whose number is divisible by 5, used for choosing defaults; ``held``:
-the rest, never looked at while tuning). Baseline in the same run: TF-IDF (title+text)
-and average-linkage agglomerative clustering over cosine distance, best single threshold
-on a grid (an offline method that sees every article at once, and is scored with its
-threshold chosen on the very data it is scored on).
+Quality (held-out folds only): ``manysides.stories.fit.cross_validate`` with the default
+config: three folds by story on NeuS train (``stories/neus-train.jsonl``, undated, file
+order) and on the AllSides 2021 dated stream (``neus/stories-crawled.jsonl``, each article
+at its story's time plus 0-36 h); the scorer is fit on two folds of both sets, its join
+threshold chosen on those training folds, and each held-out fold is clustered alone and
+scored with B-cubed. Baseline in the same run, on the same held-out folds: TF-IDF
+(title + text) and average-linkage agglomerative clustering over cosine distance with its
+best single threshold on a grid (an offline method that sees every article at once and
+picks its threshold on the very data it is scored on).
 
-Held-out dated stream: ``neus/stories-crawled.jsonl`` (AllSides 2021, ~1,480 articles,
-~490 three-outlet stories, with dates; never used for tuning), articles in time order,
-with and without their dates, next to the same offline baseline.
+Replay: the three days 2020-05-18..20 of ``corpus-abp`` (103 articles, 48 outlets) in
+date order through ``python -m manysides cluster`` run from a given source tree
+(``--before-src`` for the code before a change): stories, single-article stories,
+multi-outlet stories, mean outlets per story, and for each hand-named event (title
+pattern) how many stories its articles landed in.
 
 Speed: the 37,554 articles of ``corpus-abp`` in date order (undated ones first, with no
-date) through ``manysides cluster`` as a subprocess: wall time, peak memory, and
+date) through ``manysides cluster`` as a subprocess: wall time, CPU time, peak memory, and
 seconds per 1,000 articles (from ``--timings``).
 
-    .venv/bin/python -m benchmarks.bench_stories [--data DIR] [--skip-speed] [--skip-quality]
+    .venv/bin/python -m benchmarks.bench_stories [--data DIR] [--skip-speed]
+        [--skip-quality] [--skip-replay] [--before-src DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
+import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from manysides import times
 
-from .common import REPO, Timer, data_dir, save
+from .common import REPO, data_dir, save
 
-NEUS = "stories/neus-train.jsonl"
-CRAWLED = "neus/stories-crawled.jsonl"
 _LAUNCHER = (
     "import resource, subprocess, sys\n"
     "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
-    "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(code, use.ru_maxrss, use.ru_utime + use.ru_stime)\n"
 )
 ABP = "corpus-abp/articles.jsonl.gz"
-
-
-def in_tune_split(story: str) -> bool:
-    """The tuning half: stories whose number is divisible by 5 (about 490 stories)."""
-    return int(story.rsplit("-", 1)[1]) % 5 == 0
-
-
-def load_neus(root: Path) -> list[dict[str, str]]:
-    with (root / NEUS).open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def load_crawled(root: Path) -> list[dict[str, Any]]:
-    """A dated stream: AllSides 2021 stories, each article at its story's time plus 0-36 h.
-
-    The offset is a fixed hash of story and side, so articles of one event arrive spread
-    over a day and a half, interleaved with other events, in time order.
-    """
-    rows: list[tuple[datetime, str, dict[str, Any]]] = []
-    with (root / CRAWLED).open(encoding="utf-8") as fh:
-        for line in fh:
-            story = json.loads(line)
-            start = times.parse(story["date"])
-            assert start is not None, story["date"]
-            for side, art in sorted(story["news"].items()):
-                key = hashlib.md5(f"{story['id']}/{side}".encode()).hexdigest()  # noqa: S324
-                body = art.get("newBody") or ""
-                text = " ".join(body) if isinstance(body, list) else str(body)
-                when = start + timedelta(hours=int(key, 16) % 37)
-                row = {
-                    "id": f"{story['id']}-{side}",
-                    "story": str(story["id"]),
-                    "title": art.get("newsTitle") or "",
-                    "text": text,
-                    "published": when,
-                }
-                rows.append((when, key, row))
-    rows.sort(key=lambda x: (x[0], x[1]))
-    return [r for _, _, r in rows]
-
-
-def online(rows: list[dict[str, Any]], dated: bool = False) -> dict[str, int]:
-    from manysides.config import StoriesConfig
-    from manysides.stories import StoryClusterer, StoryInput
-
-    clusterer = StoryClusterer(StoriesConfig())
-    return {
-        r["id"]: clusterer.add(
-            StoryInput(r["id"], r["title"], r["text"], r.get("published") if dated else None)
-        ).story_id
-        for r in rows
-    }
+REPLAY_DAYS = ("2020-05-18", "2020-05-20")
+#: events of the replay days that three or more outlets covered, by title pattern
+REPLAY_EVENTS = {
+    "Trump takes hydroxychloroquine": r"hydroxychloroquine",
+    "State Department inspector general fired": r"inspector.general",
+    "all 50 states partially reopened": r"all (50 )?states (are|at least) partially reopen",
+}
 
 
 def scores(pred: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, float]:
@@ -130,30 +89,43 @@ def baseline(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def quality(root: Path) -> dict[str, Any]:
-    rows = load_neus(root)
-    with Timer() as t:
-        pred = online(rows)
-    tune = [r for r in rows if in_tune_split(r["story"])]
-    held = [r for r in rows if not in_tune_split(r["story"])]
+    from manysides.config import StoriesConfig
+    from manysides.stories import fit
+    from manysides.stories.embeddings import load_embedder
+
+    sets = {"neus": fit.load_neus(root), "allsides": fit.load_crawled(root)}
+    embedder = load_embedder()
+    emb = fit.embed_all(embedder, [r for rs in sets.values() for r in rs])
+    cached = fit.CachedEmbedder(emb) if embedder is not None else None
+    started = time.process_time()
+    cv = fit.cross_validate(sets, StoriesConfig(), cached, emb)
     result: dict[str, Any] = {
-        "articles": len(rows),
-        "stories": len({r["story"] for r in rows}),
-        "online_all": scores(pred, rows) | {"seconds": round(t.seconds, 2)},
-        "online_tune": scores(online(tune), tune),
-        "online_held": scores(online(held), held),
+        "embeddings": embedder is not None,
+        "cv_cpu_seconds": round(time.process_time() - started, 1),
+        "folds": cv["folds"],
     }
-    print(json.dumps(result, indent=1), flush=True)
-    with Timer() as t:
-        base = baseline(rows)
-    result["baseline_all"] = base | {"seconds": round(t.seconds, 2)}
-    stream = load_crawled(root)
-    result["dated_stream"] = {
-        "articles": len(stream),
-        "stories": len({r["story"] for r in stream}),
-        "online_dated": scores(online(stream, dated=True), stream),
-        "online_undated": scores(online(stream), stream),
-        "baseline": baseline(stream),
-    }
+    for name, rows in sets.items():
+        base = []
+        for k in range(fit.FOLDS):
+            held = [
+                {"id": r.item.id, "title": r.item.title, "text": r.item.text, "story": r.story}
+                for r in rows
+                if r.fold == k
+            ]
+            base.append(baseline(held))
+        online = [f[name] for f in cv["folds"]]
+        result[name] = {
+            "articles": len(rows),
+            "stories": len({r.story for r in rows}),
+            "heldout_f1_mean": cv[name],
+            "heldout_precision_mean": round(sum(o["precision"] for o in online) / fit.FOLDS, 4),
+            "heldout_recall_mean": round(sum(o["recall"] for o in online) / fit.FOLDS, 4),
+            "baseline_f1_mean": round(sum(b["f1"] for b in base) / fit.FOLDS, 4),
+            "baseline_precision_mean": round(sum(b["precision"] for b in base) / fit.FOLDS, 4),
+            "baseline_recall_mean": round(sum(b["recall"] for b in base) / fit.FOLDS, 4),
+            "baseline_folds": base,
+        }
+        print(json.dumps({name: result[name]}), flush=True)
     return result
 
 
@@ -187,9 +159,10 @@ def speed(root: Path, workdir: Path) -> dict[str, Any]:
         for _, _, row in items:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     del items
-    cli = Path(sys.executable).parent / "manysides"
     cmd = [
-        str(cli),
+        sys.executable,
+        "-m",
+        "manysides",
         "cluster",
         "--input",
         str(src),
@@ -202,10 +175,13 @@ def speed(root: Path, workdir: Path) -> dict[str, Any]:
     # a small launcher and read the launcher's RUSAGE_CHILDREN instead.
     launcher = [sys.executable, "-c", _LAUNCHER, *cmd]
     started = time.perf_counter()
-    proc = subprocess.run(launcher, capture_output=True, text=True, cwd=REPO, check=False)  # noqa: S603
+    env = os.environ | {"PYTHONPATH": str(REPO / "src")}
+    proc = subprocess.run(  # noqa: S603
+        launcher, capture_output=True, text=True, cwd=REPO, check=False, env=env
+    )
     wall = time.perf_counter() - started
-    code, peak_kb = (int(x) for x in proc.stdout.split()[-2:])
-    peak_mb = peak_kb / 1024
+    code_s, peak_s, cpu_s = proc.stdout.split()[-3:]
+    code, peak_mb, cpu_total = int(code_s), int(peak_s) / 1024, float(cpu_s)
     if code not in (0, 1):
         raise SystemExit(f"manysides cluster failed ({code}): {proc.stderr[-2000:]}")
     t = json.loads(timings.read_text())
@@ -215,6 +191,8 @@ def speed(root: Path, workdir: Path) -> dict[str, Any]:
         "articles": n_items,
         "undated": undated,
         "wall_seconds": round(wall, 2),
+        "cpu_seconds": round(cpu_total, 2),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "cluster_loop_seconds": t["seconds"],
         "peak_rss_mb": round(peak_mb, 1),
         "first_1000_s": per[0] if per else None,
@@ -232,17 +210,74 @@ def speed(root: Path, workdir: Path) -> dict[str, Any]:
     }
 
 
+def replay(root: Path, workdir: Path, src: Path) -> dict[str, Any]:
+    """The three replay days through ``python -m manysides cluster`` from source tree ``src``."""
+    items = []
+    with gzip.open(root / ABP, "rt", encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            a = json.loads(line)
+            when = _iso(a.get("date") or "")
+            if when and REPLAY_DAYS[0] <= when <= REPLAY_DAYS[1]:
+                items.append((when, n, a))
+    items.sort(key=lambda x: (x[0], x[1]))
+    path, out = workdir / "replay.jsonl", workdir / "replay-out.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for when, _, a in items:
+            row = {"id": a["id"], "title": a["title"], "text": a["text"], "date": when}
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    env = os.environ | {"PYTHONPATH": str(src)}
+    cmd = [sys.executable, "-m", "manysides", "cluster", "-i", str(path), "-o", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)  # noqa: S603
+    if proc.returncode != 0:
+        raise SystemExit(f"replay cluster failed: {proc.stderr[-2000:]}")
+    story = {json.loads(x)["id"]: json.loads(x)["story"] for x in out.read_text().splitlines()}
+    outlets: dict[int, set[str]] = {}
+    for _, _, a in items:
+        outlets.setdefault(story[a["id"]], set()).add(a["source"])
+    sizes = [len(v) for v in outlets.values()]
+    events = {}
+    for name, pattern in REPLAY_EVENTS.items():
+        hits = [a for _, _, a in items if re.search(pattern, a["title"], re.IGNORECASE)]
+        events[name] = {
+            "articles": len(hits),
+            "outlets": len({a["source"] for a in hits}),
+            "stories": len({story[a["id"]] for a in hits}),
+        }
+    return {
+        "source_tree": str(src),
+        "articles": len(items),
+        "outlets": len({a["source"] for _, _, a in items}),
+        "stories": len(outlets),
+        "single_article_stories": sum(
+            1 for s in set(story.values()) if list(story.values()).count(s) == 1
+        ),
+        "multi_outlet_stories": sum(1 for n in sizes if n >= 2),
+        "mean_outlets_per_story": round(sum(sizes) / len(sizes), 3),
+        "mean_outlets_per_multi_outlet_story": round(
+            sum(n for n in sizes if n >= 2) / max(1, sum(1 for n in sizes if n >= 2)), 3
+        ),
+        "events": events,
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", help="shared data folder (default ../shared/data)")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-replay", action="store_true")
+    parser.add_argument("--before-src", help="source tree (src/) of the code before a change")
     args = parser.parse_args(argv)
     root = data_dir(args.data)
-    result: dict[str, Any] = {}
+    result: dict[str, Any] = {"load_average_start": [round(x, 2) for x in os.getloadavg()]}
+    if not args.skip_replay:
+        with tempfile.TemporaryDirectory() as tmp:
+            result["replay"] = {"after": replay(root, Path(tmp), REPO / "src")}
+            if args.before_src:
+                result["replay"]["before"] = replay(root, Path(tmp), Path(args.before_src))
+        print(json.dumps(result["replay"], indent=1), flush=True)
     if not args.skip_quality:
         result["quality"] = quality(root)
-        print(json.dumps(result["quality"], indent=1), flush=True)
     if not args.skip_speed:
         with tempfile.TemporaryDirectory() as tmp:
             result["speed"] = speed(root, Path(tmp))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from manysides.stories import StoryInput
+from manysides.stories.scorer import FEATURES, Model, Scorer
 
 T0 = datetime(2024, 3, 1, 8, tzinfo=UTC)
 
@@ -43,3 +44,12 @@ def stream() -> list[tuple[StoryInput, str]]:
             when = T0 + timedelta(hours=v * 3 + e)
             items.append((StoryInput(f"{name}-{v}", t, x, when, f"outlet{v}"), name))
     return items
+
+
+def body_only(centre: float = 0.5, slope: float = 40.0) -> Scorer:
+    """A scorer whose probability rises with the text cosine alone (0.5 at ``centre``),
+    for tests of the clusterer's mechanics that must not depend on fitted weights."""
+    weights = [0.0] * len(FEATURES)
+    weights[FEATURES.index("body_cos")] = slope
+    model = Model(tuple(weights), -slope * centre, 0.5, 0.99, 0.5)
+    return Scorer(model, model)

@@ -71,6 +71,83 @@ def test_article_kind_reads_url_title_byline_and_text_edges() -> None:
     )
 
 
+def test_article_kind_reads_the_declared_section_and_type_and_columnist_bylines() -> None:
+    def kind(**kw: str) -> tuple[str, str]:
+        base = {"title": "Senate passes bill", "text": NEWS_TEXT, "page_type": "article"}
+        a = dataclasses.replace(art(1, "x", "center", title=base["title"], text=NEWS_TEXT), **kw)
+        k = article_kind(a)
+        return k.kind, k.reason
+
+    assert kind() == ("", "")
+    assert kind(page_type="article") == ("", "")
+    assert kind(page_section="Politics") == ("", "")
+    assert kind(page_section="Opinion") == ("opinion", "page section 'Opinion'")
+    assert kind(page_section="Opinion / Columnists")[0] == "opinion"
+    assert kind(page_section="Editorials and Op-Eds")[0] == "opinion"
+    assert kind(page_section="Commentary")[0] == "opinion"
+    assert kind(page_section="News Analysis")[0] == "analysis"
+    assert kind(page_type="OpinionNewsArticle") == (
+        "opinion",
+        "page type 'OpinionNewsArticle'",
+    )
+    assert kind(page_type="AnalysisNewsArticle")[0] == "analysis"
+    assert kind(page_type="opinion")[0] == "opinion"
+    # Bylines that name a columnist's role.
+    for byline in (
+        "Ruth Marcus, Columnist",
+        "Jane Roe, Guest Columnist",
+        "John Doe, Op-Ed Contributor",
+        "The Editorial Board",
+        "Commentary by Jane Roe",
+    ):
+        assert kind(authors=byline)[0] == "opinion", byline
+    assert kind(authors="Jane Roe, Staff Writer") == ("", "")
+
+
+def test_page_metadata_flows_from_html_to_the_store_to_the_label(tmp_path) -> None:  # noqa: ANN001
+    from manysides.config import ExtractConfig
+    from manysides.extract import extract
+    from manysides.pipeline.perspectives import build_bundle
+    from manysides.records import RawDocument
+    from manysides.store import Store
+
+    body = "<p>" + " ".join([NEWS_TEXT] * 3) + "</p>"
+    pages = {
+        "https://paper.example/2020/05/18/abrams": (
+            '<meta property="og:type" content="article">'
+            '<meta property="article:section" content="Opinion">'
+        ),
+        "https://paper.example/2020/05/18/abrams-2": (
+            '<script type="application/ld+json">{"@context": "https://schema.org",'
+            ' "@type": "OpinionNewsArticle", "headline": "Abrams"}</script>'
+        ),
+        "https://paper.example/2020/05/18/abrams-news": (
+            '<meta property="og:type" content="article">'
+            '<meta property="article:section" content="Politics">'
+        ),
+    }
+    with Store(tmp_path / "db.sqlite") as store:
+        ids = []
+        for url, head in pages.items():
+            html = f"<html><head><title>Abrams</title>{head}</head><body><article><h1>Abrams</h1>{body}</article></body></html>"
+            a = extract(RawDocument(url=url, content=html.encode()), ExtractConfig())
+            saved = store.articles.save_article(a)
+            ids.append(saved.id)
+        rows = store.articles.get_many(ids)
+        assert [(r["page_type"], r["page_section"]) for r in rows] == [
+            ("article", "Opinion"),
+            ("OpinionNewsArticle", ""),
+            ("article", "Politics"),
+        ]
+        store.stories.create(1, "Abrams", "2020-05-18T00:00:00+00:00")
+        for i in ids:
+            store.stories.assign(i, 1)
+        store.stories.refresh(1)
+        bundle = build_bundle(store, {"id": 1, "headline": "Abrams"}, {})
+    kinds = story_kinds(bundle.articles)
+    assert [kinds[i].kind for i in ids] == ["opinion", "opinion", ""]
+
+
 def _abrams_story() -> StoryBundle:
     return StoryBundle(
         story_id=7,

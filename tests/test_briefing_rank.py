@@ -63,6 +63,19 @@ def test_sections_blindspots_other_and_limits() -> None:
     assert sum(len(s.items) for s in sections) == 4
 
 
+def test_blindspots_section_appears_whenever_the_rule_is_met() -> None:
+    # Ten busy stories fill max_stories; the one blindspot story is the least important,
+    # yet it keeps a slot, so the Blindspots section appears.
+    opts = RankOptions.from_config(BriefingConfig(max_stories=10, per_section=10))
+    busy = [Candidate(perspective(i, ALL_SOURCES, section="US")) for i in range(1, 12)]
+    quiet = Candidate(perspective(50, ALL_SOURCES[:3], blindspot="right", hours_ago=30))
+    sections = rank([*busy, quiet], NOW, opts)
+    assert [s.name for s in sections] == ["US", "Blindspots"]
+    assert ids(sections)[-1] == 50 and len(ids(sections)) == 10
+    # Without a story that meets the rule, all ten slots go to the busiest stories.
+    assert ids(rank(busy, NOW, opts)) == list(range(1, 11))
+
+
 def test_min_outlets_and_no_other_section() -> None:
     opts = RankOptions.from_config(
         BriefingConfig(min_outlets=3, other_section="", sections=("US",))
@@ -77,17 +90,24 @@ def test_min_outlets_and_no_other_section() -> None:
 
 def test_repeat_story_needs_new_reporting_and_shows_whats_new() -> None:
     p = perspective(1, ALL_SOURCES, first_id=10)  # article ids 10..14
-    unchanged = PreviousAppearance("2026-03-09", n_articles=5, max_article_id=14)
-    assert (
-        ids(rank([Candidate(p, unchanged)], NOW, RankOptions.from_config(BriefingConfig()))) == []
-    )
+    opts = RankOptions.from_config(BriefingConfig())
+    unchanged = PreviousAppearance("2026-03-09", frozenset(range(10, 15)))
+    assert ids(rank([Candidate(p, unchanged)], NOW, opts)) == []
+    # ... and it gets one "continuing" line instead.
+    b = build_briefing("2026-03-10", "T", [Candidate(p, unchanged)], NOW, opts)
+    [line] = b.continuing
+    assert (line.story_id, line.since, line.n_outlets) == (1, "2026-03-09", 5)
+    assert b.items == []
 
-    before = PreviousAppearance("2026-03-09", n_articles=3, max_article_id=12)
-    [section] = rank([Candidate(p, before)], NOW, RankOptions.from_config(BriefingConfig()))
+    p.facts[0].articles = [14]  # a key fact only a new article states
+    before = PreviousAppearance("2026-03-09", frozenset({10, 11, 12}))
+    [section] = rank([Candidate(p, before)], NOW, opts)
     new = section.items[0].whats_new
     assert new is not None and new.since == "2026-03-09" and new.previous_articles == 3
     assert [a.id for a in new.new_articles] == [13, 14]
     assert new.new_outlets == ["Leanright Post", "Right Times"]
+    assert new.new_facts == [p.facts[0].text]
+    assert build_briefing("2026-03-10", "T", [Candidate(p, before)], NOW, opts).continuing == []
 
 
 def test_build_briefing_rows_and_empty_day() -> None:

@@ -123,10 +123,14 @@ def test_hostile_content_is_escaped_everywhere(briefing: Briefing) -> None:
     assert data["sections"][1]["items"][0]["perspective"]["headline"].startswith(XSS)
 
 
-def test_email_html_is_inlined_and_links_absolute(briefing: Briefing) -> None:
+def test_email_html_is_compact_and_links_absolute(briefing: Briefing) -> None:
     html = render_email_html(briefing, OPTS)
-    assert "<style" not in html  # premailer moved the rules inline
-    assert 'style="' in html
+    # One small class-less <style> block; inline styles only where colour is meaning.
+    [css] = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert len(css) < 1500 and "." not in re.sub(r"[\d.]+px|\d+\.\d+", "", css)
+    assert 'class="' not in html
+    assert re.search(r'<td style="width:\d+%;background:#1f5fbf;color:#fff">', html)  # left
+    assert html.count('style="') <= 2 + 6 * len(briefing.items)
     assert "https://news.example.org/story/1" in html
     assert 'href="/' not in html and 'href="#' not in html
 

@@ -48,13 +48,26 @@ def test_as_of_a_day_includes_the_day_befores_day_dated_articles(
 ) -> None:
     # 36 hours before 2020-05-20 23:59:59 is 2020-05-19 11:59:59: the articles dated
     # 2020-05-19 (midnight) were published within that day, so they are in the window.
+    # The store holds nothing of 2020-05-20, so those stories, which made the briefing of
+    # 2020-05-19 (computed from the data), come back as one "continuing" line each.
     code, out, _ = run(
         ["--config", str(replay), "brief", "--steps", STEPS, "--as-of", "2020-05-20"], capsys
     )
-    assert code == 0, out
-    items = _stories(replay, "2020-05-20")
-    assert len(items) >= 2
-    days = {a["published"][:10] for i in items for a in i["perspective"]["articles"]}
+    data = json.loads((replay.parent / "out" / "2020-05-20" / "briefing.json").read_text())
+    assert _stories(replay, "2020-05-20") == [] and code == 1
+    flat = " ".join(out.split())
+    assert "no new reporting since the 2020-05-19 briefing" in flat, flat
+    lines = data["continuing"]
+    assert len(lines) >= 2 and {c["since"] for c in lines} == {"2020-05-19"}
+    from manysides.config import load_config
+    from manysides.store import Store
+
+    with Store(load_config(replay).store.path) as store:
+        days = {
+            (a["published"] or "")[:10]
+            for c in lines
+            for a in store.articles.get_many(store.stories.article_ids(c["story_id"]))
+        }
     assert "2020-05-19" in days
 
 
@@ -73,3 +86,75 @@ def test_a_window_after_the_news_is_empty_says_why_and_exits_1(
     )
     assert "the newest article is dated 2020-05-19" in flat
     assert "manysides brief --as-of 2020-05-19" in flat
+
+
+def _store_of_two_days(tmp: Path) -> Path:
+    """A fresh store (own config) holding the sample's 2020-05-18 and 2020-05-19."""
+    from clitools import run_cli
+
+    tmp.mkdir(parents=True)
+    src = sample.files()
+    with gzip.open(src.articles, "rt", encoding="utf-8") as fh:
+        rows = [r for r in map(json.loads, fh) if r["date"][:10] in ("2020-05-18", "2020-05-19")]
+    (tmp / "days.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    config = tmp / "config.toml"
+    config.write_text(
+        f'[store]\npath = "{tmp / "db.sqlite"}"\n'
+        f'[sources]\ncatalog = "{src.sources}"\nuse_builtin = false\n'
+        f'[briefing]\noutput_dir = "{tmp / "out"}"\nhours = 36\n'
+        "[quotes]\nenabled = false\n"
+    )
+    assert run_cli(["--config", str(config), "--quiet", "ingest", str(tmp / "days.jsonl")]) == 0
+    return config
+
+
+def _briefing_json(config: Path, date: str) -> dict:
+    data = json.loads((config.parent / "out" / date / "briefing.json").read_text())
+    data.pop("generated_at")
+    return data
+
+
+def test_continuing_stories_and_the_day_does_not_depend_on_the_day_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Path A builds 2020-05-19 on a fresh store; path B builds 2020-05-18 first.
+    fresh = _store_of_two_days(tmp_path / "fresh")
+    code, out, _ = run(
+        ["--config", str(fresh), "brief", "--steps", STEPS, "--as-of", "2020-05-19"], capsys
+    )
+    assert code == 0, out
+    daily = _store_of_two_days(tmp_path / "daily")
+    for day in ("2020-05-18", "2020-05-19"):
+        code, out, _ = run(
+            ["--config", str(daily), "brief", "--steps", STEPS, "--as-of", day], capsys
+        )
+        assert code == 0, out
+    second = _briefing_json(fresh, "2020-05-19")
+    assert second == _briefing_json(daily, "2020-05-19")
+
+    # The day before's briefing, as built on path B, is the one the data defines.
+    first = _briefing_json(daily, "2020-05-18")
+    shown_before = {i["perspective"]["story_id"] for s in first["sections"] for i in s["items"]}
+    items = [i for s in second["sections"] for i in s["items"]]
+    returning = [i for i in items if i["whats_new"]]
+    lines = second["continuing"]
+    assert returning or lines, "no story of 2020-05-18 is back on 2020-05-19"
+    for item in items:
+        assert (item["whats_new"] is not None) == (item["perspective"]["story_id"] in shown_before)
+    for item in returning:  # back only with reporting published on 2020-05-19
+        new = item["whats_new"]
+        assert new["since"] == "2020-05-18" and new["new_articles"]
+        assert all(a["published"][:10] == "2020-05-19" for a in new["new_articles"])
+    for line in lines:  # shown the day before, nothing new since: one line
+        assert line["story_id"] in shown_before and line["since"] == "2020-05-18"
+        story = [a for i in first["sections"] for a in i["items"]]
+        assert any(i["perspective"]["story_id"] == line["story_id"] for i in story)
+    # Every story of the day before is accounted for: back, a continuing line, or out of
+    # the window (its latest report older than 36 hours before 2020-05-19 23:59:59).
+    accounted = {i["perspective"]["story_id"] for i in returning} | {c["story_id"] for c in lines}
+    assert accounted <= shown_before
+    text = (daily.parent / "out" / "2020-05-19" / "briefing.txt").read_text()
+    if lines:
+        assert "CONTINUING" in text and "no new reporting since" in text
+    if returning:
+        assert "New since 2020-05-18" in text

@@ -43,7 +43,7 @@ def test_step_saves_and_renders(tmp_path: Path) -> None:
             1,
             2,
         ]
-        assert store.briefings.previous_appearance(1, "2026-03-11")["max_article_id"] == 5
+        assert store.briefings.appearances(1)[0]["max_article_id"] == 5
         assert store.briefings.index()[0]["n_stories"] == 2
     day = out / "2026-03-10"
     for name in ("index.html", "email.html", "briefing.txt", "briefing.md", "briefing.json"):
@@ -64,7 +64,7 @@ def test_next_day_repeats_only_with_new_reporting(tmp_path: Path) -> None:
         fill_store(store, stories)
         briefing_step(_ctx(store, out, NOW))
         # Next day: story 1 gets a new article from a new outlet; story 2 gets nothing.
-        later = NOW + timedelta(hours=20)
+        later = NOW + timedelta(hours=24)
         p1 = stories[0]
         new = article(10, "center-wire", title="Budget deal: what changes", now=later, hours_ago=1)
         new.outlet = "Extra Outlet"
@@ -94,8 +94,10 @@ def test_next_day_repeats_only_with_new_reporting(tmp_path: Path) -> None:
         assert items[0]["whats_new"]["since"] == "2026-03-10"
         assert items[0]["whats_new"]["new_outlets"] == ["Extra Outlet"]
         assert [a["id"] for a in items[0]["whats_new"]["new_articles"]] == [10]
+        assert [c["story_id"] for c in data["continuing"]] == [2]  # one line, no new reporting
     html = (out / "2026-03-11" / "index.html").read_text()
     assert "What&#39;s new since 2026-03-10" in html or "What's new since 2026-03-10" in html
+    assert "Continuing" in html and 'href="../2026-03-10/index.html#story-2"' in html
     archive = (out / "index.html").read_text()
     assert "2026-03-10/index.html" in archive and "2026-03-11/index.html" in archive
 

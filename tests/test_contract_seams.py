@@ -25,10 +25,12 @@ from manysides.briefing import (
 )
 from manysides.briefing.render import render_files
 from manysides.briefing.view import RenderOptions
-from manysides.config import BriefingConfig, PerspectivesConfig
+from manysides.config import BriefingConfig, PerspectivesConfig, StoriesConfig
 from manysides.perspectives import Perspective, StoryBundle, analyze_story
 from manysides.perspectives.records import StoryArticle
 from manysides.pipeline.perspectives import quote_refs
+from manysides.stories import StoryInput
+from manysides.stories.explain import explain_story
 
 SCHEMA = Path(__file__).resolve().parent.parent / "docs" / "briefing-schema.md"
 NOW = datetime(2024, 5, 6, 12, 0, tzinfo=UTC)
@@ -123,9 +125,11 @@ def _keys(value: Any, found: set[str], parent: str = "") -> None:
             _keys(inner, found, parent)
 
 
-def _documented() -> tuple[set[str], set[str]]:
-    """(every name in backticks, the names in the tables' key column) before the example."""
-    text = SCHEMA.read_text(encoding="utf-8").split("## Example")[0]
+def _documented(text: str | None = None) -> tuple[set[str], set[str]]:
+    """(every name in backticks, the names in the tables' key column) of ``text``; by
+    default the briefing's part, before the example."""
+    if text is None:
+        text = SCHEMA.read_text(encoding="utf-8").split("## Example")[0]
     spans = re.findall(r"`([^`]+)`", text)
     names = {w for s in spans for w in re.findall(r"[a-z_]+", s)}
     column = {
@@ -139,7 +143,7 @@ def _documented() -> tuple[set[str], set[str]]:
 
 def test_briefing_schema_doc_matches_to_dict() -> None:
     found: set[str] = set()
-    returning = _briefing(PreviousAppearance("2024-05-05", n_articles=2, max_article_id=2))
+    returning = _briefing(PreviousAppearance("2024-05-05", frozenset({1, 2})))
     assert returning.items[0].whats_new is not None  # so WhatsNew's keys are there too
     _keys(json.loads(json.dumps(returning.to_dict(), default=str)), found)
     names, column = _documented()
@@ -147,3 +151,19 @@ def test_briefing_schema_doc_matches_to_dict() -> None:
     assert not undocumented, f"keys in Briefing.to_dict missing from the schema: {undocumented}"
     stale = sorted(column - found)
     assert not stale, f"docs/briefing-schema.md documents keys to_dict does not have: {stale}"
+
+
+def test_why_schema_doc_matches_to_dict() -> None:
+    """The StoryWhy section of the schema (``why`` in ``/api/stories/{id}``) against a real
+    explanation's ``to_dict``, both ways."""
+    members = [StoryInput(a.id, a.title, a.text) for a in _articles()]
+    why = explain_story(members, max_body_tokens=StoriesConfig().max_body_tokens)
+    assert why.entities and why.terms and all(m.similarity is not None for m in why.members)
+    found: set[str] = set()
+    _keys(json.loads(json.dumps(why.to_dict())), found)
+    section = SCHEMA.read_text(encoding="utf-8").split("## StoryWhy")[1]
+    names, column = _documented(section)
+    undocumented = sorted(found - names)
+    assert not undocumented, f"keys in StoryWhy.to_dict missing from the schema: {undocumented}"
+    stale = sorted(column - found)
+    assert not stale, f"the StoryWhy schema documents keys to_dict does not have: {stale}"

@@ -205,3 +205,114 @@ def test_facts_with_checkable_details_come_first() -> None:
     ]
     found = facts(arts, PerspectivesConfig())
     assert [f.text.split()[1] for f in found] == ["senate", "mood"]
+
+
+# -- claims keep their sourcing; key facts are whole sentences --------------------------
+TWEET = "Buffalo protester shoved by Police could be an ANTIFA provocateur."
+
+
+def test_a_claim_whose_attribution_is_elsewhere_is_marked() -> None:
+    from manysides.perspectives.clean import never_shown, quote_open, unattributed
+
+    # the next sentence is only the attribution
+    assert unattributed(TWEET, "the president tweeted Tuesday.", False)
+    assert unattributed(TWEET, "Trump wrote on Twitter.", False)
+    # inside a quotation opened in an earlier sentence
+    opened = quote_open('Trump wrote: "The protest was a set up.', False)
+    assert opened and unattributed(TWEET, "", opened) == "inside a quotation begun earlier"
+    assert not quote_open('"It was a set up," he wrote.', False)
+    # a claim that names its source, or a next sentence with content of its own, is kept
+    assert unattributed(f"Trump tweeted that the {TWEET[0].lower()}{TWEET[1:]}", "", False) == ""
+    assert unattributed(TWEET.replace("could", "was said to"), "", False) == ""
+    assert unattributed(TWEET, "Officials said the toll rose to 12 on Monday.", False) == ""
+    assert (
+        unattributed("The Senate passed the bill on Friday.", "It now goes to the House.", False)
+        == ""
+    )
+    # a quotation whose attribution comes in a later sentence is never shown
+    assert never_shown(f'"{TWEET}') == "quotation without its attribution"
+
+
+def test_a_post_with_its_credit_on_one_line_is_dropped() -> None:
+    from manysides.perspectives.clean import strip_embeds
+
+    text = (
+        "The president's tweet came hours before the funeral.\n"
+        f"{TWEET} Could be a set up? — Donald J. Trump (@realDonaldTrump) June 9, 2020\n"
+        "Trump's outburst drew criticism from Republicans."
+    )
+    assert strip_embeds(text) == (
+        "The president's tweet came hours before the funeral.\n"
+        "Trump's outburst drew criticism from Republicans."
+    )
+
+
+def _tweet_story() -> list[StoryArticle]:
+    lead = "President Trump on Tuesday suggested that a 75-year-old protester pushed by police in Buffalo was part of a set up."
+    return [
+        StoryArticle(
+            1,
+            "Trump targets Buffalo protester",
+            f'{lead} Trump wrote: "{TWEET} 75 year old Martin Gugino was pushed away after '
+            'appearing to scan police communications." Two officers have been charged with assault.',
+            outlet="Wire",
+            leaning="center",
+        ),
+        StoryArticle(
+            2,
+            "Trump pushes theory about Buffalo protester",
+            f"{lead}\n{TWEET}\nThe president tweeted on Tuesday.\n"
+            "Two officers have been charged with assault over the shove, prosecutors said Monday.",
+            outlet="Left Daily",
+            leaning="left",
+        ),
+        StoryArticle(
+            3,
+            "Trump says Buffalo protester could be a provocateur",
+            f"{lead} 75 year old Martin Gugino was pushed away after appearing to scan police "
+            "communications, the president claimed without evidence. Two officers have been "
+            "charged with assault.",
+            outlet="Right Post",
+            leaning="right",
+        ),
+    ]
+
+
+def test_summary_and_facts_never_state_a_tweet_as_fact() -> None:
+    from manysides.perspectives.similarity import sentence_units
+
+    cfg = PerspectivesConfig(summary_sentences=5, summary_words=200)
+    arts = _tweet_story()
+    marked = {(u.article_id, u.text[:20]): u.unattributed for u in sentence_units(arts)}
+    assert marked[(2, TWEET[:20])] == "its attribution is the next sentence"
+    assert marked[(1, "75 year old Martin G")] == "inside a quotation begun earlier"
+    assert marked[(3, "75 year old Martin G")] == ""  # "..., the president claimed"
+    shown = [s.text for s in summarize(arts, cfg, NO_LEXICON).sentences]
+    shown += [f.text for f in facts(arts, cfg)]
+    assert shown
+    for text in shown:  # the tweet's words appear only with who claimed them
+        if "provocateur" in text or "scan police" in text:
+            assert any(w in text for w in ("wrote", "tweeted", "claimed")), text
+
+
+def test_a_key_fact_is_a_whole_sentence() -> None:
+    from manysides.nlp.text import split_sentences
+
+    sentence = (
+        "The move -- which follows the exits of Sens. Kamala Harris of California and Cory "
+        "Booker of New Jersey -- comes as Biden gains ground in the primary polls."
+    )
+    assert split_sentences(sentence + " Next sentence here.") == [sentence, "Next sentence here."]
+    arts = [
+        StoryArticle(
+            i,
+            f"t{i}",
+            f"{sentence} The campaign said the decision was final on Tuesday.",
+            outlet=name,
+            leaning=leaning,
+        )
+        for i, (name, leaning) in enumerate((("A", "left"), ("B", "right")), start=1)
+    ]
+    found = facts(arts, PerspectivesConfig())
+    assert found and all(not f.text.startswith("Kamala") for f in found)
+    assert any(f.text == sentence for f in found)

@@ -8,6 +8,7 @@ Set ``MANYSIDES_SCREENSHOT=docs/briefing.png`` to refresh the screenshot in the 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -82,6 +83,34 @@ def test_offline_brief_says_so_and_builds_the_labelled_sample(offline: OfflineRu
     # Where it is and how to get live news, in the summary.
     assert str(day / "index.html") in offline.out.replace("\n", "")
     assert "serve --sample" in offline.out and "sources check" in offline.out
+
+
+def test_the_email_of_ten_real_stories_is_under_40_kb(offline: OfflineRun) -> None:
+    from manysides.briefing import Briefing
+    from manysides.briefing.render import render_email_html
+    from manysides.briefing.view import RenderOptions
+    from manysides.config import BriefingConfig
+
+    day = offline.home / "sample" / "briefings" / sample.LAST_DAY
+    briefing = Briefing.from_dict(json.loads((day / "briefing.json").read_text()))
+    assert len(briefing.items) >= 10
+    kept = 0
+    for section in briefing.sections:  # the first ten stories, in display order
+        section.items = section.items[: max(0, 10 - kept)]
+        kept += len(section.items)
+    briefing.sections = [s for s in briefing.sections if s.items]
+    opts = RenderOptions.from_config(
+        BriefingConfig(base_url="https://news.example.org", label=sample.LABEL)
+    )
+    opts = dataclasses.replace(opts, unsubscribe="https://news.example.org/unsubscribe?u=1")
+    email = render_email_html(briefing, opts).encode("utf-8")
+    assert len(briefing.items) == 10
+    assert len(email) < 40_000, len(email)
+    # Nothing required was dropped to get there.
+    text = email.decode()
+    assert "Sample: real news" in text and "Unsubscribe" in text
+    assert text.count("<h3>") == 10 and "Sources" in text and "Who said what" in text
+    assert (day / "email.html").stat().st_size < 40_000
 
 
 def test_the_sample_never_mixes_with_live_data(offline: OfflineRun) -> None:

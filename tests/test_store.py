@@ -116,10 +116,21 @@ def test_migration_respells_stored_canonical_urls_without_losing_rows(
     with monkeypatch.context() as m:  # a store as the first three migrations left it
         m.setattr("manysides.store.MIGRATIONS", MIGRATIONS[:3])
         with Store(path) as s:
-            s.articles.save_article(_article("https://nyt.example/a.html?hp="))
-            s.articles.save_article(_article("https://nyt.example/b.html?hp=", text="Other. " * 40))
-            s.articles.save_article(_article("https://nyt.example/b.html", text="Third. " * 40))
-            s.articles.save_article(_article("https://nyt.example/c.html?id=3"))
+            # rows as that schema held them (today's save_article writes later columns)
+            for i, url in enumerate(
+                (
+                    "https://nyt.example/a.html?hp=",
+                    "https://nyt.example/b.html?hp=",
+                    "https://nyt.example/b.html",
+                    "https://nyt.example/c.html?id=3",
+                )
+            ):
+                with s.transaction() as c:
+                    c.execute(
+                        "INSERT INTO articles(url, canonical_url, title, text, text_sha1,"
+                        " created_at, updated_at) VALUES (?, ?, 'T', ?, ?, ?, ?)",
+                        (url, url, f"Body {i}. " * 30, f"sha{i}", "2026-01-01", "2026-01-01"),
+                    )
             assert s.schema_version == 3
     with Store(path) as s:
         assert s.schema_version == len(MIGRATIONS)

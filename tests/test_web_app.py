@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from manysides.config import Config
 from manysides.pipeline import RunContext
 from manysides.pipeline.briefing import briefing_step
+from manysides.pipeline.stories import explain_stories
 from manysides.store import Store
 from manysides.web import create_app
 from manysides.web.data import fts_query
@@ -33,6 +34,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
             ],
         )
         store.stories.merge(3, 1)
+        explain_stories(RunContext(store=store, config=cfg, now=NOW))
         briefing_step(RunContext(store=store, config=cfg, now=NOW))
     with TestClient(create_app(cfg, db)) as c:
         yield c
@@ -153,3 +155,23 @@ def test_missing_database_is_a_clear_error(tmp_path: Path) -> None:
         r = c.get("/")
         assert r.status_code == 503 and "manysides brief" in r.text
         assert c.get("/api/briefings").status_code == 503
+
+
+def test_every_story_says_why(client: TestClient) -> None:
+    """``why`` in the API (the names and terms the articles share, each article's
+    similarity) and on the story page, escaped."""
+    why = client.get("/api/stories/1").json()["why"]
+    assert why["n_articles"] == 7  # 5 of its own and 2 of story 3, merged into it
+    assert [m["id"] for m in why["members"]] == [1, 2, 3, 4, 5, 9, 10]
+    assert all(0.0 <= m["similarity"] <= 1.0 for m in why["members"])
+    terms = {t["term"]: t["members"] for t in why["terms"]}
+    assert terms["official"] == 7 and terms["confirm"] == 7
+    assert {"monday", "officials"} & {e["term"] for e in why["entities"]}
+    page = client.get("/story/1").text
+    assert "Why these articles are one story" in page and "official (7/7)" in page
+    hostile = client.get("/story/2")
+    assert hostile.status_code == 200
+    section = hostile.text.split('<section class="why">')[1].split("</section>")[0]
+    assert "&lt;script&gt;" in section and "<script" not in section
+    assert_safe_html(hostile.text)
+    assert client.get("/api/stories/2").json()["why"]["members"]

@@ -23,6 +23,7 @@ from manysides.cli.briefing import base_url_mismatch
 from manysides.config import Config, public_url
 from manysides.pipeline import RunContext
 from manysides.pipeline.briefing import briefing_step
+from manysides.pipeline.stories import explain_stories
 from manysides.store import Store
 from manysides.web import create_app
 
@@ -72,6 +73,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                 perspective(2, ALL_SOURCES[:3], first_id=6, section="World", hostile=True),
             ],
         )
+        explain_stories(RunContext(store=store, config=cfg, now=NOW))  # story pages say why
         briefing_step(RunContext(store=store, config=cfg, now=NOW))
     with WebServer(create_app(cfg, db)) as server:
         yield Site(server.base, tmp / "out")

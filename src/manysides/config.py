@@ -111,20 +111,19 @@ class DedupeConfig:
 @section
 class StoriesConfig:
     window_days: Seconds = 3.0
-    threshold: Share = 0.3
-    merge_threshold: Weight = 0.55  # above 1: never merge
-    title_weight: Weight = 0.25
-    body_weight: Weight = 1.0
-    entity_weight: Weight = 0.2
-    max_body_tokens: Count = 300
+    threshold: Share | None = None  # None: the scorer's own (chosen by cross-validation)
+    merge_threshold: Share | None = None  # None: the scorer's own
+    consolidate_threshold: Share | None = None  # None: the scorer's own
+    date_slack_hours: Delay = 12.0
+    max_body_tokens: Count = 100
     centroid_terms: Count = 120
     index_terms: Count = 15
     max_candidates: Count = 40
+    score_candidates: Count = 10
     max_open: Count = 20000
     max_vocabulary: Count = 500000
-    embeddings: Flag = False
-    embedding_weight: Weight = 1.0
-    embedding_threshold: Share = 0.42
+    embeddings: Flag = True
+    consolidate: Flag = True
 
 
 @section
@@ -175,6 +174,7 @@ class BriefingConfig:
     min_outlets: Count = 2
     candidates: Count = 80  # busiest candidate stories that get quotes and perspectives per run
     hours: Count = 36
+    previous_hours: Size = 24  # the previous briefing was built this long before; 0: none
     sections: Names = ("US", "World", "Business", "Science & Tech", "Blindspots")
     build_time: Clock = "06:00"
     output_dir: Text = ""  # empty: $XDG_DATA_HOME/manysides/briefings

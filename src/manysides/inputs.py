@@ -40,7 +40,7 @@ from .times import parse as parse_time
 MAX_FILE_BYTES = 50_000_000
 MAX_RECORD_BYTES = 20_000_000
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-HINT_KEYS = ("title", "date", "source", "source_url", "authors", "language")
+HINT_KEYS = ("title", "date", "source", "source_url", "authors", "language", "section")
 
 _HTML_EXT = (".html", ".htm", ".xhtml")
 _TEXT_EXT = (".txt",)

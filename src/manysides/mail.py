@@ -1,4 +1,4 @@
-"""Send the briefing by email: multipart/alternative (text + inlined HTML) over SMTP.
+"""Send the briefing by email: multipart/alternative (text + compact HTML) over SMTP.
 
 Header fields (subject, sender, recipients) are validated before use: any CR, LF or
 other control character, or an address that is not exactly one ``local@domain``, raises

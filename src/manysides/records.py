@@ -25,6 +25,7 @@ MAX_AUTHOR_CHARS = 200
 MAX_AUTHORS = 20
 MAX_URL_CHARS = 2048
 MAX_HINT_CHARS = 2048
+MAX_META_CHARS = 80  # a page's declared type and section (og:type, article:section)
 
 
 def record_id(value: object, name: str = "'id'") -> str | int:
@@ -155,5 +156,7 @@ class Article:
     site: str = ""  # outlet name as the page states it
     source_id: str | None = None  # catalog source, matched by domain
     language: str = ""
+    page_type: str = ""  # og:type or schema.org NewsArticle subtype ("OpinionNewsArticle")
+    page_section: str = ""  # article:section as the page declares it ("Opinion")
     id: int | None = None  # store id once persisted
     document_id: int | None = None

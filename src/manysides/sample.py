@@ -69,6 +69,7 @@ def sample_config(config: Config) -> Config:
         "briefing",
         output_dir=str(output_dir()),
         hours=WINDOW_HOURS,
+        previous_hours=0,  # one briefing of the whole week: no previous briefing
         title=TITLE,
         label=LABEL,
         timezone="",

@@ -21,7 +21,6 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .records import UNKNOWN_DATE
@@ -115,32 +114,22 @@ def cluster(rows: Sequence[dict[str, Any]], config: StoriesConfig, index: int = 
     ``source_id``, ``site``, ``url``.
     """
     from ..stories import StoryClusterer, StoryInput
+    from ..stories.clusterer import cluster_all, resolve
 
     clusterer = StoryClusterer(config, next_id=1)
-    redirect: dict[int, int] = {}
-    raw: dict[str, int] = {}
-    for row in rows:
-        published: datetime | None = row.get("published") or row.get("fetched_at")
-        got = clusterer.add(
-            StoryInput(
-                id=row["key"],
-                title=row.get("title") or "",
-                text=row.get("text") or "",
-                published=published,
-                source=row.get("source_id") or row.get("site") or None,
-                url=row.get("url"),
-            )
+    items = [
+        StoryInput(
+            id=row["key"],
+            title=row.get("title") or "",
+            text=row.get("text") or "",
+            published=row.get("published") or row.get("fetched_at"),
+            source=row.get("source_id") or row.get("site") or None,
+            url=row.get("url"),
         )
-        for absorbed in got.merged:
-            redirect[absorbed] = got.story_id
-        raw[row["key"]] = got.story_id
-
-    def final(story: int) -> int:
-        while story in redirect:
-            story = redirect[story]
-        return story
-
-    assignment = {key: final(story) for key, story in raw.items()}
+        for row in rows
+    ]
+    got, merges = cluster_all(clusterer, items)
+    assignment = {item.id: resolve(a.story_id, merges) for item, a in zip(items, got, strict=True)}
     headlines = {s: clusterer.headline(s) for s in set(assignment.values())}
     return WindowResult(index, assignment, headlines)
 

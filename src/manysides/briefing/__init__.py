@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from .build import briefing_rows, build_briefing
 from .rank import Candidate, PreviousAppearance, RankOptions, importance, rank
-from .records import SCHEMA_VERSION, Briefing, BriefingItem, BriefingSection, WhatsNew
+from .records import (
+    SCHEMA_VERSION,
+    Briefing,
+    BriefingItem,
+    BriefingSection,
+    ContinuingItem,
+    WhatsNew,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -18,6 +25,7 @@ __all__ = [
     "BriefingItem",
     "BriefingSection",
     "Candidate",
+    "ContinuingItem",
     "PreviousAppearance",
     "RankOptions",
     "WhatsNew",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from .rank import Candidate, RankOptions, rank
+from .rank import Candidate, RankOptions, continuing, rank
 from .records import Briefing
 
 BriefingRow = tuple[int, int, str, int, int]  # story_id, rank, section, n_articles, max_article_id
@@ -28,6 +28,7 @@ def build_briefing(
         sections=rank(pool, now, opts),
         n_candidates=len(pool),
         label=label,
+        continuing=continuing(pool, now, opts),
     )
 
 

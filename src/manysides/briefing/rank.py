@@ -3,8 +3,10 @@
 Pure functions over ``Perspective`` records. Importance grows with the number of distinct
 outlets and of distinct reports (syndicated copies counted once), with the spread across
 sides (left, center, right), with recency (latest report) and with momentum (share of
-articles published in the last ``momentum_hours``). A story that already appeared in an
-earlier briefing comes back only with new reporting, and then carries "what's new".
+articles published in the last ``momentum_hours``). A story that was in the previous
+briefing (``briefing/previous.py``, computed from the data) comes back only with new
+reporting, and then carries "what's new" (articles, outlets and key facts since then);
+without new reporting it is one "continuing" line (``continuing``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime
 from ..config import BriefingConfig
 from ..perspectives.records import SIDES, Perspective
 from ..times import parse as parse_time
-from .records import BriefingItem, BriefingSection, WhatsNew
+from .records import BriefingItem, BriefingSection, ContinuingItem, WhatsNew
 
 RECENCY_HALF_LIFE_HOURS = 12.0
 
@@ -59,11 +61,11 @@ class RankOptions:
 
 @dataclass(frozen=True)
 class PreviousAppearance:
-    """Where a story stood when it was last in a briefing."""
+    """A story as it stood in the previous briefing: that briefing's date and the ids of
+    the articles it had then."""
 
     date: str
-    n_articles: int
-    max_article_id: int
+    article_ids: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -111,24 +113,63 @@ def importance(p: Perspective, now: datetime, momentum_hours: float = 6.0) -> fl
 def has_new_reporting(p: Perspective, previous: PreviousAppearance | None) -> bool:
     if previous is None:
         return True
-    return (
-        p.coverage.n_articles > previous.n_articles or max_article_id(p) > previous.max_article_id
-    )
+    return any(a.id not in previous.article_ids for a in p.articles)
 
 
 def whats_new(p: Perspective, previous: PreviousAppearance) -> WhatsNew:
-    new = [a for a in p.articles if a.id > previous.max_article_id]
-    old_outlets = {a.outlet for a in p.articles if a.id <= previous.max_article_id}
+    """The articles, outlets and key facts the story gained since ``previous``; a key fact
+    is new when none of the articles stating it was there before."""
+    new = [a for a in p.articles if a.id not in previous.article_ids]
+    old_outlets = {a.outlet for a in p.articles if a.id in previous.article_ids}
     new_outlets: list[str] = []
     for a in new:
         if a.outlet not in old_outlets and a.outlet not in new_outlets:
             new_outlets.append(a.outlet)
+    new_facts = [
+        f.text
+        for f in p.facts
+        if f.articles and not any(aid in previous.article_ids for aid in f.articles)
+    ]
     return WhatsNew(
         since=previous.date,
-        previous_articles=previous.n_articles,
+        previous_articles=len(previous.article_ids),
         new_articles=new,
         new_outlets=new_outlets,
+        new_facts=new_facts,
     )
+
+
+def eligible(p: Perspective, opts: RankOptions) -> bool:
+    """Enough outlets, and at least one news report (not only opinion or analysis)."""
+    if p.coverage.n_outlets < opts.min_outlets:
+        return False
+    return not (p.coverage.n_opinion and not p.coverage.n_reports)
+
+
+def continuing(
+    candidates: Iterable[Candidate], now: datetime, opts: RankOptions
+) -> list[ContinuingItem]:
+    """One line each for the stories of the previous briefing without new reporting,
+    most important first (at most ``max_stories``)."""
+    rows = [
+        (importance(c.perspective, now, opts.momentum_hours), c)
+        for c in candidates
+        if c.previous is not None
+        and not has_new_reporting(c.perspective, c.previous)
+        and eligible(c.perspective, opts)
+    ]
+    rows.sort(key=lambda t: (-t[0], t[1].perspective.story_id))
+    return [
+        ContinuingItem(
+            story_id=c.perspective.story_id,
+            headline=c.perspective.headline,
+            since=c.previous.date,
+            n_outlets=c.perspective.coverage.n_outlets,
+            n_articles=c.perspective.coverage.n_articles,
+        )
+        for _, c in rows[: opts.max_stories]
+        if c.previous is not None
+    ]
 
 
 def section_for(p: Perspective, opts: RankOptions) -> str | None:
@@ -147,26 +188,30 @@ def rank(
     scored: list[tuple[float, Candidate, str]] = []
     for c in candidates:
         p = c.perspective
-        if p.coverage.n_outlets < opts.min_outlets or not has_new_reporting(p, c.previous):
-            continue
-        if p.coverage.n_opinion and not p.coverage.n_reports:
-            continue  # only opinion or analysis pieces: no news report to brief on
+        if not eligible(p, opts) or not has_new_reporting(p, c.previous):
+            continue  # too few outlets, only opinion, or continuing without new reporting
         section = section_for(p, opts)
         if section is None:
             continue
         scored.append((importance(p, now, opts.momentum_hours), c, section))
     scored.sort(key=lambda t: (-t[0], t[1].perspective.story_id))
 
+    # The Blindspots section appears whenever a candidate meets the blindspot rule: its
+    # best blindspot story keeps a slot even when busier stories fill ``max_stories``.
+    reserve = 1 if any(section == opts.blindspot_section for _, _, section in scored) else 0
     chosen: dict[str, list[tuple[float, Candidate]]] = {}
     total = 0
     for score, c, section in scored:
-        if total >= opts.max_stories:
-            break
+        is_blindspot = section == opts.blindspot_section
+        if total >= opts.max_stories - (0 if is_blindspot else reserve):
+            continue
         bucket = chosen.setdefault(section, [])
         if len(bucket) >= opts.per_section:
             continue
         bucket.append((score, c))
         total += 1
+        if is_blindspot:
+            reserve = 0
     return _number(chosen, opts.section_order())
 
 

@@ -23,6 +23,18 @@ class WhatsNew:
     previous_articles: int
     new_articles: list[ArticleRef] = field(default_factory=list)
     new_outlets: list[str] = field(default_factory=list)
+    new_facts: list[str] = field(default_factory=list)  # key facts only new articles state
+
+
+@dataclass
+class ContinuingItem:
+    """A story of the previous briefing with no new reporting since: one line."""
+
+    story_id: int
+    headline: str
+    since: str  # date (YYYY-MM-DD) of the previous briefing
+    n_outlets: int
+    n_articles: int
 
 
 @dataclass
@@ -55,6 +67,7 @@ class Briefing:
     sections: list[BriefingSection] = field(default_factory=list)
     n_candidates: int = 0  # stories considered
     label: str = ""  # shown on every page and output, e.g. "Sample briefing: ..."
+    continuing: list[ContinuingItem] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -74,6 +87,7 @@ class Briefing:
                 previous_articles=w["previous_articles"],
                 new_articles=[ArticleRef(**a) for a in w.get("new_articles", [])],
                 new_outlets=list(w.get("new_outlets", [])),
+                new_facts=list(w.get("new_facts", [])),
             )
 
         return cls(
@@ -82,6 +96,7 @@ class Briefing:
             generated_at=d["generated_at"],
             n_candidates=d.get("n_candidates", 0),
             label=d.get("label", ""),
+            continuing=[ContinuingItem(**c) for c in d.get("continuing", [])],
             schema_version=d.get("schema_version", SCHEMA_VERSION),
             sections=[
                 BriefingSection(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,12 +24,14 @@ from .records import Briefing
 from .view import (
     LEANING_LABELS,
     Cite,
+    ContinuingView,
     DiscrepancyView,
     FramingView,
     LinkView,
     QuoteView,
     RenderOptions,
     StoryView,
+    continuing_views,
     leaning_label,
     machine_time,
     md_escape,
@@ -48,6 +49,17 @@ EMAIL_ARTICLES = 5
 EMAIL_FACTS = 3
 EMAIL_QUOTES = 2
 EMAIL_CSS_NAME = "email.css"
+# The coverage bar's (background, text) colours by leaning, inline in the email (as in
+# manysides.css): a client that drops the <style> block still shows who covered a story.
+EMAIL_COLOURS: dict[str, tuple[str, str]] = {
+    "left": ("#1f5fbf", "#fff"),
+    "lean-left": ("#7fa7e0", "#1d1d1f"),
+    "center": ("#6e6e6e", "#fff"),
+    "lean-right": ("#e0877f", "#1d1d1f"),
+    "right": ("#b8322a", "#fff"),
+    "unrated": ("#c9c4b8", "#1d1d1f"),
+}
+_INDENT = re.compile(r"\n[ \t]+")
 # The coverage bar's segment widths (.p0 … .p100; CSP forbids inline styles), appended to
 # both stylesheets by ``stylesheet``.
 BAR_WIDTHS_CSS_NAME = "bar-widths.css"
@@ -81,6 +93,13 @@ class Links:
 
         root = self._root()
         return f"{root}outlet/{quote(source_id, safe='')}" if root else ""
+
+    def continuing(self, story_id: int, since: str) -> str:
+        """A continuing story: its page, or (static files) its place in the briefing it
+        was last shown in."""
+        if self.mode == "static":
+            return f"{self.briefing(since)}#story-{int(story_id)}"
+        return self.story(story_id)
 
     def briefing(self, date: str) -> str:
         if self.mode == "static":
@@ -160,6 +179,7 @@ def render_html(briefing: Briefing, opts: RenderOptions, links: Links | None = N
         briefing=briefing,
         title=one_line(briefing.title),
         sections=_views(briefing, opts),
+        continuing=continuing_views(briefing.continuing),
         links=links,
         opts=opts,
         label=briefing.label or opts.label,
@@ -167,9 +187,10 @@ def render_html(briefing: Briefing, opts: RenderOptions, links: Links | None = N
 
 
 def render_email_html(briefing: Briefing, opts: RenderOptions) -> str:
-    """Email-safe HTML: tables, CSS inlined by premailer, absolute links only."""
-    import premailer
-
+    """Email-safe HTML, compact: class-less markup styled by one small ``<style>`` block
+    (``static/email.css``), inline styles only where the colour carries meaning (the
+    coverage bar) or clients that drop ``<style>`` would lose a notice; absolute links only.
+    A cite links to its article only when the Sources list of the email does not."""
     links = Links(mode="email", base_url=opts.base_url)
     compact = dataclasses.replace(
         opts,
@@ -182,24 +203,14 @@ def render_email_html(briefing: Briefing, opts: RenderOptions) -> str:
         briefing=briefing,
         title=one_line(briefing.title),
         sections=_views(briefing, compact),
+        continuing=continuing_views(briefing.continuing),
         links=links,
         opts=opts,
         label=briefing.label or opts.label,
-        css=stylesheet(EMAIL_CSS_NAME),
+        css=static_text(EMAIL_CSS_NAME).strip(),
+        colours=EMAIL_COLOURS,
     )
-    logging.getLogger("cssutils").setLevel(logging.CRITICAL)
-    inlined = premailer.transform(
-        html,
-        remove_classes=True,
-        keep_style_tags=False,
-        disable_validation=True,
-        cssutils_logging_level=logging.CRITICAL,
-        allow_network=False,
-        # The inlined CSS is enough: no width/align/bgcolor copies (obsolete in HTML).
-        disable_basic_attributes=["align", "valign", "bgcolor", "width", "height"],
-    )
-    # lxml drops the doctype; without it clients render in quirks mode.
-    return "<!doctype html>\n" + inlined.removeprefix("<!DOCTYPE html>").lstrip()
+    return _INDENT.sub("\n", html)
 
 
 class PlainText:
@@ -271,6 +282,10 @@ class PlainText:
     def more(self, url: str) -> str:
         return f"{self.indent}More: {url}"
 
+    def continuing(self, c: ContinuingView, url: str) -> str:
+        line = self.item(f"{self.esc(c.headline)} — {self.esc(c.remark)}")
+        return line + (f"\n{self.indent}    {one_line(url)}" if url else "")
+
     def web(self, url: str) -> str:
         return f"Read on the web: {url}"
 
@@ -335,6 +350,9 @@ class MarkdownText(PlainText):
     def more(self, url: str) -> str:
         return self.link("Full coverage on the web", url)
 
+    def continuing(self, c: ContinuingView, url: str) -> str:
+        return self.item(f"{self.link(c.headline, url)} — {self.esc(c.remark)}")
+
     def web(self, url: str) -> str:
         return self.link("Read on the web", url)
 
@@ -350,6 +368,7 @@ def _render_plain(briefing: Briefing, opts: RenderOptions, fmt: PlainText) -> st
         title=briefing.title,
         label=briefing.label or opts.label,
         sections=_views(briefing, opts),
+        continuing=continuing_views(briefing.continuing),
         links=Links(mode="email", base_url=opts.base_url),
         unsubscribe=opts.unsubscribe,
     )
@@ -410,6 +429,7 @@ def render_atom(
         content = render_page(
             "feed_entry.html",
             sections=_views(b, opts),
+            continuing=continuing_views(b.continuing),
             links=links,
             briefing=b,
             label=b.label or opts.label,

@@ -12,13 +12,17 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..config import BriefingConfig
 from ..perspectives.records import SIDE_OF, ArticleRef, Perspective, StoryQuoteRef
 from ..records import LEANINGS
 from ..times import parse as parse_time
-from .records import WhatsNew
+from .records import ContinuingItem, WhatsNew
+
+if TYPE_CHECKING:
+    from ..stories.explain import StoryWhy
 
 LEANING_ORDER: tuple[str, ...] = LEANINGS
 LEANING_LABELS: dict[str, str] = {
@@ -251,6 +255,83 @@ class StoryView:
     @property
     def coverage_text(self) -> str:
         return ", ".join(f"{s.label} {s.n_outlets}" for s in self.segments)
+
+
+@dataclass(frozen=True)
+class ContinuingView:
+    """One "continuing" line: a story of the previous briefing without new reporting."""
+
+    story_id: int
+    headline: str
+    since: str
+    n_outlets: int
+    n_articles: int
+
+    @property
+    def remark(self) -> str:
+        return (
+            f"in the {self.since} briefing; no new reporting since"
+            f" ({self.n_outlets} outlet{'s' if self.n_outlets != 1 else ''},"
+            f" {self.n_articles} article{'s' if self.n_articles != 1 else ''})"
+        )
+
+
+def continuing_views(items: Sequence[ContinuingItem]) -> list[ContinuingView]:
+    return [
+        ContinuingView(
+            story_id=c.story_id,
+            headline=one_line(c.headline) or "(untitled story)",
+            since=one_line(c.since),
+            n_outlets=c.n_outlets,
+            n_articles=c.n_articles,
+        )
+        for c in items
+    ]
+
+
+@dataclass(frozen=True)
+class WhyMemberView:
+    id: int | str
+    title: str
+    url: str
+    outlet: str
+    source_id: str
+    similarity: str  # "0.93", or "" for a one-article story
+
+
+@dataclass(frozen=True)
+class WhyView:
+    """Why a story's articles are one story (``stories.explain``), for its page."""
+
+    n_articles: int
+    entities: tuple[tuple[str, int], ...]  # (name, members that contain it)
+    terms: tuple[tuple[str, int], ...]
+    members: tuple[WhyMemberView, ...]  # least similar first: where a wrong grouping shows
+
+
+def why_view(why: StoryWhy, articles: Sequence[ArticleRef]) -> WhyView:
+    """The page view of a story's explanation; titles and outlets come from the
+    perspective's articles (a member it does not list is shown by its number)."""
+    refs = {a.id: a for a in articles}
+    members = []
+    for m in sorted(why.members, key=lambda m: (m.similarity or 0.0, str(m.id))):
+        a = refs.get(m.id) if isinstance(m.id, int) else None
+        members.append(
+            WhyMemberView(
+                id=m.id,
+                title=(one_line(a.title) if a else "") or f"article {one_line(m.id)}",
+                url=safe_url(a.url) if a else "",
+                outlet=one_line(a.outlet) if a else "",
+                source_id=(a.source_id or "") if a else "",
+                similarity="" if m.similarity is None else f"{m.similarity:.2f}",
+            )
+        )
+    return WhyView(
+        n_articles=why.n_articles,
+        entities=tuple((one_line(e.term), e.members) for e in why.entities),
+        terms=tuple((one_line(t.term), t.members) for t in why.terms),
+        members=tuple(members),
+    )
 
 
 def _link(n: int, a: ArticleRef) -> LinkView:

@@ -19,8 +19,14 @@ from ._state import AppState
 
 
 def _cluster(state: AppState, src: IO[str], dst: IO[str], timings: Path | None) -> int:
-    """Cluster every line of ``src``; returns how many lines failed."""
+    """Cluster every line of ``src``; returns how many lines failed.
+
+    Lines are clustered in batches (``stories.clusterer.BATCH``), the open stories
+    consolidated after each, as the ``stories`` step does; the output is written at the
+    end, every story id final (merges applied), in input order.
+    """
     from ..stories import StoryClusterer
+    from ..stories.clusterer import BATCH, resolve
     from ..stories.jsonl import line_id, parse_line
 
     clusterer = StoryClusterer(state.config.stories)
@@ -34,23 +40,46 @@ def _cluster(state: AppState, src: IO[str], dst: IO[str], timings: Path | None) 
     started = chunk_start = time.perf_counter()
     cpu_start = time.process_time()
     done = 0
+    rows: list[dict[str, Any]] = []  # output rows; story ids resolved at the end
+    merges: dict[int, int] = {}
+    batch: list[tuple[Any, dict[str, Any]]] = []
+
+    def flush() -> None:
+        nonlocal done, chunk_start, cpu_start
+        assigned = clusterer.add_batch([item for item, _ in batch])
+        for (_, row), got in zip(batch, assigned, strict=True):
+            row["story"], row["similarity"] = got.story_id, got.similarity
+            for absorbed in got.merged:
+                merges[absorbed] = got.story_id
+            done += 1
+            if done % 1000 == 0:
+                now, cpu = time.perf_counter(), time.process_time()
+                per_1000.append(round(now - chunk_start, 4))
+                cpu_per_1000.append(round(cpu - cpu_start, 4))
+                chunk_start, cpu_start = now, cpu
+        for absorbed, into in clusterer.consolidate():
+            merges[absorbed] = into
+        batch.clear()
+
     for number, line in numbered_lines(src):
         try:
             item = parse_line(line)
         except ParseError as exc:
             failed += 1
             print(f"manysides cluster: line {number}: {exc}", file=sys.stderr)
-            error = {"id": line_id(line), "story": None, "error": str(exc)}
-            dst.write(json.dumps(error) + "\n")
+            rows.append({"id": line_id(line), "story": None, "error": str(exc)})
             continue
-        got = clusterer.add(item)
-        dst.write(json.dumps({"id": item.id, "story": got.story_id}) + "\n")
-        done += 1
-        if done % 1000 == 0:
-            now, cpu = time.perf_counter(), time.process_time()
-            per_1000.append(round(now - chunk_start, 4))
-            cpu_per_1000.append(round(cpu - cpu_start, 4))
-            chunk_start, cpu_start = now, cpu
+        row: dict[str, Any] = {"id": item.id, "story": None}
+        rows.append(row)
+        batch.append((item, row))
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
+    for row in rows:
+        if row["story"] is not None:
+            row["story"] = resolve(row["story"], merges)
+        dst.write(json.dumps(row) + "\n")
     dst.flush()
     if timings is not None:
         data = {
@@ -60,6 +89,7 @@ def _cluster(state: AppState, src: IO[str], dst: IO[str], timings: Path | None) 
             "per_1000": per_1000,  # wall seconds per 1,000 articles
             "cpu_per_1000": cpu_per_1000,  # CPU seconds of this process per 1,000 articles
             "open_stories": clusterer.open_stories,
+            "merges": len(merges),
         }
         timings.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     return failed
@@ -131,7 +161,9 @@ def register(app: typer.Typer) -> None:
             typer.Option("--timings", help="Write seconds per 1,000 articles to this JSON file."),
         ] = None,
     ) -> None:
-        """Cluster JSONL articles {"id","title","text","date"?,...} into stories {"id","story"}."""
+        """Cluster JSONL articles {"id","title","text","date"?,...} into stories
+        {"id","story","similarity"} (similarity: the scorer's probability that the article
+        reports its story's event; null for the article that started it)."""
         state: AppState = ctx.obj
         with jsonl_streams(input, output, missing="no such file: {path}") as (src, dst):
             failed = _cluster(state, src, dst, timings)

@@ -20,6 +20,7 @@ from ..config import ExtractConfig
 from ..dedupe import canonical_url as _canonical
 from ..errors import ExtractionError
 from ..records import (
+    MAX_META_CHARS,
     MAX_TITLE_CHARS,
     MAX_URL_CHARS,
     Article,
@@ -262,6 +263,8 @@ def _article(doc: RawDocument, config: ExtractConfig, result: _Result) -> Articl
         published=parse_time(meta.date) or parse_time(hints.get("date")),
         site=cap(_site_name(meta.site, hints.get("source", "").strip()), MAX_TITLE_CHARS),
         language=_language(meta.language or hints.get("language", ""), title, result.text),
+        page_type=cap(meta.page_type, MAX_META_CHARS),
+        page_section=cap(meta.page_section or hints.get("section", "").strip(), MAX_META_CHARS),
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import ExtractionError
+from ..records import MAX_META_CHARS
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -47,6 +48,8 @@ class Extracted:
     canonical: str = ""
     extractor: str = "trafilatura"
     page_chars: int = 0  # characters of paragraph text on the whole page
+    page_type: str = ""  # og:type, or a schema.org NewsArticle subtype (OpinionNewsArticle)
+    page_section: str = ""  # article:section (or JSON-LD articleSection), e.g. "Opinion"
 
 
 def decode_html(content: bytes, charset: str | None) -> str:
@@ -85,10 +88,30 @@ _PUBLISHED_META = (
 )
 
 
-def _page_metadata(tree: HtmlElement) -> tuple[str, str, str]:
-    """(language, canonical link, published timestamp) as the page's head declares them."""
+_SECTION_META = ("article:section", "section", "parsely-section", "sailthru.section")
+# schema.org's NewsArticle subtypes that say what kind of piece a page is.
+_NEWS_SUBTYPES = re.compile(
+    r'"@type"\s*:\s*(?:\[[^\]]*?)?"((?:Opinion|Analysis|Review|Background|Reportage|AskPublic)NewsArticle)"'
+)
+_LD_SECTION = re.compile(r'"articleSection"\s*:\s*\[?\s*"([^"]{1,80})"')
+
+
+@dataclass(slots=True)
+class HeadMeta:
+    """What the page's head declares about itself."""
+
+    language: str = ""
+    canonical: str = ""
+    published: str = ""
+    page_type: str = ""
+    page_section: str = ""
+
+
+def _page_metadata(tree: HtmlElement) -> HeadMeta:
+    """Language, canonical link, published timestamp, type and section as the page's head
+    declares them (meta tags; JSON-LD for a NewsArticle subtype or ``articleSection``)."""
     lang = tree.get("lang") or tree.get("xml:lang") or ""
-    published = ""
+    published = og_type = section = ""
     for meta in tree.iterfind(".//meta"):
         key = (
             meta.get("http-equiv")
@@ -97,17 +120,37 @@ def _page_metadata(tree: HtmlElement) -> tuple[str, str, str]:
             or meta.get("itemprop")
             or ""
         ).lower()
+        content = (meta.get("content") or "").strip()
         if not lang and key in ("content-language", "og:locale", "language", "dc.language"):
-            lang = meta.get("content") or ""
-        if not published and key in _PUBLISHED_META and "T" in (meta.get("content") or ""):
-            published = (meta.get("content") or "").strip()
+            lang = content
+        if not published and key in _PUBLISHED_META and "T" in content:
+            published = content
+        if not og_type and key == "og:type":
+            og_type = content
+        if not section and key in _SECTION_META:
+            section = content
+    for script in tree.iterfind(".//script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        subtype = _NEWS_SUBTYPES.search(script.text)
+        if subtype:
+            og_type = subtype.group(1)
+        found = _LD_SECTION.search(script.text)
+        if found and not section:
+            section = found.group(1).strip()
     lang = lang.strip().lower().replace("_", "-").split("-")[0]
     canonical = ""
     for link in tree.iterfind(".//link"):
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
             canonical = link.get("href", "").strip()
             break
-    return (lang if _LANG.match(lang) else ""), canonical, published
+    return HeadMeta(
+        language=lang if _LANG.match(lang) else "",
+        canonical=canonical,
+        published=published,
+        page_type=" ".join(og_type.split())[:MAX_META_CHARS],
+        page_section=" ".join(section.split())[:MAX_META_CHARS],
+    )
 
 
 def _authors(value: str | None) -> tuple[str, ...]:
@@ -177,13 +220,25 @@ class Page:
     canonical: str
     published: str
     page_chars: int  # characters of paragraph text on the whole page
+    page_type: str = ""
+    page_section: str = ""
 
 
 def parse_page(html: str, url: str = "") -> Page:
     tree = _parse(html)
-    language, canonical, published = _page_metadata(tree)
+    head = _page_metadata(tree)
     page_chars = sum(len(t.strip()) for t in tree.xpath("//p//text()"))
-    return Page(html, url, tree, language, canonical, published, page_chars)
+    return Page(
+        html,
+        url,
+        tree,
+        head.language,
+        head.canonical,
+        head.published,
+        page_chars,
+        head.page_type,
+        head.page_section,
+    )
 
 
 def main_text(page: Page, *, fast: bool) -> str:
@@ -225,6 +280,8 @@ def extract_html(page: Page, *, fast: bool = True) -> Extracted:
         language=page.language,
         canonical=page.canonical,
         page_chars=page.page_chars,
+        page_type=page.page_type,
+        page_section=page.page_section,
     )
 
 

@@ -50,7 +50,9 @@ STOPWORDS: frozenset[str] = wordset(
 ABBREVIATIONS: frozenset[str] = wordset(
     """mr mrs ms dr prof sen rep gov gen lt col maj sgt capt cmdr adm st jr sr inc ltd co
     corp vs etc jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e
-    pres rev hon atty supt dept est mt ft ave blvd a.m p.m d.c"""
+    pres rev hon atty supt dept est mt ft ave blvd a.m p.m d.c
+    sens reps govs gens lts cols sgts capts messrs mmes rep.-elect
+    calif ariz colo conn fla okla tenn penn wis wyo minn mich neb nev"""
 )
 # Abbreviations only before a number ("No. 1", "Fig. 3"); "He said no." ends a sentence.
 NUMBER_ABBREVIATIONS: frozenset[str] = wordset("no nos fig vol art")

@@ -13,7 +13,14 @@ outlet:
   lower-case or conjunction start, mostly a quotation, too short or too long, a caption or
   photo credit, no final punctuation, a question, a colon-ended lead-in.
 * ``never_shown`` names what is never a summary sentence or key fact: a fact-check label,
-  a photo caption, an embedded post's leftovers (``summary.py`` and ``facts.py`` drop them).
+  a photo caption, an embedded post's leftovers, a quotation cut from its attribution
+  (``summary.py`` and ``facts.py`` drop them).
+* ``unattributed`` names a sentence that states what a person, post or document claims
+  while its attribution is in another sentence: it continues a quotation opened in an
+  earlier sentence (``Trump wrote: "A. B."``: B), or the next sentence is only the
+  attribution ("he wrote on Twitter."). Shown alone it would state the claim as fact, so
+  it is never a summary sentence or key fact; a sentence that carries its own attribution
+  ("Trump wrote that ...", "Trump tweeted: ...", "according to the report") is kept.
 * ``needs_context`` is true for sentences that lean on an earlier one ("He said", "It",
   "This", "But", "However", ...).
 * ``checkable`` counts what a reader can check: numbers, dates and names.
@@ -160,16 +167,21 @@ def prose(text: str) -> str:
 
 
 _POST_CREDIT = re.compile(r"^\s*[—–-]+\s*[^\n]{0,80}\(@\w+\)")
+# "... Could be a set up? — Donald J. Trump (@realDonaldTrump) June 9, 2020" at a line's end
+_INLINE_CREDIT = re.compile(r"\s[—–]\s*[^\n—–]{1,60}\(@\w+\)[^\n]{0,40}$")
 
 
 def strip_embeds(text: str) -> str:
     """The text without embedded posts: a credit line ("— Donald J. Trump (@realDonaldTrump)
-    June 9, 2020") and the post above it, and lines carrying pic.twitter.com links. A post's
+    June 9, 2020") and the post above it, a line that ends with such a credit (the post
+    and its credit on one line), and lines carrying pic.twitter.com links. A post's
     words are the poster's claim, never the outlet's reporting; the rest stays verbatim."""
     lines = (text or "").splitlines()
     drop: set[int] = set()
     for i, line in enumerate(lines):
-        if _POST_CREDIT.match(line):
+        if _INLINE_CREDIT.search(line) and not _POST_CREDIT.match(line):
+            drop.add(i)  # the post and its credit on one line
+        elif _POST_CREDIT.match(line):
             drop.add(i)
             j = i - 1
             while j >= 0 and not lines[j].strip():
@@ -190,7 +202,59 @@ def never_shown(sentence: str) -> str:
         return "photo caption"
     if _EMBED.search(text):
         return "embed leftover"
+    if text[:1] in '"“' and unbalanced_quotes(text) and not _SPEECH.search(text):
+        return "quotation without its attribution"  # it goes on, attributed, later
     return ""
+
+
+# Verbs and nouns that attribute words to someone (a person, a post, a document).
+_SPEECH = re.compile(
+    r"\b(?:said|says|say|saying|wrote|writes|write|tweeted|tweets|posted|posts|told|tells"
+    r"|added|adds|claimed|claims|stated|states|argued|argues|alleged|alleges|asserted"
+    r"|insisted|insists|suggested|suggests|declared|declares|announced|announces"
+    r"|warned|warns|reads|read|according to|statement|tweet|post|letter|memo|report"
+    r"|complaint|filing|lawsuit|document|indictment)\b",
+    re.IGNORECASE,
+)
+# The next sentence is only an attribution: "he wrote on Twitter." "the president tweeted
+# Tuesday." (a speaker of up to four words, the verb, then at most a place or time).
+_BARE_ATTRIBUTION = re.compile(
+    r"^[\"”’]?\s*(?:[\w.'’-]+\s+){1,4}?"
+    r"(?:said|says|wrote|writes|tweeted|posted|added|claimed|stated|argued|insisted|declared"
+    r"|warned)"
+    r"(?:\s+(?:on|in|at|to|from|via|during|after|before|late|early|earlier|later|last|this"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday)\b[^.!?]{0,40})?"
+    r"[.!]$",
+    re.IGNORECASE,
+)
+MAX_ATTRIBUTION_WORDS = 12
+
+
+def unattributed(sentence: str, following: str, inside_quote: bool) -> str:
+    """Why ``sentence`` states a claim whose attribution is not in it ("" when it does not;
+    see the module docstring). ``inside_quote``: a quotation opened in an earlier sentence
+    is still open where this one starts (``quote_open``)."""
+    if inside_quote:
+        return "inside a quotation begun earlier"
+    if _SPEECH.search(sentence):
+        return ""  # it names its source itself
+    nxt = following.strip()
+    if nxt and len(words(nxt)) <= MAX_ATTRIBUTION_WORDS and _BARE_ATTRIBUTION.match(nxt):
+        return "its attribution is the next sentence"
+    return ""
+
+
+def quote_open(sentence: str, was_open: bool) -> bool:
+    """Whether a quotation is open after ``sentence`` (it was ``was_open`` before it)."""
+    state = was_open
+    for ch in sentence:
+        if ch == "“":
+            state = True
+        elif ch == "”":
+            state = False
+        elif ch == '"':
+            state = not state
+    return state
 
 
 def flaws(sentence: str) -> list[str]:

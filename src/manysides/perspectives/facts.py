@@ -114,7 +114,10 @@ def facts(
             continue
         sub = sim[np.ix_(group, group)]
         by_centrality = [group[int(k)] for k in np.argsort(-sub.sum(axis=1), kind="stable")]
-        best = next((i for i in by_centrality if is_clean(units[i].text)), None)
+        best = next(
+            (i for i in by_centrality if is_clean(units[i].text) and not units[i].unattributed),
+            None,
+        )
         if best is None:
             continue  # only fragments: nothing a reader could take as a claim
         found.append(Fact(units[best].text, sorted({a.id for a in arts}), outlets, sides))

@@ -5,11 +5,17 @@
 1. its URL path: a segment such as ``/opinion/``, ``/opinions/``, ``/columnists/``,
    ``/commentary/``, ``/editorials/``, ``/ideas/``, ``/outlook/`` (opinion) or
    ``/analysis/`` (analysis);
-2. its title: a leading ``Opinion:``, ``Analysis:``, ``Editorial:``, ``Op-Ed:``,
+2. its metadata: the section the page declares (``article:section``, JSON-LD
+   ``articleSection``: "Opinion", "Commentary", "Op-Ed", "Editorials", "Columnists",
+   "Analysis", ...) and its type (``og:type`` "opinion", schema.org
+   ``OpinionNewsArticle``, ``AnalysisNewsArticle``, ``ReviewNewsArticle``);
+3. its title: a leading ``Opinion:``, ``Analysis:``, ``Editorial:``, ``Op-Ed:``,
    ``Commentary:`` or ``Column:`` marker, or a trailing ``| Opinion``;
-3. its byline: an author field that starts with "Opinion" or "Analysis" (as CNN and the
-   Washington Post print them) or names a columnist, an opinion writer or an editorial board;
-4. the opening and closing lines of its text: a syndication credit (King Features, Creators,
+4. its byline: an author field that starts with "Opinion" or "Analysis" (as CNN and the
+   Washington Post print them) or names a columnist's role (columnist, guest or
+   contributing columnist, opinion writer or contributor, op-ed contributor, editorial
+   board, "Commentary by");
+5. the opening and closing lines of its text: a syndication credit (King Features, Creators,
    Tribune Content Agency, Washington Post Writers Group, Andrews McMeel), a disclaimer
    ("The opinions expressed by columnists ..."), a bio line ("X is a ... columnist") or a
    columnist's sign-off as the last line ("Twitter: @RichLowry").
@@ -43,13 +49,29 @@ _OPINION_SEGMENTS = frozenset(
     " letters".split()
 )
 _ANALYSIS_SEGMENTS = frozenset("analysis news-analysis".split())
+# A declared section (article:section) is a short name: one of these words, alone or
+# with a qualifier ("Opinion / Columnists", "Editorials and Op-Eds", "News Analysis").
+_SECTION_OPINION = re.compile(
+    r"\b(opinions?|op-?eds?|commentary|editorials?|columnists?|columns?|letters"
+    r"|perspectives?|viewpoints?|ideas)\b",
+    re.I,
+)
+_SECTION_ANALYSIS = re.compile(r"\banalysis\b", re.I)
+_TYPE_KINDS = {
+    "opinion": OPINION,
+    "opinionnewsarticle": OPINION,
+    "reviewnewsarticle": OPINION,
+    "analysisnewsarticle": ANALYSIS,
+    "article:opinion": OPINION,
+}
 _TITLE_LEAD = re.compile(
     r"^\s*(opinion|op-ed|analysis|editorial|commentary|column|perspective)\s*[:|–—]\s*", re.I
 )
 _TITLE_TAIL = re.compile(r"[|–—]\s*(opinion|op-ed|editorial|commentary)\s*$", re.I)
 _BYLINE_LEAD = re.compile(r"^\s*(opinion|analysis)\b", re.I)
 _BYLINE_ROLE = re.compile(
-    r"\b(columnist|opinion (?:writer|contributor|columnist)|editorial board|the editorial board)\b",
+    r"\b((?:guest |contributing |syndicated )?columnist|opinion (?:writer|contributor|columnist)"
+    r"|op-ed contributor|(?:the )?editorial board|commentary by)\b",
     re.I,
 )
 _TEXT_MARKER = re.compile(
@@ -88,6 +110,17 @@ def article_kind(a: StoryArticle) -> Kind:
             return Kind(OPINION, f"URL path /{seg}/")
         if seg in _ANALYSIS_SEGMENTS:
             return Kind(ANALYSIS, f"URL path /{seg}/")
+    declared = _TYPE_KINDS.get((a.page_type or "").strip().lower())
+    if declared:
+        return Kind(declared, f"page type '{a.page_type.strip()}'")
+    section = " ".join((a.page_section or "").split())
+    if section:
+        m = _SECTION_ANALYSIS.search(section)
+        if m:
+            return Kind(ANALYSIS, f"page section '{section}'")
+        m = _SECTION_OPINION.search(section)
+        if m:
+            return Kind(OPINION, f"page section '{section}'")
     title = a.title or ""
     lead = _TITLE_LEAD.match(title) or _TITLE_TAIL.search(title)
     if lead:

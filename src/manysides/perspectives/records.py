@@ -102,6 +102,8 @@ class StoryArticle:
     published: datetime | None = None
     report_id: int | None = None  # syndicated copies share one report id
     authors: str = ""  # the byline, comma-separated
+    page_type: str = ""  # og:type or schema.org NewsArticle subtype the page declares
+    page_section: str = ""  # article:section the page declares ("Opinion")
 
 
 @dataclass

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..nlp.text import content_stems, split_sentences, words
-from .clean import strip_dateline
+from .clean import quote_open, strip_dateline, unattributed
 from .records import StoryArticle
 
 
@@ -22,6 +22,7 @@ class Unit:
     text: str
     stems: tuple[str, ...]
     n_words: int
+    unattributed: str = ""  # why it states a claim without its attribution (clean.py)
 
 
 MAX_SENTENCES = 40  # per article: the lead carries the story; keeps big stories fast
@@ -29,15 +30,22 @@ MAX_SENTENCES = 40  # per article: the lead carries the story; keeps big stories
 
 def sentence_units(articles: Sequence[StoryArticle], min_words: int = 4) -> list[Unit]:
     """The first ``MAX_SENTENCES`` sentences of each article with at least ``min_words``,
-    without their leading datelines and bylines (``clean.strip_dateline``)."""
+    without their leading datelines and bylines (``clean.strip_dateline``), each marked
+    when it states a claim whose attribution is in a neighbouring sentence
+    (``clean.unattributed``)."""
     units = []
     for i, a in enumerate(articles):
-        for pos, raw in enumerate(split_sentences(a.text)[:MAX_SENTENCES]):
+        sentences = split_sentences(a.text)[: MAX_SENTENCES + 1]
+        inside = False
+        for pos, raw in enumerate(sentences[:MAX_SENTENCES]):
             sent = strip_dateline(raw)
+            was_inside, inside = inside, quote_open(raw, inside)
             n = len(words(sent))
             if n < min_words:
                 continue
-            units.append(Unit(i, a.id, pos, sent, tuple(content_stems(sent)), n))
+            after = sentences[pos + 1] if pos + 1 < len(sentences) else ""
+            claim = unattributed(sent, after, was_inside)
+            units.append(Unit(i, a.id, pos, sent, tuple(content_stems(sent)), n, claim))
     return units
 
 

@@ -259,7 +259,7 @@ def extractive_summary(
     sim = cosine_matrix(units)
     scores = sentence_scores(units, sim, articles, lexicon)
     weak = {i for i, u in enumerate(units) if flaws(u.text) or needs_context(u.text)}
-    banned = {i for i, u in enumerate(units) if never_shown(u.text)}
+    banned = {i for i, u in enumerate(units) if never_shown(u.text) or u.unattributed}
     chosen = select_mmr(units, sim, scores, articles, config, weak, banned)
     chosen.sort(key=lambda i: (units[i].position, units[i].article))
     sentences = [

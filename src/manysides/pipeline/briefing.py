@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..briefing import Briefing, Candidate, PreviousAppearance, RankOptions, briefing_rows
 from ..briefing import build_briefing as build
+from ..briefing.previous import previous_briefing, previous_clock
 from ..briefing.render import ArchiveEntry, render_files
 from ..briefing.view import RenderOptions
 from ..config import BriefingConfig, Config, data_dir, public_url
@@ -62,37 +63,54 @@ def briefing_date(now: datetime, cfg: BriefingConfig) -> str:
     return now.astimezone(zone or UTC).date().isoformat()
 
 
+def _load(ctx: RunContext, story_id: int) -> Perspective | None:
+    data = ctx.store.briefings.perspective(story_id)
+    if data is None:
+        return None
+    try:
+        return Perspective.from_dict(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        ctx.record_error("briefing", f"story {story_id}", exc)
+        return None
+
+
 def candidates(ctx: RunContext) -> list[Candidate]:
-    """The run's shortlisted stories (``pipeline/candidates.py``) with a stored perspective."""
+    """The run's shortlisted stories (``pipeline/candidates.py``) with a stored perspective,
+    each with its appearance in the previous briefing, computed from the data
+    (``briefing/previous.py``): the stories of the previous clock's shortlist and of this
+    one, as they stood then, ranked as that briefing ranks them."""
     cfg = ctx.config.briefing
     store = ctx.store
     edition: Edition | None = ctx.options.get("edition")
-    date = briefing_date(ctx.now, cfg)
-    rows = shortlist(store, ctx.now, cfg, edition)
-    out: list[Candidate] = []
-    for row in rows:
-        story_id = int(row["id"])
-        data = store.briefings.perspective(story_id)
-        if data is None:
+    clock = previous_clock(ctx.now, cfg.previous_hours)
+    today: list[Perspective] = []
+    for row in shortlist(store, ctx.now, cfg, edition):
+        p = _load(ctx, int(row["id"]))
+        if p is None:
             ctx.report.count("briefing_without_perspective")
             continue
-        try:
-            p = Perspective.from_dict(data)
-        except (KeyError, TypeError, ValueError) as exc:
-            ctx.record_error("briefing", f"story {story_id}", exc)
-            continue
-        prev = (
-            store.editions.previous_appearance(edition.slug, story_id, date)
-            if edition is not None
-            else store.briefings.previous_appearance(story_id, date)
+        today.append(p)
+    if clock is None:
+        return [Candidate(p) for p in today]
+    pool = {p.story_id: p for p in today}
+    for row in shortlist(store, clock, cfg, edition):
+        if int(row["id"]) not in pool:
+            p = _load(ctx, int(row["id"]))
+            if p is not None:
+                pool[p.story_id] = p
+    before = previous_briefing(
+        pool.values(), clock, cfg.hours, RankOptions.from_config(cfg), ctx.config.perspectives
+    )
+    since = briefing_date(clock, cfg)
+    return [
+        Candidate(
+            p,
+            PreviousAppearance(since, frozenset(a.id for a in before[p.story_id].articles))
+            if p.story_id in before
+            else None,
         )
-        previous = (
-            PreviousAppearance(prev["date"], int(prev["n_articles"]), int(prev["max_article_id"]))
-            if prev
-            else None
-        )
-        out.append(Candidate(p, previous))
-    return out
+        for p in today
+    ]
 
 
 def history(
@@ -158,7 +176,13 @@ def briefing_step(ctx: RunContext) -> None:
     root = output_dir(ctx.config, edition)
     write_files(root, files)
     ctx.report.note(str(root / date / "index.html"))
-    if not briefing.items:
+    if not briefing.items and briefing.continuing:
+        since = briefing.continuing[0].since
+        ctx.report.note(
+            f"the briefing has no new story: its {len(briefing.continuing)} stories have no new"
+            f" reporting since the {since} briefing (listed as continuing)"
+        )
+    elif not briefing.items:
         ctx.report.note(empty_reason(ctx.store, ctx.now, cfg))
 
 

@@ -1,14 +1,18 @@
 """Pipeline step: compute the perspective of every recently updated story.
 
 A story is (re)analysed when it was last updated within ``briefing.hours`` before
-``ctx.now`` (and not after it: a replay with ``--as-of`` sees no later story), has at least ``briefing.min_outlets`` outlets, and its article count differs from the
-one its stored perspective was computed on.
+``ctx.now`` (and not after it: a replay with ``--as-of`` sees no later story), or within
+``briefing.hours`` before the previous briefing's clock (``briefing.previous_hours``
+earlier), has at least
+``briefing.min_outlets`` outlets, and its article count differs from the one its stored
+perspective was computed on.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..briefing.previous import previous_clock
 from ..config import Config
 from ..perspectives import StoryArticle, StoryBundle, StoryQuoteRef, analyze_story
 from ..quotes import Quote, merge_story_quotes
@@ -70,6 +74,8 @@ def build_bundle(store: Store, story: dict[str, Any], sources: dict[str, dict]) 
             published=parse_time(r.get("published")),
             report_id=r.get("report_id"),
             authors=_byline(r.get("authors")),
+            page_type=r.get("page_type") or "",
+            page_section=r.get("page_section") or "",
         )
     quotes = quote_refs(store.quotes.for_story(int(story["id"])), articles)
     return StoryBundle(
@@ -82,7 +88,17 @@ def build_bundle(store: Store, story: dict[str, Any], sources: dict[str, dict]) 
 
 def perspectives_step(ctx: RunContext) -> None:
     store, config = ctx.store, ctx.config
-    stories = shortlist(store, ctx.now, config.briefing, ctx.options.get("edition"))
+    edition = ctx.options.get("edition")
+    stories = shortlist(store, ctx.now, config.briefing, edition)
+    # The previous briefing's candidates too: the briefing step ranks them as they stood
+    # then (``briefing/previous.py``), so a day's front page never depends on whether the
+    # day before was built.
+    seen = {int(s["id"]) for s in stories}
+    clock = previous_clock(ctx.now, config.briefing.previous_hours)
+    for story in shortlist(store, clock, config.briefing, edition) if clock else []:
+        if int(story["id"]) not in seen:
+            stories.append(story)
+            seen.add(int(story["id"]))
     sources = store.catalog.sources()
     chat = chat_client(config)
     for story in ctx.report.progress(stories, "perspectives"):

@@ -137,7 +137,7 @@ class ArticleRepo:
         now = utcnow()
         text_hash = fingerprint or sha1(article.text.encode("utf-8"))
         existing = self.store.execute(
-            "SELECT id, text, title FROM articles WHERE canonical_url = ?",
+            "SELECT id, text, title, page_type, page_section FROM articles WHERE canonical_url = ?",
             (article.canonical_url,),
         ).fetchone()
         values = (
@@ -151,13 +151,15 @@ class ArticleRepo:
             article.language,
             article.text,
             text_hash,
+            article.page_type,
+            article.page_section,
         )
         with self.store.transaction() as c:
             if existing is None:
                 cur = c.execute(
                     "INSERT INTO articles(document_id, url, title, authors, published, source_id,"
-                    " site, language, text, text_sha1, canonical_url, report_id, created_at,"
-                    " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " site, language, text, text_sha1, page_type, page_section, canonical_url,"
+                    " report_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (*values, article.canonical_url, report_id, now, now),
                 )
                 new_id = int(cur.lastrowid or 0)
@@ -165,12 +167,18 @@ class ArticleRepo:
                     c.execute("UPDATE articles SET report_id = id WHERE id = ?", (new_id,))
                 return SavedArticle(new_id, "new")
             art_id = int(existing["id"])
-            if existing["text"] == article.text and existing["title"] == article.title:
+            if (
+                existing["text"] == article.text
+                and existing["title"] == article.title
+                and existing["page_type"] == article.page_type
+                and existing["page_section"] == article.page_section
+            ):
                 return SavedArticle(art_id, "unchanged")
             c.execute(
                 "UPDATE articles SET document_id = COALESCE(?, document_id), url = ?, title = ?,"
                 " authors = ?, published = COALESCE(?, published), source_id = ?, site = ?,"
-                " language = ?, text = ?, text_sha1 = ?, updated_at = ? WHERE id = ?",
+                " language = ?, text = ?, text_sha1 = ?, page_type = ?, page_section = ?,"
+                " updated_at = ? WHERE id = ?",
                 (*values, now, art_id),
             )
             c.execute("DELETE FROM stage_done WHERE article_id = ?", (art_id,))

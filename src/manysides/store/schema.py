@@ -239,4 +239,20 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX edition_stories_story ON edition_stories(story_id);
     """,
+    # 7: why a story's articles are one story (stories.explain.StoryWhy as JSON), kept
+    # with the number of articles it was computed on
+    """
+    CREATE TABLE IF NOT EXISTS story_why (
+        story_id INTEGER PRIMARY KEY REFERENCES stories(id),
+        computed_at TEXT NOT NULL,
+        n_articles INTEGER NOT NULL,
+        data TEXT NOT NULL
+    );
+    """,
+    # 8: what a page says it is (og:type / schema.org NewsArticle subtype, article:section),
+    # for recognising opinion pieces
+    """
+    ALTER TABLE articles ADD COLUMN page_type TEXT NOT NULL DEFAULT '';
+    ALTER TABLE articles ADD COLUMN page_section TEXT NOT NULL DEFAULT '';
+    """,
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..times import DAY_ONLY_CLOCK
@@ -33,6 +35,7 @@ class StoryRepo:
             c.execute("UPDATE stories SET merged_into = ? WHERE id = ?", (into, absorbed))
             c.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (into, absorbed))
             c.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, absorbed))
+            c.execute("DELETE FROM story_why WHERE story_id = ?", (absorbed,))
 
     def refresh(self, story_id: int, headline: str | None = None) -> None:
         """Recompute counts and times of one story from its articles."""
@@ -65,6 +68,52 @@ class StoryRepo:
                 "SELECT id FROM articles WHERE story_id = ? ORDER BY id", (story_id,)
             )
         ]
+
+    # -- why a story is one story (stories.explain) ------------------------------------
+    def unexplained(self, stage: str, version: int) -> list[tuple[int, int | None]]:
+        """(article id, story id) of the articles ``stage`` has not explained yet."""
+        rows = self.store.query(
+            "SELECT a.id, a.story_id FROM articles a LEFT JOIN stage_done d"
+            " ON d.article_id = a.id AND d.stage = ? AND d.version = ?"
+            " WHERE d.article_id IS NULL ORDER BY a.id",
+            (stage, version),
+        )
+        return [(int(r[0]), None if r[1] is None else int(r[1])) for r in rows]
+
+    def members(self, story_id: int) -> list[dict[str, Any]]:
+        """What explaining a story needs of its articles (id, title, text), by id."""
+        rows = self.store.query(
+            "SELECT id, title, text FROM articles WHERE story_id = ? ORDER BY id",
+            (story_id,),
+        )
+        return [dict(r) for r in rows]
+
+    def save_why(self, story_id: int, n_articles: int, data: dict[str, Any]) -> None:
+        """Store a story's explanation; ``computed_at`` (to the microsecond, so a
+        recomputation within the same second is a new version) is its cache version."""
+        now = datetime.now(UTC).isoformat(timespec="microseconds")
+        with self.store.transaction() as c:
+            c.execute(
+                "INSERT INTO story_why(story_id, computed_at, n_articles, data)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT(story_id) DO UPDATE SET"
+                " computed_at = excluded.computed_at, n_articles = excluded.n_articles,"
+                " data = excluded.data",
+                (story_id, now, n_articles, json.dumps(data, ensure_ascii=False)),
+            )
+
+    def why(self, story_id: int) -> dict[str, Any] | None:
+        """The stored explanation of a story (``StoryWhy.to_dict``); None if there is none."""
+        row = self.store.execute(
+            "SELECT data FROM story_why WHERE story_id = ?", (story_id,)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def why_stamp(self, story_id: int) -> str | None:
+        """When the story's explanation was last computed (its cache version)."""
+        row = self.store.execute(
+            "SELECT computed_at FROM story_why WHERE story_id = ?", (story_id,)
+        ).fetchone()
+        return row[0] if row else None
 
     # -- clustering inputs -------------------------------------------------------------
     def clustering_order(self, article_ids: list[int]) -> list[int]:

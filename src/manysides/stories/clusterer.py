@@ -1,22 +1,31 @@
-"""Online story clustering (Miranda et al. 2018, simplified and made incremental).
+"""Online story clustering (Miranda et al. 2018, made incremental, with a learned scorer).
 
-Each article becomes three L2-normalised TF-IDF vectors (title, body opening, entities)
-weighted with *running* document frequencies kept in the state, so nothing is ever
-refitted. A story keeps the (truncated) sum of its articles' vectors per view. A new
-article is compared with the stories that share one of its top terms (an inverted index
-over the stories' top centroid terms, so the cost does not grow with the archive); its
-similarity to a story is a weighted mean of the three cosines. Above ``threshold`` it
-joins the best story, otherwise it starts a new one. Other candidate stories that it
-also matches above ``merge_threshold`` are merged into the kept story (the bigger one;
-on a tie the older one). Stories not updated within ``window_days`` of the stream's
-clock close: they take no more articles and leave the state at the next sweep (every 64
-articles). The clock is the publication time of the latest dated article; it steps back
-for a late or backfilled article (so one bogus future date cannot close every story, and
-a backfill of old articles clusters among itself while the present's stories stay). An undated article
-counts as published at the clock; stories begun before any dated article close when the
-first one arrives; ``max_open`` bounds streams without dates.
+Each article becomes three L2-normalised TF-IDF vectors (title, title + body lead,
+entities) weighted with *running* document frequencies kept in the state, so nothing is
+ever refitted, plus (with ``stories.embeddings``) a WordLlama sentence embedding of title
+and lead, its numbers and its names. A story keeps the (truncated) sums of its members'
+vectors. A new article is compared with the stories that share one of its top terms (an
+inverted index over the stories' top centroid terms, so the cost does not grow with the
+archive): for each candidate the clusterer computes the pair features of
+``scorer.FEATURES`` (cosines per view, names and numbers in common, time gap, story size)
+and the learned scorer (``scorer.json``) turns them into the probability that the article
+reports the story's event. At or above ``threshold`` it joins the most probable story,
+otherwise it starts a new one; other candidates it also matches at ``merge_threshold`` are
+merged into the kept story (the bigger one; on a tie the older one). ``consolidate``
+(called after each batch) merges open stories that the scorer says report one event: the
+newer into the older, so ids stay stable.
 
-Deterministic: the same inputs in the same order give the same stories, and
+Time: stories not updated within ``window_days`` of the stream's clock close: they take no
+more articles and leave the state at the next sweep (every 64 articles). Gaps are measured
+less ``date_slack_hours``, so a day-only date (read as midnight) or a date a few hours off
+does not fall out of its story's window. The clock is the publication time of the latest
+dated article; it steps back for a late or backfilled article (so one bogus future date
+cannot close every story, and a backfill of old articles clusters among itself while the
+present's stories stay). An undated article counts as published at the clock; stories
+begun before any dated article close when the first one arrives; ``max_open`` bounds
+streams without dates.
+
+Deterministic: the same inputs in the same order (and batches) give the same stories, and
 ``dumps``/``loads`` round-trips the state exactly, so a resumed run equals an
 uninterrupted one.
 """
@@ -26,19 +35,28 @@ from __future__ import annotations
 import heapq
 import json
 import math
+import re
 import zlib
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+import numpy as np
 
 from ..config import StoriesConfig
 from .embeddings import Embedder, embedding_text, load_embedder
 from .features import bags
 from .records import Assignment, StoryInput
+from .scorer import Model, Scorer, load_default
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 _DAY = 86400.0
+_HOUR = 3600.0
 _ENT = "e:"  # prefix of entity keys in the shared document-frequency table
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*\d|(?<![\w.])\d\d")
+_MAX_NUMBERS = 40
+BATCH = 500  # articles per batch: consolidation runs after each (the stories step's batch)
 
 
 def _timestamp(dt: datetime | None) -> float | None:
@@ -57,7 +75,7 @@ def _top(vec: dict[str, float], k: int) -> dict[str, float]:
 
 
 def _norm(vec: dict[str, float]) -> float:
-    return math.sqrt(sum(v * v for v in vec.values()))
+    return math.sqrt(math.fsum(v * v for v in vec.values()))
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
@@ -72,12 +90,17 @@ def _add(into: dict[str, float], vec: dict[str, float]) -> None:
         into[k] = into.get(k, 0.0) + v
 
 
-def _add_dense(into: list[float] | None, vec: list[float] | None) -> list[float] | None:
+def _add_dense(into: np.ndarray | None, vec: np.ndarray | None) -> np.ndarray | None:
     if vec is None:
         return into
     if into is None:
-        return list(vec)
-    return [a + b for a, b in zip(into, vec, strict=True)]
+        return vec.copy()
+    return into + vec
+
+
+def numbers(text: str) -> list[str]:
+    """Numbers of two or more digits (``1,200`` and ``1200`` are one number)."""
+    return [m.group(0).replace(",", "").rstrip(".") for m in _NUMBER.finditer(text)]
 
 
 @dataclass
@@ -95,11 +118,12 @@ class _Story:
     headline: str
     centrality: float = 0.0
     keys: tuple[str, ...] = ()
-    emb: list[float] | None = None
+    emb: np.ndarray | None = None
+    nums: dict[str, float] = field(default_factory=dict)
     norms: tuple[float, float, float, float] = field(default=(0.0, 0.0, 0.0, 0.0))
 
     def refresh_norms(self) -> None:
-        emb = math.sqrt(sum(x * x for x in self.emb)) if self.emb else 0.0
+        emb = float(np.sqrt(self.emb @ self.emb)) if self.emb is not None else 0.0
         self.norms = (_norm(self.title), _norm(self.body), _norm(self.ents), emb)
 
     def to_json(self) -> list[object]:
@@ -115,7 +139,8 @@ class _Story:
             self.headline,
             self.centrality,
             list(self.keys),
-            self.emb,
+            self.emb.tolist() if self.emb is not None else None,
+            self.nums,
         ]
 
     @classmethod
@@ -132,7 +157,8 @@ class _Story:
             headline=data[8],
             centrality=data[9],
             keys=tuple(data[10]),
-            emb=data[11],
+            emb=np.array(data[11], dtype=np.float64) if data[11] is not None else None,
+            nums=data[12],
         )
         story.refresh_norms()
         return story
@@ -140,47 +166,71 @@ class _Story:
 
 @dataclass(frozen=True, slots=True)
 class _Vectors:
+    """One article (or, when consolidating, one story seen as an article), unit vectors."""
+
     title: dict[str, float]
     body: dict[str, float]
     ents: dict[str, float]
     keys: tuple[str, ...]
-    emb: list[float] | None = None
+    emb: np.ndarray | None = None
+    nums: frozenset[str] = frozenset()
+
+
+def _unit(vec: dict[str, float], norm: float) -> dict[str, float]:
+    return {k: v / norm for k, v in vec.items()} if norm else {}
 
 
 class StoryClusterer:
     """Assign articles to stories one at a time (see the module docstring)."""
 
     def __init__(
-        self, config: StoriesConfig, next_id: int = 1, *, embedder: Embedder | None = None
+        self,
+        config: StoriesConfig,
+        next_id: int = 1,
+        *,
+        embedder: Embedder | None = None,
+        scorer: Scorer | None = None,
     ) -> None:
         self.config = config
         self.next_id = next_id
         if embedder is None and config.embeddings:
             embedder = load_embedder()
-        #: the sentence embedder in use (None: TF-IDF only, e.g. packages not installed)
+        #: the sentence embedder in use (None: sparse features only, e.g. not installed)
         self.embedder = embedder
+        self.scorer = scorer or load_default()
+        self.model: Model = self.scorer.model(embedder is not None)
+        self.threshold = config.threshold if config.threshold is not None else self.model.threshold
+        self.merge_threshold = (
+            config.merge_threshold
+            if config.merge_threshold is not None
+            else self.model.merge_threshold
+        )
+        self.consolidate_threshold = (
+            config.consolidate_threshold
+            if config.consolidate_threshold is not None
+            else self.model.consolidate_threshold
+        )
         self._n_docs = 0
         self._df: dict[str, int] = {}
         self._stories: dict[int, _Story] = {}
         self._postings: dict[str, set[int]] = {}
         self._clock: float | None = None
         self._seq = 0
+        self._dirty: set[int] = set()  # stories changed since the last consolidation
 
     # -- public API --------------------------------------------------------------------
-    def add(self, item: StoryInput) -> Assignment:
-        """Assign one article; returns its story and the stories it merged."""
+    def add(self, item: StoryInput, embedding: Sequence[float] | None = None) -> Assignment:
+        """Assign one article; returns its story, the stories it merged and its score.
+
+        ``embedding``: the article's vector if already computed (``add_batch`` embeds a
+        whole batch at once); otherwise the embedder (if any) is called.
+        """
         self._seq += 1
-        when = _timestamp(item.published)
-        if when is None:
-            when = self._clock  # an undated article arrives "now" in stream time
-        else:
-            self._clock = when  # may step back: a late or backfilled article
-        vectors = self._vectorise(item)
+        when = self._tick(item)
+        vectors = self._vectorise(item, embedding)
         scored = self._score(vectors, when)
-        cfg = self.config
-        threshold = cfg.embedding_threshold if self.embedder is not None else cfg.threshold
-        if scored and scored[0][0] >= threshold:
-            matched = [sid for score, sid in scored if score >= cfg.merge_threshold]
+        if scored and scored[0][0] >= self.threshold:
+            matched = [sid for score, sid in scored if score >= self.merge_threshold]
             best_score, best_id = scored[0]
             if best_id not in matched:
                 matched.insert(0, best_id)
@@ -189,13 +239,54 @@ class StoryClusterer:
             for sid in absorbed:
                 self._merge(sid, keep)
             self._join(self._stories[keep], vectors, when, item.title, best_score)
-            assignment = Assignment(keep, False, absorbed)
+            assignment = Assignment(keep, False, absorbed, round(best_score, 4))
         else:
             story = self._create(vectors, when, item.title)
-            assignment = Assignment(story.id, True, ())
+            assignment = Assignment(story.id, True, (), None)
         if self._seq % 64 == 0:
             self._close_stale()
         return assignment
+
+    def add_batch(self, items: Sequence[StoryInput]) -> list[Assignment]:
+        """``add`` each item in order, embedding the whole batch in one call."""
+        vectors: Sequence[Sequence[float] | None] = [None] * len(items)
+        many = getattr(self.embedder, "embed_many", None)
+        if many is not None and items:
+            vectors = many([embedding_text(i.title or "", i.text or "") for i in items])
+        return [self.add(item, vec) for item, vec in zip(items, vectors, strict=True)]
+
+    def consolidate(self) -> list[tuple[int, int]]:
+        """Merge open stories that report one event; returns ``(absorbed, into)`` pairs.
+
+        Each story changed since the last call is scored, as if it were one article,
+        against the open stories it shares index terms with; at or above
+        ``consolidate_threshold`` the newer story is merged into the older one (ids stay
+        stable). Deterministic: stories are visited in id order.
+        """
+        if not self.config.consolidate:
+            self._dirty.clear()
+            return []
+        merges: list[tuple[int, int]] = []
+        todo = sorted(self._dirty)
+        self._dirty.clear()
+        for sid in todo:
+            story = self._stories.get(sid)
+            if story is None:
+                continue
+            when = story.last
+            scored = [
+                (score, other)
+                for score, other in self._score(self._story_vectors(story), when, story)
+                if other != sid
+            ]
+            if not scored or scored[0][0] < self.consolidate_threshold:
+                continue
+            other = scored[0][1]
+            into, absorbed = min(sid, other), max(sid, other)
+            self._merge(absorbed, into)
+            merges.append((absorbed, into))
+        self._dirty.clear()
+        return merges
 
     def headline(self, story_id: int) -> str | None:
         """Title of the story's most central article so far (None once closed)."""
@@ -205,6 +296,12 @@ class StoryClusterer:
     @property
     def open_stories(self) -> int:
         return len(self._stories)
+
+    def idf(self, term: str, entity: bool = False) -> float:
+        """The running inverse document frequency of a term (or an entity) as the next
+        article would be weighed with it (read-only; ``stories.explain`` uses it)."""
+        df = self._df.get(_ENT + term if entity else term, 0)
+        return math.log((self._n_docs + 1) / (df + 1)) + 1.0
 
     def dumps(self) -> bytes:
         """The exact state as compact bytes (read-only: saving never changes the outcome).
@@ -220,18 +317,24 @@ class StoryClusterer:
             "clock": self._clock,
             "seq": self._seq,
             "stories": [s.to_json() for s in self._stories.values()],
+            "dirty": sorted(self._dirty),
         }
         return zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), 6)
 
     @classmethod
     def loads(
-        cls, data: bytes, config: StoriesConfig, *, embedder: Embedder | None = None
+        cls,
+        data: bytes,
+        config: StoriesConfig,
+        *,
+        embedder: Embedder | None = None,
+        scorer: Scorer | None = None,
     ) -> StoryClusterer:
         """Rebuild a clusterer saved with ``dumps``."""
         raw = json.loads(zlib.decompress(data).decode("utf-8"))
         if raw.get("format") != STATE_FORMAT:
             raise ValueError(f"unsupported stories state format {raw.get('format')!r}")
-        self = cls(config, next_id=int(raw["next_id"]), embedder=embedder)
+        self = cls(config, next_id=int(raw["next_id"]), embedder=embedder, scorer=scorer)
         self._n_docs = int(raw["n_docs"])
         self._df = {k: int(v) for k, v in raw["df"].items()}
         self._clock = raw["clock"]
@@ -241,12 +344,21 @@ class StoryClusterer:
             self._stories[story.id] = story
             for key in story.keys:
                 self._postings.setdefault(key, set()).add(story.id)
+        self._dirty = {int(s) for s in raw.get("dirty", ())}
         return self
 
     # -- features ----------------------------------------------------------------------
-    def _vectorise(self, item: StoryInput) -> _Vectors:
+    def _tick(self, item: StoryInput) -> float | None:
+        when = _timestamp(item.published)
+        if when is None:
+            return self._clock  # an undated article arrives "now" in stream time
+        self._clock = when  # may step back: a late or backfilled article
+        return when
+
+    def _vectorise(self, item: StoryInput, embedding: Sequence[float] | None = None) -> _Vectors:
         cfg = self.config
-        b = bags(item.title or "", item.text or "", cfg.max_body_tokens)
+        title_text, text = item.title or "", item.text or ""
+        b = bags(title_text, text, cfg.max_body_tokens)
         ent_keys = {_ENT + e for e in b.entities}
         self._n_docs += 1
         df = self._df
@@ -261,15 +373,30 @@ class StoryClusterer:
                 t: (1.0 + math.log(c)) * (math.log(n / (df.get(prefix + t, 0) + 1)) + 1.0)
                 for t, c in counts.items()
             }
-            norm = _norm(vec)
-            return {t: v / norm for t, v in vec.items()} if norm else {}
+            return _unit(vec, _norm(vec))
 
         title, body, ents = weigh(b.title), weigh(b.body), weigh(b.entities, _ENT)
         body = _top(body, cfg.centroid_terms)
-        emb = None
-        if self.embedder is not None:
-            emb = list(self.embedder.embed(embedding_text(item.title or "", item.text or "")))
-        return _Vectors(title, body, ents, self._keys(title, body, ents), emb)
+        emb: np.ndarray | None = None
+        if embedding is None and self.embedder is not None:
+            embedding = self.embedder.embed(embedding_text(title_text, text))
+        if embedding is not None:
+            emb = np.asarray(embedding, dtype=np.float64)
+        lead = text[: cfg.max_body_tokens * 8]
+        nums = frozenset(numbers(f"{title_text} {lead}")[:_MAX_NUMBERS])
+        return _Vectors(title, body, ents, self._keys(title, body, ents), emb, nums)
+
+    def _story_vectors(self, story: _Story) -> _Vectors:
+        nt, nb, ne, nm = story.norms
+        emb = story.emb / nm if story.emb is not None and nm else None
+        return _Vectors(
+            _unit(story.title, nt),
+            _unit(story.body, nb),
+            _unit(story.ents, ne),
+            story.keys,
+            emb,
+            frozenset(story.nums),
+        )
 
     def _keys(
         self, title: dict[str, float], body: dict[str, float], ents: dict[str, float]
@@ -289,41 +416,121 @@ class StoryClusterer:
         self._df = {k: v for k, v in self._df.items() if v > 1}
 
     # -- matching ----------------------------------------------------------------------
-    def _score(self, vec: _Vectors, when: float | None) -> list[tuple[float, int]]:
-        """Candidate stories with their similarity, best first."""
+    def _candidates(
+        self, vec: _Vectors, when: float | None, exclude: _Story | None = None
+    ) -> list[_Story]:
+        """Open stories in the time window sharing the most index terms with ``vec``."""
         cfg = self.config
         hits: Counter[int] = Counter()
         for key in vec.keys:
             for sid in self._postings.get(key, ()):
                 hits[sid] += 1
+        if exclude is not None:
+            hits.pop(exclude.id, None)
         if not hits:
             return []
-        candidates = heapq.nlargest(cfg.max_candidates, hits.items(), key=lambda kv: (kv[1], kv[0]))
+        top = heapq.nlargest(cfg.max_candidates, hits.items(), key=lambda kv: (kv[1], kv[0]))
         window = cfg.window_days * _DAY
+        slack = cfg.date_slack_hours * _HOUR
         # Stories that went stale are closed even before the next sweep drops them.
-        horizon = None if self._clock is None else self._clock - window
-        wt, wb, we = cfg.title_weight, cfg.body_weight, cfg.entity_weight
-        wm = cfg.embedding_weight if vec.emb is not None else 0.0
-        total = wt + wb + we + wm or 1.0
-        out: list[tuple[float, int]] = []
-        for sid, _ in candidates:
+        horizon = None if self._clock is None else self._clock - window - slack
+        out: list[_Story] = []
+        for sid, _ in top:
             story = self._stories[sid]
             if horizon is not None and (story.last is None or story.last < horizon):
                 continue
-            if when is not None and story.last is not None and story.first is not None:
-                gap = max(0.0, when - story.last, story.first - when)
-                if gap > window:
-                    continue
-            nt, nb, ne, nm = story.norms
-            score = (
-                wt * (_dot(vec.title, story.title) / nt if nt else 0.0)
-                + wb * (_dot(vec.body, story.body) / nb if nb else 0.0)
-                + we * (_dot(vec.ents, story.ents) / ne if ne else 0.0)
+            if self._gap(story, when, exclude) > window:
+                continue
+            out.append(story)
+        return out
+
+    def _gap(self, story: _Story, when: float | None, other: _Story | None = None) -> float:
+        """Seconds between ``when`` (or ``other``'s span) and ``story``'s span, less slack."""
+        if story.last is None or story.first is None:
+            return 0.0
+        if other is not None and other.first is not None and other.last is not None:
+            raw = max(0.0, other.first - story.last, story.first - other.last)
+        elif when is not None:
+            raw = max(0.0, when - story.last, story.first - when)
+        else:
+            return 0.0
+        return max(0.0, raw - self.config.date_slack_hours * _HOUR)
+
+    def _features(
+        self, vec: _Vectors, stories: list[_Story], when: float | None, query: _Story | None
+    ) -> tuple[list[_Story], list[list[float]]]:
+        """The stories kept and the pair features of ``scorer.FEATURES`` against each.
+
+        A cheap first pass (text and dense cosines) keeps the ``score_candidates`` closest
+        stories; only those get the full features.
+        """
+        dense = [0.0] * len(stories)
+        if vec.emb is not None:
+            for i, s in enumerate(stories):
+                nm = s.norms[3]
+                if nm and s.emb is not None:
+                    dense[i] = float(vec.emb @ s.emb) / nm
+            order = sorted(range(len(stories)), key=lambda i: (-dense[i], stories[i].id))
+            keep = order[: self.config.score_candidates]
+            stories = [stories[i] for i in keep]
+            dense = [dense[i] for i in keep]
+        body = [(_dot(vec.body, s.body) / s.norms[1] if s.norms[1] else 0.0) for s in stories]
+        if vec.emb is None:
+            order = sorted(range(len(stories)), key=lambda i: (-body[i], stories[i].id))
+            keep = order[: self.config.score_candidates]
+            stories = [stories[i] for i in keep]
+            body = [body[i] for i in keep]
+            dense = [0.0] * len(stories)
+        best_body = max(body, default=0.0)
+        best_dense = max(dense, default=0.0)
+        second_body = sorted(body)[-2] if len(body) > 1 else 0.0
+        second_dense = sorted(dense)[-2] if len(dense) > 1 else 0.0
+        total = math.fsum(v * v for v in vec.ents.values())
+        has_time = query.last is not None if query is not None else when is not None
+        rows = []
+        for story, b, d in zip(stories, body, dense, strict=True):
+            nt, _, ne, _ = story.norms
+            title = _dot(vec.title, story.title) / nt if nt else 0.0
+            ents = _dot(vec.ents, story.ents) / ne if ne else 0.0
+            title_body = _dot(vec.title, story.body) / story.norms[1] if story.norms[1] else 0.0
+            shared = vec.ents.keys() & story.ents.keys()
+            cover = math.fsum(vec.ents[k] ** 2 for k in shared) / total if total else 0.0
+            shared_nums = len(vec.nums.intersection(story.nums))
+            dated = gap = 0.0
+            if has_time and story.last is not None:
+                dated = 1.0
+                gap = self._gap(story, when, query) / _HOUR
+            rows.append(
+                [
+                    title,
+                    b,
+                    ents,
+                    title_body,
+                    d,
+                    cover,
+                    math.log1p(len(shared)),
+                    math.log1p(shared_nums),
+                    math.log1p(gap),
+                    dated,
+                    math.log1p(story.size),
+                    d * b,
+                    d * ents,
+                    b - (second_body if b == best_body else best_body),
+                    d - (second_dense if d == best_dense else best_dense),
+                ]
             )
-            if wm and nm and story.emb is not None and vec.emb is not None:
-                score += wm * sum(a * b for a, b in zip(vec.emb, story.emb, strict=True)) / nm
-            score /= total
-            out.append((score, sid))
+        return stories, rows
+
+    def _score(
+        self, vec: _Vectors, when: float | None, query: _Story | None = None
+    ) -> list[tuple[float, int]]:
+        """Candidate stories with the scorer's probability, best first."""
+        stories = self._candidates(vec, when, query)
+        if not stories:
+            return []
+        stories, rows = self._features(vec, stories, when, query)
+        probs = self.model.probabilities(rows)
+        out = [(p, s.id) for p, s in zip(probs, stories, strict=True)]
         out.sort(key=lambda x: (-x[0], x[1]))
         return out
 
@@ -339,12 +546,14 @@ class StoryClusterer:
             last=when,
             last_seq=self._seq,
             headline=title,
-            emb=list(vec.emb) if vec.emb is not None else None,
+            emb=vec.emb.copy() if vec.emb is not None else None,
+            nums=dict.fromkeys(sorted(vec.nums), 1.0),
         )
         self.next_id += 1
         story.refresh_norms()
         self._stories[story.id] = story
         self._reindex(story)
+        self._dirty.add(story.id)
         return story
 
     def _join(
@@ -354,6 +563,7 @@ class StoryClusterer:
         _add(story.title, vec.title)
         _add(story.body, vec.body)
         _add(story.ents, vec.ents)
+        _add(story.nums, dict.fromkeys(vec.nums, 1.0))
         story.emb = _add_dense(story.emb, vec.emb)
         if when is not None:
             story.first = when if story.first is None else min(story.first, when)
@@ -366,16 +576,20 @@ class StoryClusterer:
     def _merge(self, absorbed_id: int, into_id: int) -> None:
         gone = self._stories.pop(absorbed_id)
         self._unindex(gone)
+        self._dirty.discard(absorbed_id)
         story = self._stories[into_id]
         story.size += gone.size
         _add(story.title, gone.title)
         _add(story.body, gone.body)
         _add(story.ents, gone.ents)
+        _add(story.nums, gone.nums)
         story.emb = _add_dense(story.emb, gone.emb)
         times = [t for t in (story.first, story.last, gone.first, gone.last) if t is not None]
         if times:
             story.first, story.last = min(times), max(times)
         story.last_seq = max(story.last_seq, gone.last_seq)
+        if gone.centrality > story.centrality:
+            story.centrality, story.headline = gone.centrality, gone.headline
         self._truncate(story)
 
     def _truncate(self, story: _Story) -> None:
@@ -383,8 +597,10 @@ class StoryClusterer:
         story.title = _top(story.title, k)
         story.body = _top(story.body, k)
         story.ents = _top(story.ents, k)
+        story.nums = _top(story.nums, _MAX_NUMBERS)
         story.refresh_norms()
         self._reindex(story)
+        self._dirty.add(story.id)
 
     def _reindex(self, story: _Story) -> None:
         keys = self._keys(story.title, story.body, story.ents)
@@ -408,11 +624,12 @@ class StoryClusterer:
         cfg = self.config
         stale: list[int] = []
         if self._clock is not None:
-            horizon = self._clock - cfg.window_days * _DAY
+            horizon = self._clock - cfg.window_days * _DAY - cfg.date_slack_hours * _HOUR
             # Stories started before the stream had a clock (undated) close once it has one.
             stale = [s.id for s in self._stories.values() if s.last is None or s.last < horizon]
         for sid in stale:
             self._unindex(self._stories.pop(sid))
+            self._dirty.discard(sid)
         excess = len(self._stories) - cfg.max_open
         if excess > 0:
             oldest = heapq.nsmallest(
@@ -420,3 +637,41 @@ class StoryClusterer:
             )
             for story in oldest:
                 self._unindex(self._stories.pop(story.id))
+                self._dirty.discard(story.id)
+
+
+def cluster_all(
+    clusterer: StoryClusterer, items: Iterable[StoryInput], batch: int = BATCH
+) -> tuple[list[Assignment], dict[int, int]]:
+    """Feed ``items`` in batches of ``batch`` (consolidating after each); returns every
+    item's assignment and the merges (absorbed story -> story it went into).
+
+    ``resolve(story, merges)`` gives an assignment's final story.
+    """
+    out: list[Assignment] = []
+    merges: dict[int, int] = {}
+    chunk: list[StoryInput] = []
+
+    def flush() -> None:
+        for got in clusterer.add_batch(chunk):
+            out.append(got)
+            for absorbed in got.merged:
+                merges[absorbed] = got.story_id
+        for absorbed, into in clusterer.consolidate():
+            merges[absorbed] = into
+        chunk.clear()
+
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= batch:
+            flush()
+    if chunk:
+        flush()
+    return out, merges
+
+
+def resolve(story: int, merges: dict[int, int]) -> int:
+    """The story that ``story`` ended up in after ``merges``."""
+    while story in merges:
+        story = merges[story]
+    return story

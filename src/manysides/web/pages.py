@@ -18,8 +18,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ..briefing import render
 from ..briefing.records import Briefing
 from ..briefing.render import CSS_NAME, ArchiveEntry, render_atom, render_html
-from ..briefing.view import story_view
+from ..briefing.view import story_view, why_view
 from ..perspectives.records import Perspective
+from ..stories.explain import StoryWhy
 from . import data
 from .data import WebState
 from .http import http_date
@@ -101,9 +102,11 @@ def archive(request: Request) -> HTMLResponse:
     return _html(state.page("archive.html", entries=entries, title=state.config.briefing.title))
 
 
-def _story_page(state: WebState, raw: dict, appearances: list[dict]) -> str:
-    view = story_view(Perspective.from_dict(raw), state.opts, full=True)
-    return state.page("story.html", v=view, appearances=appearances)
+def _story_page(state: WebState, raw: dict, appearances: list[dict], why: dict | None) -> str:
+    perspective = Perspective.from_dict(raw)
+    view = story_view(perspective, state.opts, full=True)
+    explained = why_view(StoryWhy.from_dict(why), perspective.articles) if why else None
+    return state.page("story.html", v=view, appearances=appearances, why=explained)
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)
@@ -116,13 +119,21 @@ async def story(request: Request, story_id: StoryId) -> Response:
         if row is not None and int(row["id"]) != story_id:
             return RedirectResponse(f"/story/{int(row['id'])}", status_code=301)
         return not_found(state, "No analysed story with this number.")
-    # Appearances change when a briefing is stored: its time is part of the version.
-    key = ("story", story_id, stamp, store.briefings.last_stored())
+    # Appearances change when a briefing is stored, the explanation when the story's
+    # articles change: their times are part of the version.
+    key = (
+        "story",
+        story_id,
+        stamp,
+        store.briefings.last_stored(),
+        store.stories.why_stamp(story_id),
+    )
     page = state.cache.get(key)
     if page is None:
         raw = store.briefings.perspective(story_id) or {}
         appearances = store.briefings.appearances(story_id)
-        page = await run_in_threadpool(_story_page, state, raw, appearances)
+        why = store.stories.why(story_id)
+        page = await run_in_threadpool(_story_page, state, raw, appearances, why)
         state.cache.put(key, page)
     return _html(page, stamp=stamp)
 
