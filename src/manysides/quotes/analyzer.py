@@ -39,6 +39,10 @@ _CUE_WORD = re.compile(
     r"\b(?:" + "|".join(sorted(CUE_FORMS, key=len, reverse=True)) + r"|according to)\b", re.I
 )
 _NEW_REPORT_IN_GAP = re.compile(r"\b(?:that|adding|saying|noting|calling|added|but)\b")
+_SECOND_ATTRIBUTION = re.compile(
+    r"\b(?:[A-Z][\w'’.-]+|he|she|they)\s+(?:said|says|told|tells|added|adds|argued|noted|wrote|"
+    r"responded|replied|asked|countered|disagreed)\b"
+)
 _REPORTING_IN_GAP = re.compile(r"\b(?:that|adding|saying|noting|calling|and|but|who|which)\b")
 
 
@@ -207,7 +211,6 @@ class QuoteAnalyzer:
             if quote is not None:
                 if quote.speaker_start is not None:
                     previous = quote
-                    quotes = _backfill(text, quotes, quote)
                 quotes.append(quote)
         return quotes, consumed
 
@@ -218,6 +221,8 @@ class QuoteAnalyzer:
         gap = text[previous.end : q_start]
         if not gap.strip():
             return gap.count("\n") <= 2
+        if previous.cue:  # the attribution's own cue is no new report: ``"A," she added. "B."``
+            gap = re.sub(rf"\b{re.escape(previous.cue)}\b", lambda m: " " * len(m[0]), gap, count=1)
         # only the attribution may stand between: ``"A," she said. "B."`` / ``she said: "B"``
         if "\n" in gap:
             # ``"A," Susan said as she turned around.`` / new paragraph ``"B."``
@@ -230,11 +235,19 @@ class QuoteAnalyzer:
                 and previous.end <= previous.speaker_start < previous.end + len(before)
                 and _NEW_REPORT_IN_GAP.search(before) is None
             )
-        if gap.rstrip()[-1:] not in ".,:;—":
+        if gap.rstrip().rstrip("\"”’'")[-1:] not in ".,:;—":
             return False
         if previous.speaker_start is not None and previous.end <= previous.speaker_start < q_start:
             # ``"A," Cruz said in response to a question on Monday. "B."``
-            return len(gap) <= 220 and _NEW_REPORT_IN_GAP.search(gap) is None
+            # ``"A," Jealous said, suggesting that ... Trump. "B."``: one sentence about the
+            # speaker, without a second attribution, still leads to the speaker's words
+            body = gap.strip().rstrip("\"”’'").rstrip(".")
+            return (
+                len(gap) <= 260
+                and len(sentence_spans(body)) <= 1
+                and _SECOND_ATTRIBUTION.search(gap) is None
+                and " but " not in gap
+            )
         return len(gap) <= 90 and _REPORTING_IN_GAP.search(gap) is None
 
     def _make(
@@ -395,7 +408,7 @@ def _headline_quotes(text: str, quotes: list[Quote], resolver: SpeakerResolver) 
             continue
         out = [q for q in out if q not in inside]
         mention = resolver.resolve(m.start("src"), m.end("src"))
-        direct = text[start] in QUOTE_CHARS
+        direct = text[start] in QUOTE_CHARS or text[end - 1] in QUOTE_CHARS
         out.append(
             Quote(
                 text[start:end],
@@ -454,19 +467,6 @@ def _carry_speakers(text: str, quotes: list[Quote]) -> list[Quote]:
                 q = _same_speaker(text, q.start, q.end, prev, "carried")
         out.append(q)
     return out
-
-
-def _backfill(text: str, quotes: list[Quote], attributed: Quote) -> list[Quote]:
-    """An unattributed quotation paragraph right before an attributed one is the same
-    speaker's (``"A."`` / ``"B," she said.``)."""
-    if not quotes or quotes[-1].speaker_start is not None:
-        return quotes
-    last = quotes[-1]
-    gap = text[last.end : attributed.start]
-    if gap.strip() or gap.count("\n") > 2:
-        return quotes
-    filled = _same_speaker(text, last.start, last.end, attributed, "backfill", direct=last.direct)
-    return [*quotes[:-1], filled]
 
 
 def _same_speaker(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .cues import DIRECT_CUES, MANNER_LEMMAS, forms
 from .marks import QUOTE_CHARS
+from .speakers import ROLE_NOUNS
 
 _CUE = "|".join(sorted(DIRECT_CUES, key=len, reverse=True))
 _WORD = r"[\w.'’&-]+"
@@ -36,6 +37,15 @@ _BEFORE = re.compile(
     rf"^.*\b(?P<src>{_NP})\s+{_ADV}(?P<cue>{_CUE})\b(?P<rest>[^.!?\"“”]{{0,80}}?)\s*[:,—]\s*$",
     re.I | re.S,
 )
+# a sentence that only says who speaks next: ``Lau said in a statement. “...”``
+_BEFORE_CLOSED = re.compile(
+    rf"\b(?P<src>{_NP})\s+{_ADV}(?P<cue>{_CUE})\b"
+    r"(?P<rest>(?:\s+(?:in|on|at|during|to|a|an|the|his|her|their|its|this|last|early|late|"
+    r"earlier|later|recently|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"today|yesterday|tonight|morning|afternoon|evening|night|week|statement|interview|"
+    r"telephone|phone|email|e-mail|news|conference|briefing|release|speech|remarks|"
+    r"reporters|[A-Z][\w.'’-]*)){0,6})\.\s*$",
+)
 # the last cue before a quotation it introduces: "..., joked: “...”"
 _MANNER = "|".join(
     sorted(
@@ -48,6 +58,11 @@ _MANNER = "|".join(
 CUE_BEFORE = re.compile(
     rf"^.*\b(?:(?P<cue>{_CUE})\b[^.!?\"“”]{{0,80}}?\s*[:,—]|(?P<manner>{_MANNER}))\s*$",
     re.I | re.S,
+)
+_AFTER_IT = re.compile(
+    r"^[\s,—–-]*(?P<src>it)\s+(?P<cue>said|says|added|adds|read|reads|stated|states|"
+    r"continued|continues|concluded|concludes|warned|warns|noted|notes)\b",
+    re.I,
 )
 _AFTER_ACCORDING = re.compile(rf"^[\s,—–-]*according to\s+(?P<src>{_NP})", re.I)
 _ACCORDING = re.compile(rf"\baccording to\s+(?P<src>{_NP})\s*[:,]\s*$", re.I)
@@ -97,6 +112,9 @@ _NOT_AFTER_CUE = frozenset(
         "not",
     }
 )
+_LOWER_NOT_SOURCE = frozenset(
+    {"and", "or", "but", "as", "if", "because", "than", "then", "so", "not", "also", "is", "was"}
+)
 _BAD_SRC = frozenset({"that", "which", "what", "who", "it", "this", "there", "as", "and", "but"})
 
 
@@ -127,6 +145,12 @@ def _valid_after_source(src: str) -> bool:
     first = words[0].lower()
     if first in _BAD_SRC:
         return False
+    if (
+        first not in _NOT_AFTER_CUE
+        and first not in _LOWER_NOT_SOURCE
+        and (any(w[0].isupper() for w in words[1:]) or words[-1].lower().strip(".,") in ROLE_NOUNS)
+    ):
+        return True  # ``spokesman Jeff Bechdel``, ``campaign manager Robby Mook``
     # the source before a cue should be a name, a pronoun or a determiner phrase
     return words[0][0].isupper() or first in {
         "he",
@@ -165,6 +189,11 @@ def attribute_after(text: str, q_end: int, limit: int) -> Attribution | None:
     closed_sentence = j > 0 and text[j - 1] in ".…"
     if closed_sentence and _PRONOUN_START.match(window):
         return None  # ``"...done." She said ...`` starts a new sentence about what follows
+    m = _AFTER_IT.match(window)
+    if m and not closed_sentence:  # ``"...," it said``: a document or body speaking
+        return Attribution(
+            q_end + m.start("src"), q_end + m.end("src"), m["cue"], q_end + m.start("cue")
+        )
     m = _AFTER_ACCORDING.match(window)
     if m:
         span = _trim_src(text, q_end + m.start("src"), q_end + m.end("src"))
@@ -196,7 +225,7 @@ def attribute_before(text: str, lo: int, q_start: int) -> Attribution | None:
         span = _trim_src(text, lo + m.start("src"), lo + m.end("src"))
         if span:
             return Attribution(*span, "according to", lo + m.start())
-    m = _BEFORE.search(window)
+    m = _BEFORE.search(window) or _BEFORE_CLOSED.search(window)
     if m and _valid_after_source(m.group("src")):
         # the nearest phrase before the cue: keep the last words up to a clause break
         src_start, src_end = lo + m.start("src"), lo + m.end("src")
@@ -204,10 +233,24 @@ def attribute_before(text: str, lo: int, q_start: int) -> Attribution | None:
         cut = max(seg.rfind(","), seg.rfind(" and "), seg.rfind(" but "))
         if cut >= 0:
             src_start += cut + 1
+        if text[src_start].islower():
+            src_start = _determiner_start(text, lo, src_start)
         span = _trim_src(text, src_start, src_end)
         if span:
             return Attribution(*span, m.group("cue"), lo + m.start("cue"))
     return None
+
+
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|one|another|his|her|their|its|this|that)\s+(?:[a-z][\w'’-]*\s+){0,3}$", re.I
+)
+
+
+def _determiner_start(text: str, lo: int, start: int) -> int:
+    """Start of the noun phrase a lower-case source head ends: ``the person`` of ``At the
+    same time, the person added``."""
+    m = _DETERMINER_BEFORE.search(text, max(lo, start - 60), start)
+    return m.start() if m else start
 
 
 # "Vice President Joe Biden, Rubio said, had been in the Senate for years."

@@ -64,7 +64,10 @@ def _read_ann(path: Path) -> list[GoldAttribution]:
         parts = line.split("\t")
         if line.startswith("T") and len(parts) >= 2 and " " in parts[1]:
             label, rest = parts[1].split(" ", 1)
-            frags = tuple((int(a), int(b)) for a, b in (frag.split() for frag in rest.split(";")))
+            # in text order: brat lists a discontinuous span's pieces in any order
+            frags = tuple(
+                sorted((int(a), int(b)) for a, b in (frag.split() for frag in rest.split(";")))
+            )
             spans[parts[0]] = (label, frags)
         elif line.startswith("E") and len(parts) >= 2:
             links.append(dict(kv.split(":", 1) for kv in parts[1].split() if ":" in kv))

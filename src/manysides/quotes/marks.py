@@ -19,6 +19,7 @@ OPENERS = frozenset(OPEN_CLOSE)
 DOUBLE_OPENERS = frozenset({"“", "«", "„", '"'})
 QUOTE_CHARS = frozenset("\"“”«»‘’„‹›'")
 _PARA = re.compile(r"[^\n]+")
+_NEXT_DOUBLE = re.compile(r"[\"“”]")
 
 
 def _opens(text: str, i: int) -> bool:
@@ -51,7 +52,7 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
     searched = start  # how far back stray closing marks were already looked for
     while i < end:
         ch = text[i]
-        if curly and ch == '"':
+        if curly and ch == '"' and not _mixed_mark(text, i, end, open_at is not None, closer):
             i += 1
             continue
         if open_at is None:
@@ -90,6 +91,18 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
             spans.append((open_at, stray))
             open_at = None
     return spans, open_at
+
+
+def _mixed_mark(text: str, i: int, end: int, is_open: bool, closer: str) -> bool:
+    """Whether a straight double quote in a paragraph of curly quotes stands for one: it
+    closes an open quotation right after its punctuation (``“A," said Jo``) or opens one
+    after a space (``said Jo. "B.”``); other straight quotes there are typos or inches."""
+    if is_open:
+        return closer == "”" and text[i - 1] in ",.!?…" and _space_after(text, i, end)
+    if not (_opens(text, i) and (i == 0 or text[i - 1].isspace())):
+        return False
+    nxt = _NEXT_DOUBLE.search(text, i + 1, end)  # it must close before another one opens
+    return nxt is not None and nxt.group() != "“"
 
 
 def _space_after(text: str, i: int, end: int) -> bool:

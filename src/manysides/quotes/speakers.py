@@ -62,12 +62,28 @@ DOCUMENTS = wordset(
     filing lawsuit complaint ad advertisement op-ed editorial column essay video
     message note motion brief transcript questionnaire survey poll petition"""
 )
+_DOCUMENT_WORD = re.compile(
+    r"\b(letter|statement|report|memo|email|release|filing|lawsuit|complaint|editorial|"
+    r"petition|message|note|post|tweet|ad)s?\b",
+    re.I,
+)
 _SPOKES = wordset("spokesman spokeswoman spokesperson representative rep. aide official")
 # Role nouns after a name that modifies them: "a Clinton aide", "Floyd's brother".
 _ROLES = TITLES | wordset(
     """brother sister wife husband son daughter mother father uncle aunt cousin nephew niece
     friend supporter supporters ally allies critic critics rival opponent surrogate donor
     voter voters fan fans backer backers"""
+)
+# Nouns that head a source phrase naming a person by role ("the spokesman", "an aide").
+ROLE_NOUNS = (
+    _ROLES
+    | _SPOKES
+    | wordset(
+        """person official officials source sources spokesman spokeswoman spokesperson aide
+    aides staffer staffers adviser advisers advisor advisors manager director secretary
+    chairman chairwoman president senator governor lawmaker lawmakers member members
+    leader leaders"""
+    )
 )
 _PREPOSITION = re.compile(r"\b(?:in|of|for|at|from|with|to|on|by|near|about|against)\s")
 _POSSESSIVE_AFTER = re.compile(r"\s*(?:'s|’s|')\s+(?P<head>[\w-]+)")
@@ -197,6 +213,13 @@ class SpeakerResolver:
             i -= 1
         return None
 
+    def last_document(self, before: int) -> str | None:
+        """The document noun ("letter", "statement") last mentioned shortly before."""
+        found = None
+        for m in _DOCUMENT_WORD.finditer(self.text, max(0, before - 600), before):
+            found = m.group(1).lower()
+        return found
+
     def author_of(self, noun: str, before: int) -> Entity | None:
         """Who issued the document last mentioned as ``noun`` before ``before``: the first
         person or organisation of that sentence that is not its addressee."""
@@ -267,6 +290,12 @@ class SpeakerResolver:
             lead = re.sub(r"\s+(?:the|a|an)\s*$", "", self.text[start : e.start].lower())
             if lead.rstrip().endswith(("for", "from", "of", "by", "at")):
                 return Mention(start, end, e.canonical, "spokesperson")
+        if toks == ["it"]:  # ``"...," it said``: the document last mentioned, by its author
+            noun = self.last_document(start)
+            author = self.author_of(noun, start) if noun is not None else None
+            if author is not None:
+                return Mention(start, end, author.canonical, "document")
+            return Mention(start, end, None, "unresolved")
         if len(toks) == 1 and toks[0] in ("he", "she"):
             person = self.recent_person(start, toks[0])
             if person is not None:
