@@ -24,7 +24,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..dedupe import canonical_url
 from ..errors import QueryTimeout, StoreError
 from .articles import ArticleRepo
 from .briefings import BriefingRepo
@@ -99,7 +98,12 @@ class Store:
                 f"database {self.path} has schema version {version}, newer than this "
                 f"manysides ({len(MIGRATIONS)}); upgrade manysides"
             )
-        # Data migrations re-spell stored values with the same functions the code uses.
+        if version == len(MIGRATIONS):
+            return
+        # Data migrations re-spell stored values with the same functions the code uses
+        # (imported only when a migration is due: opening a current store stays light).
+        from ..dedupe import canonical_url
+
         self.conn.create_function("ms_canonical_url", 1, canonical_url, deterministic=True)
         for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
             # executescript commits first; the version bump is part of the same script.
