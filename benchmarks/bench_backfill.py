@@ -64,6 +64,8 @@ def write_shards(records: int, shard_size: int, folder: Path) -> int:
             lines.append(line)
     for start in range(0, len(lines), shard_size):
         name = folder / f"shard-{start // shard_size:05d}.jsonl.gz"
+        if name.exists() and len(lines) - start >= shard_size:
+            continue  # a full shard written for a smaller prefix: the same lines
         with gzip.open(name, "wt", encoding="utf-8") as out:
             out.writelines(lines[start : start + shard_size])
     return len(lines)
@@ -116,12 +118,12 @@ def _tree(root: int) -> tuple[int, int, dict[int, int]]:
     return total, pss, cpu
 
 
-def run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
+def run_mode(mode: str, shards: Path, out: Path, config: Path | None, fresh: bool = True) -> dict:
     """One run; a Ray that did not come up (its raylet has 30 s to register, which a
     loaded machine can miss) is started again, up to eight times."""
     for attempt in range(1, 9):
         try:
-            return _run_mode(mode, shards, out, config) | {"attempt": attempt}
+            return _run_mode(mode, shards, out, config, fresh) | {"attempt": attempt}
         except RuntimeError as exc:
             if "timed out during startup" not in str(exc) or attempt == 8:
                 raise SystemExit(str(exc)) from None
@@ -129,13 +131,32 @@ def run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
     raise AssertionError("unreachable")
 
 
+def _name(pid: int) -> str:
+    """A process's kind: Ray's workers by their task or actor (``ray::QuoteActor``), the
+    others by their program."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            argv = fh.read().split(b"\0")
+    except OSError:
+        return "?"
+    first = argv[0].decode(errors="replace")
+    if first.startswith("ray::"):
+        return first.split("(")[0].split(".")[0][:40]
+    program = Path(first.split()[0]).name if first else "?"
+    if program.startswith("python") and len(argv) > 1:
+        script = next((a.decode() for a in argv[1:] if a and not a.startswith(b"-")), "")
+        return f"python {Path(script).name}"[:40]
+    return program[:40]
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
-def _run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
-    shutil.rmtree(out, ignore_errors=True)
+def _run_mode(mode: str, shards: Path, out: Path, config: Path | None, fresh: bool) -> dict:
+    if fresh:
+        shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "manysides", "--json", "-q"]
     if config:
         cmd += ["--config", str(config)]
@@ -148,6 +169,7 @@ def _run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
     peak = peak_pss = 0
     loads: list[float] = []
     cpu: dict[int, int] = {}  # the last CPU ticks seen of every process of the tree
+    names: dict[int, str] = {}
     done = threading.Event()
 
     def sample() -> None:
@@ -158,6 +180,8 @@ def _run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
             loads.append(os.getloadavg()[0])
             for pid, t in ticks.items():
                 cpu[pid] = max(cpu.get(pid, 0), t)
+                if names.get(pid, "ray::IDLE") in ("ray::IDLE", "python default_worker.py"):
+                    names[pid] = _name(pid)  # a Ray worker is named by its first task
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -176,9 +200,16 @@ def _run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
     seconds = summary["seconds"]
     work = seconds.get("records", 0) + seconds.get("dedupe", 0)
     articles = summary["articles"]
+    by_name: dict[str, float] = {}
+    for pid, t in cpu.items():
+        name = "driver" if pid == proc.pid else names.get(pid, "?")
+        by_name[name] = round(by_name.get(name, 0.0) + t / tick, 1)
+    # a grown run reads only the shards it adds: its CPU is per article it read
+    done = summary["shards_done"] / max(1, summary["shards"])
     return {
         "mode": mode,
         "articles": articles,
+        "shards_done": summary["shards_done"],
         "wall_s": round(wall, 1),
         "extract_dedupe_quotes_s": round(work, 1),
         "articles_per_s": round(articles / work, 3) if work else None,
@@ -188,12 +219,13 @@ def _run_mode(mode: str, shards: Path, out: Path, config: Path | None) -> dict:
         "cpu_s": round(cpu_s, 1),
         "cpu_s_reaped": round(reaped, 1),
         "cpu_s_sampled": round(sampled, 1),
-        "cpu_ms_per_article": round(1000 * cpu_s / articles, 1) if articles else None,
+        "cpu_ms_per_article": round(1000 * cpu_s / (articles * done), 1) if articles else None,
         "driver_cpu_s": round(cpu.get(proc.pid, 0) / tick, 1),
         "peak_rss_mb": round(peak / 2**20),
         "peak_pss_mb": round(peak_pss / 2**20),
         "load_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)],  # start, end
         "load_1min_mean": round(statistics.fmean(loads), 1) if loads else None,
+        "cpu_s_by_process": dict(sorted(by_name.items(), key=lambda kv: -kv[1])),
     }
 
 
@@ -312,6 +344,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--memory", default="", help="record counts for the memory runs")
     parser.add_argument("--memory-modes", default="single", help="modes of the memory runs")
+    parser.add_argument(
+        "--memory-grow",
+        action="store_true",
+        help="grow one backfill folder from size to size (each run resumes the last, reads"
+        " only the added shards and rebuilds the archive-wide datasets over all)",
+    )
     parser.add_argument("--no-quotes", action="store_true")
     parser.add_argument("--stages", type=int, default=0, help="sample size for stage rates")
     args = parser.parse_args()
@@ -335,15 +373,19 @@ def main() -> None:
             save("stages", rates | {"load_1min": round(os.getloadavg()[0], 1)})
         if args.memory:
             memory: list[dict] = []
-            for n in (int(x) for x in args.memory.split(",")):
-                shards = root / f"mem-{n}"
-                write_shards(n, args.shard_size, shards)
-                for mode in args.memory_modes.split(","):
-                    got = {"records": n} | run_mode(mode, shards, root / f"mem-out-{n}", config)
+            sizes = [int(x) for x in args.memory.split(",")]
+            for mode in args.memory_modes.split(","):
+                shards, out = root / "mem-shards", root / f"mem-out-{mode}"
+                shutil.rmtree(shards, ignore_errors=True)
+                for n in sizes:
+                    write_shards(n, args.shard_size, shards)
+                    fresh = not args.memory_grow or n == sizes[0]
+                    got = {"records": n, "grown": not fresh}
+                    got |= run_mode(mode, shards, out, config, fresh=fresh)
                     memory.append(got)
                     print(json.dumps(got), flush=True)
-                    save("memory", settings | {"runs": memory})
-                shutil.rmtree(shards, ignore_errors=True)
+                    save("memory", settings | {"grow": args.memory_grow, "runs": memory})
+                shutil.rmtree(out, ignore_errors=True)
             print("records  mode    peak RSS MB  peak PSS MB  CPU ms/article  load(mean)")
             for r in memory:
                 print(
