@@ -149,8 +149,20 @@ def _paths(db: Path) -> dict[str, list[str]]:
 
 
 def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds of process ``pid`` and its live descendants (the server's workers)."""
+    stats: dict[int, tuple[int, float]] = {}  # pid -> (parent, CPU ticks)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        stats[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    tree, grown = {pid}, True
+    while grown:
+        more = {p for p, (parent, _) in stats.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return sum(stats[p][1] for p in tree if p in stats) / os.sysconf("SC_CLK_TCK")
 
 
 def _parse(out: str) -> dict[str, Any]:
@@ -171,12 +183,19 @@ def _parse(out: str) -> dict[str, Any]:
 
 
 def load_test(
-    config: Path, db: Path, port: int, duration: int, wrk: str, cost_seconds: int = 5
+    config: Path,
+    db: Path,
+    port: int,
+    duration: int,
+    wrk: str,
+    workers: int | None = None,
+    cost_seconds: int = 5,
 ) -> dict[str, Any]:
     paths = _paths(db)
     env = os.environ | {"PYTHONPATH": str(REPO / "src")}
+    serve = ["serve"] if workers is None else ["serve", "--workers", str(workers)]
     server = subprocess.Popen(
-        [sys.executable, "-m", "manysides", "--config", str(config), "--quiet", "serve"],
+        [sys.executable, "-m", "manysides", "--config", str(config), "--quiet", *serve],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=env,
@@ -243,12 +262,22 @@ def load_test(
     }
 
 
+def _workers(config: Path, workers: int | None) -> int:
+    from manysides.config import load_config
+    from manysides.web.server import worker_count
+
+    return workers or worker_count(load_config(config))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data")
     ap.add_argument("--articles", type=int, default=20000)
     ap.add_argument("--outlets", type=int, default=150)
     ap.add_argument("--duration", type=int, default=60)
+    ap.add_argument(
+        "--workers", type=int, help="server processes (default: serve.workers, one per core)"
+    )
     ap.add_argument("--keep", help="build the store in this folder and reuse it next time")
     ap.add_argument("--label", default="", help="a name for this run in the results file")
     args = ap.parse_args()
@@ -262,7 +291,8 @@ def main() -> None:
     if not (tmp / "built").exists():
         config = build_store(tmp, data_dir(args.data), args.articles, args.outlets)
     port = int(re.search(r"port = (\d+)", config.read_text().split("[serve]")[1]).group(1))  # type: ignore[union-attr]
-    result = load_test(config, tmp / "db.sqlite", port, args.duration, wrk)
+    result = load_test(config, tmp / "db.sqlite", port, args.duration, wrk, args.workers)
+    result["workers"] = _workers(config, args.workers)
     print(f"load average {result['load_average_before']} -> {result['load_average_after']}")
     print(
         f"{'endpoint':14} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>6}  p99/story"

@@ -163,24 +163,26 @@ def outlet(request: Request, source_id: SourceId) -> HTMLResponse:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(
+async def search(
     request: Request,
     q: Annotated[str, Query(max_length=data.MAX_QUERY)] = "",
     offset: Annotated[int, Query(ge=0, le=data.MAX_OFFSET)] = 0,
 ) -> HTMLResponse:
     state = _state(request)
+    return HTMLResponse(await state.run_search(_search_page, state, q, offset))
+
+
+def _search_page(state: WebState, q: str, offset: int) -> str:
     found = data.search(state, q, offset=offset)
     more = len(found["stories"]) == found["limit"] or len(found["articles"]) == found["limit"]
-    return HTMLResponse(
-        state.page(
-            "search.html",
-            query=q,
-            stories=found["stories"],
-            articles=found["articles"],
-            offset=offset,
-            next_offset=offset + found["limit"] if more else None,
-            timed_out=found["timed_out"],
-        )
+    return state.page(
+        "search.html",
+        query=q,
+        stories=found["stories"],
+        articles=found["articles"],
+        offset=offset,
+        next_offset=offset + found["limit"] if more else None,
+        timed_out=found["timed_out"],
     )
 
 
