@@ -159,7 +159,9 @@ class RayEngine:
         items = [{"id": s.id, "path": str(s.path)} for s in shards]
         ds = ray.data.from_items(items, override_num_blocks=len(items))
         # read and extract ask for the same resources, so Ray Data fuses them into one
-        # task per shard (no hop through the object store between them)
+        # task per shard (no hop through the object store between them); extract takes
+        # the read's batches as they come (batch_size None): a fused task bundles as many
+        # input rows as its largest batch_size asks, and 64 would put 64 shards in a task
         ds = ds.map_batches(
             _read,
             fn_kwargs={"batch_size": batch_size},
@@ -171,7 +173,7 @@ class RayEngine:
         ds = ds.map_batches(
             _extract,
             fn_kwargs={"config": self.config},
-            batch_size=batch_size,
+            batch_size=None,
             batch_format="pyarrow",
             num_cpus=TASK_CPUS,
             max_retries=RETRIES,
