@@ -17,7 +17,10 @@
    per request of each endpoint (what a shared, loaded machine changes least).
 
     python -m benchmarks.bench_web [--data DIR] [--articles 20000] [--outlets 150]
-        [--duration 60] [--keep DIR]
+        [--duration 60] [--keep DIR] [--workers N] [--search-cache N]
+
+``--search-cache 0`` computes every search (the worst case: no query repeats); the
+default keeps a repeated search until the database changes (``serve.search_cache``).
 
 Target: p99 ≤ 100 ms for every endpoint under that mixed load.
 """
@@ -269,6 +272,12 @@ def _workers(config: Path, workers: int | None) -> int:
     return workers or worker_count(load_config(config))
 
 
+def _search_cache(config: Path) -> int:
+    from manysides.config import load_config
+
+    return load_config(config).serve.search_cache
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data")
@@ -277,6 +286,11 @@ def main() -> None:
     ap.add_argument("--duration", type=int, default=60)
     ap.add_argument(
         "--workers", type=int, help="server processes (default: serve.workers, one per core)"
+    )
+    ap.add_argument(
+        "--search-cache",
+        type=int,
+        help="serve.search_cache for this run (0: every search is computed, the worst case)",
     )
     ap.add_argument("--keep", help="build the store in this folder and reuse it next time")
     ap.add_argument("--label", default="", help="a name for this run in the results file")
@@ -291,8 +305,16 @@ def main() -> None:
     if not (tmp / "built").exists():
         config = build_store(tmp, data_dir(args.data), args.articles, args.outlets)
     port = int(re.search(r"port = (\d+)", config.read_text().split("[serve]")[1]).group(1))  # type: ignore[union-attr]
+    if args.search_cache is not None:
+        run_config = tmp / "config-run.toml"
+        text = config.read_text().replace(
+            "[serve]\n", f"[serve]\nsearch_cache = {args.search_cache}\n"
+        )
+        run_config.write_text(text)
+        config = run_config
     result = load_test(config, tmp / "db.sqlite", port, args.duration, wrk, args.workers)
     result["workers"] = _workers(config, args.workers)
+    result["search_cache"] = _search_cache(config)
     print(f"load average {result['load_average_before']} -> {result['load_average_after']}")
     print(
         f"{'endpoint':14} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>6}  p99/story"

@@ -44,9 +44,7 @@ def test_worker_count_is_one_per_core_up_to_four_unless_set() -> None:
     assert worker_count(cfg.replace("serve", workers=1), cpus=8) == 1
 
 
-def test_searches_wait_for_a_search_thread(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_searches_wait_for_a_search_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cfg, db = _store(tmp_path)
     app = create_app(cfg.replace("serve", search_threads=2), db)
     running, most = 0, 0
@@ -145,3 +143,47 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+def test_a_repeated_search_is_kept_until_the_database_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from manysides.records import Article
+
+    cfg, db = _store(tmp_path)
+    app = create_app(cfg, db)
+    calls = 0
+    real = data.search
+
+    def counted(*args: object, **kwargs: object) -> dict:
+        nonlocal calls
+        calls += 1
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(data, "search", counted)
+    with TestClient(app) as client:
+        first = client.get("/api/search?q=glacier")
+        assert first.json()["articles"] == []
+        again = client.get("/api/search?q=glacier")
+        assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
+        assert calls == 1  # the second was a cache hit
+        client.get("/search?q=glacier")
+        client.get("/search?q=glacier")
+        assert calls == 2  # the page and the API are kept apart
+        with Store(db) as store:  # something new is stored: the next search sees it
+            store.articles.save_article(
+                Article(
+                    url="https://center-wire.example/glacier",
+                    canonical_url="https://center-wire.example/glacier",
+                    title="Glacier retreat measured",
+                    text="The glacier retreated forty metres this year, surveyors said.",
+                    source_id="center-wire",
+                    published=NOW,
+                )
+            )
+        found = client.get("/api/search?q=glacier").json()["articles"]
+        assert [a["title"] for a in found] == ["Glacier retreat measured"]
+        assert "Glacier retreat measured" in client.get("/search?q=glacier").text
+        assert calls == 4

@@ -51,6 +51,7 @@ def create_app(config: Config, db: str | Path) -> FastAPI:
         opts=RenderOptions.from_config(config.briefing),
         links=Links(mode="web"),
         search_slots=anyio.CapacityLimiter(config.serve.search_threads),
+        searches=PageCache(config.serve.search_cache),
     )
 
     @asynccontextmanager

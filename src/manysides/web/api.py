@@ -151,11 +151,13 @@ async def search(
     """Stories (by headline) and articles (title and text) matching every word of ``q``,
     best first; ``limit`` and ``offset`` page through them."""
     state = _state(request)
-    return await state.run_search(partial(_search_json, state, q, limit, offset))
+    key = ("api", q, limit, offset)
+    body = await state.search_body(key, partial(_search_json, state, q, limit, offset))
+    return prepared_response(request, body, "application/json")
 
 
-def _search_json(state: WebState, q: str, limit: int | None, offset: int) -> Response:
+def _search_json(state: WebState, q: str, limit: int | None, offset: int) -> tuple[str, bool]:
     # Validated and serialised once, by the model, in the search thread (FastAPI would
     # validate the model again and walk it through jsonable_encoder on the event loop).
     found = SearchResults(**data.search(state, q, limit=limit, offset=offset))
-    return Response(found.model_dump_json(), media_type="application/json")
+    return found.model_dump_json(), found.timed_out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -13,7 +13,7 @@ from ..briefing.view import RenderOptions
 from ..config import Config
 from ..errors import QueryTimeout
 from ..times import parse as parse_time
-from .cache import PageCache
+from .cache import PageCache, Prepared
 from .reader import StoreReader
 
 T = TypeVar("T")
@@ -46,12 +46,34 @@ class WebState:
     # pool: a dozen CPU-bound searches in a dozen threads would hold the GIL against the
     # event loop and delay every cached page behind them.
     search_slots: Any = None
+    # Rendered search results (page and API bodies), keyed on the query and on the
+    # database's version (``StoreReader.version``): a repeated search is a cache hit
+    # until something new is stored.
+    searches: PageCache | None = None
 
     async def run_search(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(*args)`` in a search thread (at most ``serve.search_threads`` at once)."""
         import anyio.to_thread
 
         return await anyio.to_thread.run_sync(fn, *args, limiter=self.search_slots)
+
+    async def search_body(self, key: Hashable, render: Callable[[], tuple[str, bool]]) -> Prepared:
+        """A search's rendered body: from ``searches`` if this search (``key``) was rendered
+        since the database last changed, else ``render()`` (body, timed out) in a search
+        thread, kept unless it timed out (a slow moment is not an answer to remember)."""
+        full = (key, self.reader.version())
+        hit = self.searches.get(full) if self.searches is not None else None
+        if hit is not None:
+            return hit
+
+        def make() -> tuple[Prepared, bool]:
+            body, timed_out = render()
+            return Prepared.of(body), timed_out
+
+        prepared, timed_out = await self.run_search(make)
+        if not timed_out and self.searches is not None:
+            self.searches.put(full, prepared)
+        return prepared
 
     def page(self, template: str, **context: Any) -> str:
         return render_page(template, links=self.links, **({"label": self.opts.label} | context))
