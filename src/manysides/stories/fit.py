@@ -226,8 +226,10 @@ def cross_validate(
     embedder: Embedder | None,
     emb: dict[Any, Any],
     log: Any = print,
+    thresholds: Sequence[float] = THRESHOLDS,
 ) -> dict[str, Any]:
-    """Three folds by story (see the module docstring); held-out B-cubed per set."""
+    """Three folds by story (see the module docstring); held-out B-cubed per set, the
+    join threshold chosen from ``thresholds``."""
     dense = embedder is not None
     folds: list[dict[str, Any]] = []
     for k in range(FOLDS):
@@ -241,7 +243,7 @@ def cross_validate(
             y += py
         model = fit_model(x, y, 0.5)
         result: dict[str, Any] = {"fold": k, "by_threshold": {}}
-        for t in THRESHOLDS:
+        for t in thresholds:
             result["by_threshold"][t] = {}
             for name, rs in held.items():
                 p, r, f = score_run(rs, config, with_threshold(model, t), embedder, emb)
@@ -261,7 +263,7 @@ def cross_validate(
             len(folds) * len(sets)
         )
 
-    best = max(THRESHOLDS, key=lambda t: (mean_f1(t), -t))
+    best = max(thresholds, key=lambda t: (mean_f1(t), -t))
     for f in folds:
         f["threshold"] = best
         f.update(f["by_threshold"][best])
