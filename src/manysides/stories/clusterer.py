@@ -498,16 +498,19 @@ class StoryClusterer:
         best_dense = max(dense, default=0.0)
         second_body = sorted(body)[-2] if len(body) > 1 else 0.0
         second_dense = sorted(dense)[-2] if len(dense) > 1 else 0.0
-        total = math.fsum(v * v for v in vec.ents.values())
+        vents = vec.ents
+        total = math.fsum([v * v for v in vents.values()])
         has_time = query.last is not None if query is not None else when is not None
         rows = []
         for story, b, d in zip(stories, body, dense, strict=True):
-            nt, _, ne, _ = story.norms
+            nt, nb, ne, _ = story.norms
             title = _dot(vec.title, story.title) / nt if nt else 0.0
-            ents = _dot(vec.ents, story.ents) / ne if ne else 0.0
-            title_body = _dot(vec.title, story.body) / story.norms[1] if story.norms[1] else 0.0
-            shared = vec.ents.keys() & story.ents.keys()
-            cover = math.fsum(vec.ents[k] ** 2 for k in shared) / total if total else 0.0
+            title_body = _dot(vec.title, story.body) / nb if nb else 0.0
+            sents = story.ents
+            shared = vents.keys() & sents.keys()
+            # fsum is exactly rounded: the same sums as _dot, without a second intersection
+            ents = math.fsum([vents[k] * sents[k] for k in shared]) / ne if ne else 0.0
+            cover = math.fsum([vents[k] ** 2 for k in shared]) / total if total else 0.0
             shared_nums = len(vec.nums.intersection(story.nums))
             dated = gap = 0.0
             if has_time and story.last is not None:
