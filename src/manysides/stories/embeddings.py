@@ -130,7 +130,10 @@ def _model(cache: str) -> Any:
     return WordLlama.load(MODEL, cache_dir=Path(cache), dim=DIM, disable_download=True)
 
 
-def embedding_text(title: str, text: str, max_chars: int = 400) -> str:
+LEAD_CHARS = 400  # of the body, embedded with the title
+
+
+def embedding_text(title: str, text: str, max_chars: int = LEAD_CHARS) -> str:
     """What gets embedded: the title and the lead of the body (what names the event)."""
     lead = text[:max_chars]
     return f"{title}. {lead}" if title else lead
