@@ -70,3 +70,20 @@ def test_story_merge_keeps_a_shared_surname_apart() -> None:
     assert [e.canonical for e in merge_entities([a, b])] == ["Hale", "Tom Hale", "Ann Hale"]
     # with only one Hale in the story, the surname is theirs
     assert merge_entities([a, b[:1]])[0].canonical == "Tom Hale"
+
+
+def test_surname_tagged_as_an_organisation_is_the_person() -> None:
+    text = "Michael Berkman runs the institute. Berkman said turnout would fall."
+    doc = _doc(text, [("PERSON", "Michael Berkman"), ("ORG", "Berkman")])
+    got = [(e.label, e.canonical) for e in doc_entities(doc)]
+    assert got == [("PERSON", "Michael Berkman"), ("PERSON", "Michael Berkman")]
+    # an organisation that is nobody's name stays one
+    doc = _doc("Ann Cole joined Acme. Acme said no.", [("PERSON", "Ann Cole"), ("ORG", "Acme")])
+    assert [e.label for e in doc_entities(doc)] == ["PERSON", "ORG", "ORG"]
+
+
+def test_later_bare_surname_that_ner_missed_is_the_person() -> None:
+    text = "Maria Lopez studies turnout. On Saturday, Lopez issued a statement."
+    doc = _doc(text, [("PERSON", "Maria Lopez")])
+    got = [(e.text, e.canonical, e.start) for e in doc_entities(doc)]
+    assert got == [("Maria Lopez", "Maria Lopez", 0), ("Lopez", "Maria Lopez", 42)]

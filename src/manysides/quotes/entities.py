@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -102,6 +103,49 @@ def _full_name(text: str, surname: str) -> str | None:
     return None
 
 
+def _people_tagged_org(
+    raw: list[tuple[str, str, int, int, str]],
+) -> list[tuple[str, str, int, int, str]]:
+    """A name tagged ORG that is a person's name of the article, or its trailing words
+    (NER often tags a bare surname "Berkman" as an organisation), is that person's."""
+    people = {tuple(_tokens(name)) for label, name, *_ in raw if label == "PERSON"}
+    tails = {p[-k:] for p in people for k in range(1, len(p) + 1)}
+    return [
+        ("PERSON", *rest) if label == "ORG" and tuple(_tokens(rest[0])) in tails else (label, *rest)
+        for label, *rest in raw
+    ]
+
+
+def _surnames_ner_missed(
+    text: str, offset: int, raw: list[tuple[str, str, int, int, str]]
+) -> list[tuple[str, str, int, int, str]]:
+    """Add the later bare-surname mentions of a named person that NER left untagged
+    ("Maria Lopez ... Lopez issued a statement")."""
+    surnames = {
+        name.split()[-1]
+        for label, name, *_ in raw
+        if label == "PERSON" and " " in name and len(name.split()[-1]) >= 3
+    }
+    surnames = {w for w in surnames if w[0].isupper() and w[1:].islower()}
+    if not surnames:
+        return raw
+    taken = sorted((start - offset, end - offset) for _l, _n, start, end, _t in raw)
+    first_full = min(
+        (start - offset for label, name, start, *_ in raw if label == "PERSON" and " " in name),
+        default=len(text),
+    )
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(surnames))) + r")\b")
+    added = []
+    for m in pattern.finditer(text, first_full):
+        i = bisect.bisect_right(taken, (m.start(), 1 << 62)) - 1
+        if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
+            continue
+        if i + 1 < len(taken) and taken[i + 1][0] < m.end():
+            continue
+        added.append(("PERSON", m.group(), m.start() + offset, m.end() + offset, m.group()))
+    return sorted([*raw, *added], key=lambda r: r[2]) if added else raw
+
+
 def doc_entities(doc: Doc, offset: int = 0) -> list[Entity]:
     """Entities of a NER-annotated doc, canonicalised within it.
 
@@ -112,6 +156,7 @@ def doc_entities(doc: Doc, offset: int = 0) -> list[Entity]:
         for e in doc.ents
         if e.label_ in ENTITY_LABELS and clean_name(e.text)
     ]
+    raw = _surnames_ner_missed(doc.text, offset, _people_tagged_org(raw))
     keys = [(label, name) for label, name, *_ in raw]
     canon = canonical_names(keys)
     order = list(dict.fromkeys(keys))
