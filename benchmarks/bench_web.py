@@ -17,7 +17,10 @@
    per request of each endpoint (what a shared, loaded machine changes least).
 
     python -m benchmarks.bench_web [--data DIR] [--articles 20000] [--outlets 150]
-        [--duration 60] [--keep DIR]
+        [--duration 60] [--keep DIR] [--workers N] [--search-cache N]
+
+``--search-cache 0`` computes every search (the worst case: no query repeats); the
+default keeps a repeated search until the database changes (``serve.search_cache``).
 
 Target: p99 ≤ 100 ms for every endpoint under that mixed load.
 """
@@ -149,8 +152,20 @@ def _paths(db: Path) -> dict[str, list[str]]:
 
 
 def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds of process ``pid`` and its live descendants (the server's workers)."""
+    stats: dict[int, tuple[int, float]] = {}  # pid -> (parent, CPU ticks)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        stats[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    tree, grown = {pid}, True
+    while grown:
+        more = {p for p, (parent, _) in stats.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return sum(stats[p][1] for p in tree if p in stats) / os.sysconf("SC_CLK_TCK")
 
 
 def _parse(out: str) -> dict[str, Any]:
@@ -171,12 +186,19 @@ def _parse(out: str) -> dict[str, Any]:
 
 
 def load_test(
-    config: Path, db: Path, port: int, duration: int, wrk: str, cost_seconds: int = 5
+    config: Path,
+    db: Path,
+    port: int,
+    duration: int,
+    wrk: str,
+    workers: int | None = None,
+    cost_seconds: int = 5,
 ) -> dict[str, Any]:
     paths = _paths(db)
     env = os.environ | {"PYTHONPATH": str(REPO / "src")}
+    serve = ["serve"] if workers is None else ["serve", "--workers", str(workers)]
     server = subprocess.Popen(
-        [sys.executable, "-m", "manysides", "--config", str(config), "--quiet", "serve"],
+        [sys.executable, "-m", "manysides", "--config", str(config), "--quiet", *serve],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=env,
@@ -243,12 +265,33 @@ def load_test(
     }
 
 
+def _workers(config: Path, workers: int | None) -> int:
+    from manysides.config import load_config
+    from manysides.web.server import worker_count
+
+    return workers or worker_count(load_config(config))
+
+
+def _search_cache(config: Path) -> int:
+    from manysides.config import load_config
+
+    return load_config(config).serve.search_cache
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data")
     ap.add_argument("--articles", type=int, default=20000)
     ap.add_argument("--outlets", type=int, default=150)
     ap.add_argument("--duration", type=int, default=60)
+    ap.add_argument(
+        "--workers", type=int, help="server processes (default: serve.workers, one per core)"
+    )
+    ap.add_argument(
+        "--search-cache",
+        type=int,
+        help="serve.search_cache for this run (0: every search is computed, the worst case)",
+    )
     ap.add_argument("--keep", help="build the store in this folder and reuse it next time")
     ap.add_argument("--label", default="", help="a name for this run in the results file")
     args = ap.parse_args()
@@ -262,7 +305,16 @@ def main() -> None:
     if not (tmp / "built").exists():
         config = build_store(tmp, data_dir(args.data), args.articles, args.outlets)
     port = int(re.search(r"port = (\d+)", config.read_text().split("[serve]")[1]).group(1))  # type: ignore[union-attr]
-    result = load_test(config, tmp / "db.sqlite", port, args.duration, wrk)
+    if args.search_cache is not None:
+        run_config = tmp / "config-run.toml"
+        text = config.read_text().replace(
+            "[serve]\n", f"[serve]\nsearch_cache = {args.search_cache}\n"
+        )
+        run_config.write_text(text)
+        config = run_config
+    result = load_test(config, tmp / "db.sqlite", port, args.duration, wrk, args.workers)
+    result["workers"] = _workers(config, args.workers)
+    result["search_cache"] = _search_cache(config)
     print(f"load average {result['load_average_before']} -> {result['load_average_after']}")
     print(
         f"{'endpoint':14} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>6}  p99/story"

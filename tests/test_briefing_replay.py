@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -13,26 +15,45 @@ from clitools import run
 from manysides import sample
 
 
-@pytest.fixture(scope="module")
-def replay(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store holding the sample's articles of 2020-05-18 and 2020-05-19 (dated by day)."""
-    tmp = tmp_path_factory.mktemp("replay")
-    src = sample.files()
-    days = ("2020-05-18", "2020-05-19")
-    with gzip.open(src.articles, "rt", encoding="utf-8") as fh:
-        rows = [r for r in map(json.loads, fh) if r["date"][:10] in days]
-    (tmp / "days.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+def _config(tmp: Path) -> Path:
     config = tmp / "config.toml"
     config.write_text(
         f'[store]\npath = "{tmp / "db.sqlite"}"\n'
-        f'[sources]\ncatalog = "{src.sources}"\nuse_builtin = false\n'
+        f'[sources]\ncatalog = "{sample.files().sources}"\nuse_builtin = false\n'
         f'[briefing]\noutput_dir = "{tmp / "out"}"\nhours = 36\n'
         "[quotes]\nenabled = false\n"
     )
+    return config
+
+
+@pytest.fixture(scope="module")
+def two_days(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the sample's articles of 2020-05-18 and 2020-05-19 (dated by day),
+    ingested once; tests work on copies (``_copy``)."""
     from clitools import run_cli
 
+    tmp = tmp_path_factory.mktemp("two-days")
+    days = ("2020-05-18", "2020-05-19")
+    with gzip.open(sample.files().articles, "rt", encoding="utf-8") as fh:
+        rows = [r for r in map(json.loads, fh) if r["date"][:10] in days]
+    (tmp / "days.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    config = _config(tmp)
     assert run_cli(["--config", str(config), "--quiet", "ingest", str(tmp / "days.jsonl")]) == 0
-    return config
+    return tmp / "db.sqlite"
+
+
+def _copy(db: Path, tmp: Path) -> Path:
+    """A store of its own (a copy of ``db``) and its config."""
+    tmp.mkdir(parents=True)
+    # SQLite's backup API copies a consistent database, its WAL included.
+    with closing(sqlite3.connect(db)) as src, closing(sqlite3.connect(tmp / "db.sqlite")) as dst:
+        src.backup(dst)
+    return _config(tmp)
+
+
+@pytest.fixture(scope="module")
+def replay(two_days: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _copy(two_days, tmp_path_factory.mktemp("replay") / "store")
 
 
 STEPS = "stories,quotes,perspectives,briefing"
@@ -88,26 +109,6 @@ def test_a_window_after_the_news_is_empty_says_why_and_exits_1(
     assert "manysides brief --as-of 2020-05-19" in flat
 
 
-def _store_of_two_days(tmp: Path) -> Path:
-    """A fresh store (own config) holding the sample's 2020-05-18 and 2020-05-19."""
-    from clitools import run_cli
-
-    tmp.mkdir(parents=True)
-    src = sample.files()
-    with gzip.open(src.articles, "rt", encoding="utf-8") as fh:
-        rows = [r for r in map(json.loads, fh) if r["date"][:10] in ("2020-05-18", "2020-05-19")]
-    (tmp / "days.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    config = tmp / "config.toml"
-    config.write_text(
-        f'[store]\npath = "{tmp / "db.sqlite"}"\n'
-        f'[sources]\ncatalog = "{src.sources}"\nuse_builtin = false\n'
-        f'[briefing]\noutput_dir = "{tmp / "out"}"\nhours = 36\n'
-        "[quotes]\nenabled = false\n"
-    )
-    assert run_cli(["--config", str(config), "--quiet", "ingest", str(tmp / "days.jsonl")]) == 0
-    return config
-
-
 def _briefing_json(config: Path, date: str) -> dict:
     data = json.loads((config.parent / "out" / date / "briefing.json").read_text())
     data.pop("generated_at")
@@ -115,15 +116,15 @@ def _briefing_json(config: Path, date: str) -> dict:
 
 
 def test_continuing_stories_and_the_day_does_not_depend_on_the_day_before(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    two_days: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Path A builds 2020-05-19 on a fresh store; path B builds 2020-05-18 first.
-    fresh = _store_of_two_days(tmp_path / "fresh")
+    fresh = _copy(two_days, tmp_path / "fresh")
     code, out, _ = run(
         ["--config", str(fresh), "brief", "--steps", STEPS, "--as-of", "2020-05-19"], capsys
     )
     assert code == 0, out
-    daily = _store_of_two_days(tmp_path / "daily")
+    daily = _copy(two_days, tmp_path / "daily")
     for day in ("2020-05-18", "2020-05-19"):
         code, out, _ = run(
             ["--config", str(daily), "brief", "--steps", STEPS, "--as-of", day], capsys

@@ -15,7 +15,7 @@ from manysides.pipeline.briefing import briefing_step
 from manysides.pipeline.stories import explain_stories
 from manysides.store import Store
 from manysides.web import create_app
-from manysides.web.cache import Prepared
+from manysides.web.cache import PageCache, Prepared
 from manysides.web.data import fts_query, snippet
 from manysides.web.http import accepts_gzip
 from manysides.web.security import CSP
@@ -253,11 +253,17 @@ def test_a_slow_search_is_cut_off(
             store.execute("SELECT * FROM no_such_table")  # other errors pass through
     monkeypatch.setattr(store_module, "PROGRESS_STEPS", 1)  # check the clock every step
     state = client.app.state.web  # type: ignore[attr-defined]
-    monkeypatch.setattr(state, "config", state.config.replace("serve", query_timeout=1e-9))
+    monkeypatch.setattr(state, "searches", PageCache(16))  # nothing cached by other tests
+    fast = state.config
+    monkeypatch.setattr(state, "config", fast.replace("serve", query_timeout=1e-9))
     api = client.get("/api/search", params={"q": "budget"}).json()
     assert api["timed_out"] is True and api["stories"] == [] and api["articles"] == []
     page = client.get("/search", params={"q": "budget"})
     assert page.status_code == 200 and "took too long" in page.text
+    monkeypatch.setattr(state, "config", fast)  # a timed-out search was not kept
+    api = client.get("/api/search", params={"q": "budget"}).json()
+    assert api["timed_out"] is False and api["stories"]
+    assert "took too long" not in client.get("/search", params={"q": "budget"}).text
 
 
 def test_a_database_older_than_the_explanations_is_served(tmp_path: Path) -> None:

@@ -224,6 +224,9 @@ class ServeConfig:
     search_limit: Annotated[StrictInt, Field(ge=1, le=100)] = 20  # per kind and page (API max)
     search_candidates: Count = 500  # newest matches ranked per search (bounds its cost)
     query_timeout: Seconds = 2.0  # wall time one search may take before it is cut off
+    search_threads: Annotated[StrictInt, Field(ge=1, le=64)] = 1  # searches run at once
+    search_cache: Size = 256  # rendered search results kept (until the database changes)
+    workers: Annotated[StrictInt, Field(ge=0, le=64)] = 0  # server processes; 0: one per core
 
 
 @section

@@ -17,14 +17,12 @@ pieces, blindspot); section and headline stay today's.
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from ..config import PerspectivesConfig
-from ..perspectives.coverage import absent_sides, find_blindspot
-from ..perspectives.records import SIDE_OF, ArticleRef, Coverage, Perspective
-from ..records import LEANINGS
+from ..perspectives.coverage import Counted, count
+from ..perspectives.records import ArticleRef, Coverage, Perspective
 from ..times import DAY_ONLY_CLOCK
 from ..times import parse as parse_time
 from .rank import Candidate, RankOptions, rank
@@ -44,42 +42,20 @@ def published_by(a: ArticleRef, clock: datetime) -> bool:
 def recount(articles: Sequence[ArticleRef], config: PerspectivesConfig) -> Coverage:
     """Coverage of a story's article references (what ``perspectives.coverage`` counts
     from full articles: one report per set of carriers, an opinion piece once)."""
-    outlets: set[str] = set()
-    by_leaning: dict[str, dict[str, object]] = {}
-    names: dict[str, set[str]] = defaultdict(set)
-    counts: dict[str, int] = defaultdict(int)
-    sides: dict[str, set[str]] = defaultdict(set)
-    reports: set[frozenset[str]] = set()
-    opinion: set[frozenset[str]] = set()
+    counted = []
     for a in articles:
-        key = a.source_id or a.outlet or f"article-{a.id}"
-        outlets.add(key)
-        names[a.leaning].add(a.outlet)
-        counts[a.leaning] += 1
-        side = SIDE_OF.get(a.leaning)
-        if side:
-            sides[side].add(key)
         group = frozenset({a.outlet, *a.carriers}) if a.carriers else frozenset({f"#{a.id}"})
-        (opinion if a.kind else reports).add(group)
-    for leaning in LEANINGS:
-        by_leaning[leaning] = {"outlets": sorted(names[leaning]), "articles": counts[leaning]}
-    by_side = {side: len(sides[side]) for side in ("left", "center", "right")}
-    times = sorted(a.published for a in articles if a.published)
-    blindspot, dominant = find_blindspot(by_side, config)
-    return Coverage(
-        n_articles=len(articles),
-        n_reports=len(reports),
-        n_outlets=len(outlets),
-        by_leaning=by_leaning,  # type: ignore[arg-type]
-        by_side=by_side,
-        ownership={},
-        first_report=times[0] if times else None,
-        latest_report=times[-1] if times else None,
-        blindspot=blindspot,
-        dominant_side=dominant,
-        n_opinion=len(opinion),
-        absent_sides=absent_sides(by_side, config),
-    )
+        counted.append(
+            Counted(
+                outlet=a.source_id or a.outlet or f"article-{a.id}",
+                name=a.outlet,
+                leaning=a.leaning,
+                report=None if a.kind else group,
+                opinion=group if a.kind else None,
+                published=a.published,
+            )
+        )
+    return count(counted, config)
 
 
 def state_at(p: Perspective, clock: datetime, config: PerspectivesConfig) -> Perspective | None:

@@ -85,6 +85,8 @@ class RenderOptions:
 def one_line(value: object) -> str:
     """Collapse whitespace (CR/LF included) and drop control/format characters."""
     text = "" if value is None else str(value)
+    if text.isprintable():  # no Cc, Cf, Zl or Zp character: only spaces to collapse
+        return " ".join(text.split())
     text = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
         for ch in text
@@ -93,12 +95,15 @@ def one_line(value: object) -> str:
     return " ".join(text.split())
 
 
+_URL_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+
+
 def safe_url(value: object) -> str:
     """The URL if it is an absolute http(s) URL without control characters, else ``""``."""
     if not isinstance(value, str):
         return ""
     url = value.strip()
-    if not url or any(ord(ch) <= 32 or ord(ch) == 127 for ch in url):
+    if not url or _URL_CONTROL.search(url):
         return ""
     try:
         parts = urlsplit(url)

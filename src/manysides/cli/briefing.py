@@ -152,6 +152,10 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
         port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+        workers: Annotated[
+            int | None,
+            typer.Option(help="Server processes (default: serve.workers; 0: one per core)."),
+        ] = None,
         sample: Annotated[
             bool,
             typer.Option(
@@ -179,24 +183,24 @@ def register(app: typer.Typer) -> None:
         db = db_path(cfg)
         if not db.exists():
             raise UserError(f"no database at {db}; run `manysides brief` first")
-        import uvicorn
-
-        from ..web import create_app
+        from ..web import server
 
         listen_host = host or cfg.serve.host
         listen_port = port if port is not None else cfg.serve.port
         if not 0 < listen_port < 65536:
             raise UserError(f"bad port {listen_port}")
         warning = base_url_mismatch(cfg, listen_host, listen_port)
-        cfg = cfg.replace("serve", host=listen_host, port=listen_port)
+        if workers is not None and not 0 <= workers <= 64:
+            raise UserError(f"bad --workers {workers} (0 to 64)")
+        chosen = workers if workers is not None else cfg.serve.workers
+        cfg = cfg.replace("serve", host=listen_host, port=listen_port, workers=chosen)
         if not state.quiet:
             print(f"manysides: serving http://{listen_host}:{listen_port}/", file=sys.stderr)
             if warning:
                 print(f"manysides: warning: {warning}", file=sys.stderr)
-        uvicorn.run(
-            create_app(cfg, db),
-            host=listen_host,
-            port=listen_port,
+        server.run(
+            cfg,
+            db,
             log_level="warning" if not state.verbose else "info",
             access_log=bool(state.verbose),
         )

@@ -39,10 +39,12 @@ from .records import (
     SummarySentence,
 )
 from .section import classify_section
-from .similarity import cosine_matrix, sentence_units
+from .similarity import Unit, cosine_matrix, sentence_units
 from .summary import extractive_summary
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .llm import Chat
 
 REPEAT_OVERLAP = 0.7  # word overlap (Jaccard) at which a key fact repeats the summary
@@ -72,10 +74,14 @@ def summarize(
     lexicon: Collection[str] | None = None,
     notes: list[str] | None = None,
     chat: Chat | None = None,
+    *,
+    units: Sequence[Unit] | None = None,
+    sim: np.ndarray | None = None,
 ) -> Summary:
     """The neutral summary: LLM when ``config.llm.enabled`` and a ``chat`` client is given
     (checked, with an extractive fallback on failure), otherwise extractive. ``lexicon``
-    defaults to the configured one."""
+    defaults to the configured one; ``units`` and ``sim`` are the articles' sentence units
+    and their similarities when the caller has them (see ``extractive_summary``)."""
     if lexicon is None:
         lexicon = load_lexicon(config.lexicon_path)
     if config.llm.enabled and chat is None:
@@ -89,7 +95,7 @@ def summarize(
         except ManysidesError as exc:
             if notes is not None:
                 notes.append(f"LLM summary unavailable, extractive used: {exc.message}")
-    return extractive_summary(articles, config, lexicon)
+    return extractive_summary(articles, config, lexicon, units=units, sim=sim)
 
 
 def repeats(text: str, sentences: Sequence[SummarySentence]) -> bool:
@@ -119,7 +125,7 @@ def analyze_story(
     if news:
         units = sentence_units(news)
         sim = cosine_matrix(units)
-        summary = summarize(news, config, lexicon, notes, chat)
+        summary = summarize(news, config, lexicon, notes, chat, units=units, sim=sim)
         shared = [
             f for f in facts(news, config, units, sim) if not repeats(f.text, summary.sentences)
         ]

@@ -17,7 +17,8 @@ Opinion and analysis pieces count as outlets covering the story but not as repor
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
+from dataclasses import dataclass
 
 from ..config import PerspectivesConfig
 from ..records import LEANINGS
@@ -45,6 +46,19 @@ def outlet_name(article: StoryArticle) -> str:
     return article.outlet or article.source_id or f"article {article.id}"
 
 
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """One article as coverage counts it (from a full article or a stored reference)."""
+
+    outlet: str  # the outlet's key: one outlet however many of its articles
+    name: str  # the outlet's name, as shown
+    leaning: str  # normalised 5-point leaning, or "unrated"
+    report: Hashable | None  # the report it carries (copies share one); None: opinion
+    opinion: Hashable | None  # the opinion piece it is (a column carried twice is one)
+    published: str | None  # formatted time
+    ownership: str | None = None  # None: not known (then no ownership breakdown)
+
+
 def coverage(
     articles: Sequence[StoryArticle],
     config: PerspectivesConfig,
@@ -53,37 +67,57 @@ def coverage(
     """Coverage of one story; syndicated copies (same ``report_id``) are one report, and
     opinion/analysis pieces (``kinds``, see ``opinion.py``) are counted apart from reports."""
     kinds = kinds or {}
-    by_leaning: dict[str, dict[str, object]] = {}
+    counted = [
+        Counted(
+            outlet=outlet_key(a),
+            name=outlet_name(a),
+            leaning=normalize_leaning(a.leaning),
+            report=None
+            if kinds.get(a.id, NEWS).kind
+            else (a.report_id if a.report_id is not None else -a.id - 1),
+            opinion=None,  # counted by opinion_groups (by first author)
+            published=format_time(a.published),
+            ownership=a.ownership or "unknown",
+        )
+        for a in articles
+    ]
+    return count(counted, config, n_opinion=opinion_groups(articles, kinds))
+
+
+def count(
+    articles: Sequence[Counted], config: PerspectivesConfig, *, n_opinion: int | None = None
+) -> Coverage:
+    """The coverage of ``articles``: outlets and articles by leaning and side, reports,
+    opinion pieces (``n_opinion``, else the distinct ``opinion`` keys), ownership,
+    first and latest report, blindspot and absent sides."""
     outlets_by_leaning: dict[str, set[str]] = defaultdict(set)
     articles_by_leaning: dict[str, int] = defaultdict(int)
     side_outlets: dict[str, set[str]] = defaultdict(set)
     ownership: dict[str, set[str]] = defaultdict(set)
-    outlets: set[str] = set()
-    reports: set[int] = set()
     for a in articles:
-        leaning = normalize_leaning(a.leaning)
-        key = outlet_key(a)
-        outlets.add(key)
-        outlets_by_leaning[leaning].add(outlet_name(a))
-        articles_by_leaning[leaning] += 1
-        ownership[a.ownership or "unknown"].add(key)
-        if not kinds.get(a.id, NEWS).kind:
-            reports.add(a.report_id if a.report_id is not None else -a.id - 1)
-        side = side_of(leaning)
+        outlets_by_leaning[a.leaning].add(a.name)
+        articles_by_leaning[a.leaning] += 1
+        if a.ownership is not None:
+            ownership[a.ownership].add(a.outlet)
+        side = side_of(a.leaning)
         if side:
-            side_outlets[side].add(key)
-    for leaning in LEANINGS:
-        by_leaning[leaning] = {
+            side_outlets[side].add(a.outlet)
+    by_leaning = {
+        leaning: {
             "outlets": sorted(outlets_by_leaning[leaning]),
             "articles": articles_by_leaning[leaning],
         }
+        for leaning in LEANINGS
+    }
     by_side = {side: len(side_outlets[side]) for side in ("left", "center", "right")}
-    times = sorted(t for t in (format_time(a.published) for a in articles) if t)
+    times = sorted(a.published for a in articles if a.published)
     blindspot, dominant = find_blindspot(by_side, config)
+    if n_opinion is None:
+        n_opinion = len({a.opinion for a in articles if a.report is None})
     return Coverage(
         n_articles=len(articles),
-        n_reports=len(reports),
-        n_outlets=len(outlets),
+        n_reports=len({a.report for a in articles if a.report is not None}),
+        n_outlets=len({a.outlet for a in articles}),
         by_leaning=by_leaning,  # type: ignore[arg-type]
         by_side=by_side,
         ownership={k: len(v) for k, v in sorted(ownership.items())},
@@ -91,7 +125,7 @@ def coverage(
         latest_report=times[-1] if times else None,
         blindspot=blindspot,
         dominant_side=dominant,
-        n_opinion=opinion_groups(articles, kinds),
+        n_opinion=n_opinion,
         absent_sides=absent_sides(by_side, config),
     )
 

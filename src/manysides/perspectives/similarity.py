@@ -1,4 +1,4 @@
-"""Sentence units and TF-IDF similarity within one story (numpy only, no model)."""
+"""Sentence units and TF-IDF similarity within one story (scikit-learn, no model)."""
 
 from __future__ import annotations
 
@@ -49,36 +49,35 @@ def sentence_units(articles: Sequence[StoryArticle], min_words: int = 4) -> list
     return units
 
 
-def tfidf_matrix(docs: Sequence[Sequence[str]], idf_docs: Sequence[Sequence[str]] | None = None):
-    """L2-normalised TF-IDF rows (sublinear tf, sparse CSR) for token lists.
+def _as_is(doc: Sequence[str]) -> Sequence[str]:
+    return doc  # the documents are already token lists (``content_stems``)
 
-    The idf comes from ``idf_docs`` (default: ``docs``); the vocabulary covers both.
+
+def tfidf_matrix(docs: Sequence[Sequence[str]], idf_docs: Sequence[Sequence[str]] | None = None):
+    """L2-normalised TF-IDF rows (sublinear tf, smoothed idf; sparse CSR) for token lists,
+    with scikit-learn's ``CountVectorizer`` and ``TfidfTransformer``.
+
+    The idf comes from ``idf_docs`` (default: ``docs``); the vocabulary covers both, so a
+    term no ``idf_docs`` has gets the highest idf rather than being dropped.
+    Parameter validation is skipped: a story builds several small matrices, and
+    scikit-learn's per-call checks would cost more than the arithmetic.
     """
     from scipy import sparse
+    from sklearn import config_context
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-    basis = idf_docs if idf_docs is not None else docs
-    vocab: dict[str, int] = {}
-    for d in list(basis) + list(docs):
-        for t in d:
-            vocab.setdefault(t, len(vocab))
-    df = np.zeros(len(vocab))
-    for d in basis:
-        for t in set(d):
-            df[vocab[t]] += 1
-    idf = np.log((1 + len(basis)) / (1 + df)) + 1.0
-    rows, cols, vals = [], [], []
-    for r, d in enumerate(docs):
-        counts: dict[int, int] = {}
-        for t in d:
-            counts[vocab[t]] = counts.get(vocab[t], 0) + 1
-        for c, n in counts.items():
-            rows.append(r)
-            cols.append(c)
-            vals.append(np.log1p(n) * idf[c])
-    mat = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), max(1, len(vocab))))
-    norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1))).ravel()
-    norms[norms == 0] = 1.0
-    return sparse.diags(1.0 / norms) @ mat
+    extra = list(idf_docs) if idf_docs is not None else []
+    if not any(docs) and not any(extra):
+        return sparse.csr_matrix((len(docs), 1))  # no token at all: every row is zero
+    with config_context(assume_finite=True, skip_parameter_validation=True):
+        counted = CountVectorizer(analyzer=_as_is, dtype=np.float64).fit_transform([*docs, *extra])
+        rows = counted[: len(docs)]
+        if not docs:
+            return rows
+        basis = counted[len(docs) :] if idf_docs is not None else rows
+        # no idf documents: every idf is 1, i.e. tf alone
+        weigh = TfidfTransformer(sublinear_tf=True, use_idf=basis.shape[0] > 0)
+        return weigh.fit(basis if basis.shape[0] else rows).transform(rows)
 
 
 def cosine_matrix(units: Sequence[Unit]) -> np.ndarray:

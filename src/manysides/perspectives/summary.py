@@ -248,15 +248,24 @@ def extractive_summary(
     articles: Sequence[StoryArticle],
     config: PerspectivesConfig,
     lexicon: Collection[str] | None = None,
+    *,
+    units: Sequence[Unit] | None = None,
+    sim: np.ndarray | None = None,
 ) -> Summary:
-    """The default, offline summary (see the module docstring)."""
-    units = sentence_units(articles) or sentence_units(articles, min_words=1)
-    if not units:  # no text at all: fall back to the headlines
-        articles = [replace(a, text=a.title) for a in articles]
-        units = sentence_units(articles, min_words=1)
-    if not units:
-        return Summary(text="", sentences=[], method="extractive")
-    sim = cosine_matrix(units)
+    """The default, offline summary (see the module docstring). ``units`` and ``sim``:
+    the articles' ``sentence_units`` and their ``cosine_matrix`` when the caller has them
+    already (computed here otherwise)."""
+    if units:
+        units = list(units)
+        sim = sim if sim is not None else cosine_matrix(units)
+    else:
+        units = sentence_units(articles) or sentence_units(articles, min_words=1)
+        if not units:  # no text at all: fall back to the headlines
+            articles = [replace(a, text=a.title) for a in articles]
+            units = sentence_units(articles, min_words=1)
+        if not units:
+            return Summary(text="", sentences=[], method="extractive")
+        sim = cosine_matrix(units)
     scores = sentence_scores(units, sim, articles, lexicon)
     weak = {i for i, u in enumerate(units) if flaws(u.text) or needs_context(u.text)}
     banned = {i for i, u in enumerate(units) if never_shown(u.text) or u.unattributed}

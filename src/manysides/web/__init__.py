@@ -28,6 +28,7 @@ def create_app(config: Config, db: str | Path) -> FastAPI:
     """The FastAPI application over the database at ``db``."""
     from contextlib import asynccontextmanager
 
+    import anyio
     from fastapi import FastAPI, Request
     from fastapi.exception_handlers import (
         http_exception_handler,
@@ -49,6 +50,8 @@ def create_app(config: Config, db: str | Path) -> FastAPI:
         cache=PageCache(config.serve.page_cache),
         opts=RenderOptions.from_config(config.briefing),
         links=Links(mode="web"),
+        search_slots=anyio.CapacityLimiter(config.serve.search_threads),
+        searches=PageCache(config.serve.search_cache),
     )
 
     @asynccontextmanager

@@ -8,6 +8,7 @@ is paginated (``limit``, ``offset``) with a bounded query.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
@@ -138,15 +139,25 @@ def outlet(request: Request, source_id: SourceId) -> Outlet:
     return Outlet(**found)
 
 
-@router.get("/search", summary="Full-text search")
-def search(
+@router.get("/search", summary="Full-text search", response_model=SearchResults)
+async def search(
     request: Request,
     q: Annotated[str, Query(max_length=data.MAX_QUERY, description="words; all must match")],
     limit: Annotated[
         int | None, Query(ge=1, le=data.MAX_PAGE, description="results per kind (page size)")
     ] = None,
     offset: Annotated[int, Query(ge=0, le=data.MAX_OFFSET, description="results to skip")] = 0,
-) -> SearchResults:
+) -> Response:
     """Stories (by headline) and articles (title and text) matching every word of ``q``,
     best first; ``limit`` and ``offset`` page through them."""
-    return SearchResults(**data.search(_state(request), q, limit=limit, offset=offset))
+    state = _state(request)
+    key = ("api", q, limit, offset)
+    body = await state.search_body(key, partial(_search_json, state, q, limit, offset))
+    return prepared_response(request, body, "application/json")
+
+
+def _search_json(state: WebState, q: str, limit: int | None, offset: int) -> tuple[str, bool]:
+    # Validated and serialised once, by the model, in the search thread (FastAPI would
+    # validate the model again and walk it through jsonable_encoder on the event loop).
+    found = SearchResults(**data.search(state, q, limit=limit, offset=offset))
+    return found.model_dump_json(), found.timed_out

@@ -9,6 +9,7 @@ cache; their hot path is a few indexed reads on the event loop.
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -163,25 +164,29 @@ def outlet(request: Request, source_id: SourceId) -> HTMLResponse:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(
+async def search(
     request: Request,
     q: Annotated[str, Query(max_length=data.MAX_QUERY)] = "",
     offset: Annotated[int, Query(ge=0, le=data.MAX_OFFSET)] = 0,
 ) -> HTMLResponse:
     state = _state(request)
+    page = await state.search_body(("page", q, offset), partial(_search_page, state, q, offset))
+    return prepared_response(request, page, HTML_TYPE)
+
+
+def _search_page(state: WebState, q: str, offset: int) -> tuple[str, bool]:
     found = data.search(state, q, offset=offset)
     more = len(found["stories"]) == found["limit"] or len(found["articles"]) == found["limit"]
-    return HTMLResponse(
-        state.page(
-            "search.html",
-            query=q,
-            stories=found["stories"],
-            articles=found["articles"],
-            offset=offset,
-            next_offset=offset + found["limit"] if more else None,
-            timed_out=found["timed_out"],
-        )
+    html = state.page(
+        "search.html",
+        query=q,
+        stories=found["stories"],
+        articles=found["articles"],
+        offset=offset,
+        next_offset=offset + found["limit"] if more else None,
+        timed_out=found["timed_out"],
     )
+    return html, found["timed_out"]
 
 
 def _feed(state: WebState, base: str, briefings: list[dict], path: str = "feed.atom") -> Prepared:

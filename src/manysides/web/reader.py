@@ -31,6 +31,23 @@ class StoreReader:
                 self._stores.append(store)
         return store
 
+    def version(self) -> tuple[int, ...]:
+        """What changes whenever anything is committed to the database: the size and
+        modification time of its file and of its write-ahead log (a commit appends to
+        the log; a checkpoint writes the file). Two ``stat`` calls, no query.
+
+        An empty log counts as no log: opening a connection may create one, and that
+        changes nothing that was stored."""
+        out: list[int] = []
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                st = path.stat()
+            except OSError:
+                out += [0, 0]
+                continue
+            out += [st.st_size, st.st_mtime_ns] if st.st_size else [0, 0]
+        return tuple(out)
+
     def close(self) -> None:
         with self._lock:
             for store in self._stores:
