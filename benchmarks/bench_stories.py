@@ -21,7 +21,12 @@ date) through ``manysides cluster`` as a subprocess: wall time, CPU time, peak m
 seconds per 1,000 articles (from ``--timings``).
 
     .venv/bin/python -m benchmarks.bench_stories [--data DIR] [--skip-speed]
-        [--skip-quality] [--skip-replay] [--before-src DIR]
+        [--skip-quality] [--skip-replay] [--before-src DIR] [--frontier [NAME ...]]
+
+Frontier (``--frontier``): for each setting of ``FRONTIER`` the held-out B-cubed of both
+sets (held-out fold 0 only, the quality gate's fold, to keep it affordable; join
+threshold fixed at 0.5, the shipped model's) and the CPU time of the speed run with that
+setting.
 """
 
 from __future__ import annotations
@@ -129,6 +134,63 @@ def quality(root: Path) -> dict[str, Any]:
     return result
 
 
+#: settings of the quality/speed frontier (``--frontier``): ``[stories]`` keys changed
+FRONTIER: dict[str, dict[str, Any]] = {
+    "default": {},
+    "candidates 20/5": {"max_candidates": 20, "score_candidates": 5},
+    "no consolidation": {"consolidate": False},
+    "candidates 20/5, no consolidation": {
+        "max_candidates": 20,
+        "score_candidates": 5,
+        "consolidate": False,
+    },
+    "no embeddings": {"embeddings": False},
+}
+
+
+def frontier(root: Path, names: list[str]) -> dict[str, Any]:
+    """Each setting of ``FRONTIER``: held-out B-cubed on both sets (fold 0, the quality
+    gate's, with the scorer fit on folds 1 and 2; join threshold 0.5), then the CPU time
+    of ``manysides cluster`` over corpus-abp."""
+    from dataclasses import replace
+
+    from manysides.config import StoriesConfig
+    from manysides.stories import fit
+    from manysides.stories.embeddings import load_embedder
+
+    sets = {"neus": fit.load_neus(root), "allsides": fit.load_crawled(root)}
+    embedder = load_embedder()
+    emb = fit.embed_all(embedder, [r for rs in sets.values() for r in rs])
+    out: dict[str, Any] = {}
+    for name in names:
+        settings = FRONTIER[name]
+        config = replace(StoriesConfig(), **settings)
+        dense = config.embeddings and embedder is not None
+        started = time.process_time()
+        cv = fit.cross_validate(
+            sets,
+            config,
+            fit.CachedEmbedder(emb) if dense else None,
+            emb if dense else {},
+            log=lambda _: None,
+            thresholds=(0.5,),
+            held_out=(0,),
+        )
+        point: dict[str, Any] = {
+            "settings": settings,
+            "neus_f1": cv["neus"],
+            "allsides_f1": cv["allsides"],
+            "cv_cpu_seconds": round(time.process_time() - started, 1),
+        }
+        with tempfile.TemporaryDirectory() as tmp:
+            run = speed(root, Path(tmp), settings)
+        point |= {k: run[k] for k in ("cpu_seconds", "peak_rss_mb", "wall_seconds", "stories")}
+        point["load_average"] = run["load_average"]
+        out[name] = point
+        print(json.dumps({name: point}), flush=True)
+    return out
+
+
 def _iso(value: str) -> str | None:
     """A corpus-abp date (ISO ``YYYY-MM-DD`` or US ``M/D/YY``) as ``YYYY-MM-DD``; nonsense
     years count as undated."""
@@ -136,7 +198,9 @@ def _iso(value: str) -> str | None:
     return when.date().isoformat() if when and when.year >= 1990 else None
 
 
-def speed(root: Path, workdir: Path) -> dict[str, Any]:
+def speed(root: Path, workdir: Path, stories: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``manysides cluster`` over corpus-abp; ``stories``: ``[stories]`` settings to run
+    with (a config file written for the run), else the defaults."""
     items: list[tuple[str, int, dict[str, Any]]] = []
     with gzip.open(root / ABP, "rt", encoding="utf-8") as fh:
         for n, line in enumerate(fh):
@@ -173,6 +237,11 @@ def speed(root: Path, workdir: Path) -> dict[str, Any]:
     ]
     # A child forked from this (big) process would inherit its peak RSS: start the CLI from
     # a small launcher and read the launcher's RUSAGE_CHILDREN instead.
+    if stories:
+        conf = workdir / "config.toml"
+        lines = ["[stories]"] + [f"{k} = {json.dumps(v)}" for k, v in stories.items()]
+        conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        cmd[3:3] = ["--config", str(conf)]
     launcher = [sys.executable, "-c", _LAUNCHER, *cmd]
     started = time.perf_counter()
     env = os.environ | {"PYTHONPATH": str(REPO / "src")}
@@ -267,9 +336,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-replay", action="store_true")
     parser.add_argument("--before-src", help="source tree (src/) of the code before a change")
+    parser.add_argument(
+        "--frontier",
+        nargs="*",
+        choices=list(FRONTIER),
+        help="measure these settings of the quality/speed frontier (none named: all) instead",
+    )
     args = parser.parse_args(argv)
     root = data_dir(args.data)
     result: dict[str, Any] = {"load_average_start": [round(x, 2) for x in os.getloadavg()]}
+    if args.frontier is not None:
+        result["frontier"] = frontier(root, args.frontier or list(FRONTIER))
+        print(f"saved {save('stories-frontier', result)}")
+        return
     if not args.skip_replay:
         with tempfile.TemporaryDirectory() as tmp:
             result["replay"] = {"after": replay(root, Path(tmp), REPO / "src")}

@@ -16,7 +16,7 @@ from manysides.backfill import Options, backfill
 from manysides.backfill.groups import EXACT, resolve
 from manysides.backfill.output import BackfillDir
 from manysides.backfill.run import story_agreement
-from manysides.backfill.windows import Item, WindowResult, plan, stitch
+from manysides.backfill.windows import Item, WindowResult, cluster, plan, stitch, text_chars
 from manysides.config import Config
 from manysides.errors import UserError
 
@@ -254,6 +254,26 @@ def test_other_settings_need_another_folder(local_out: Path, archive: Path) -> N
     other = CONFIG.replace("dedupe", threshold=0.9)
     with pytest.raises(UserError, match="other extract/dedupe/stories/quotes settings"):
         backfill([archive], local_out, other, Options(workers=1))
+
+
+def test_a_window_clusters_the_same_on_the_leads_it_holds(local_out: Path) -> None:
+    """A window holds only the lead of each text (``text_chars``): the clusterer reads no
+    further, so the whole texts, even with another article's text after the lead, give
+    the same stories and headlines."""
+    columns = ["key", "title", "text", "published", "fetched_at", "source_id", "site", "url"]
+    rows = [r for batch in BackfillDir(local_out).scan("articles", columns) for r in batch]
+    rows.sort(key=lambda r: (r["published"] is None, r["published"] or r["fetched_at"], r["key"]))
+    cut = text_chars(CONFIG.stories)
+    other = [r["text"] for r in reversed(rows)]
+    padded = [
+        r | {"text": r["text"].ljust(cut) + " " + o} for r, o in zip(rows, other, strict=True)
+    ]
+    leads = [r | {"text": r["text"][:cut]} for r in padded]
+    assert all(len(r["text"]) > cut for r in padded)
+    whole, held = cluster(padded, CONFIG.stories), cluster(leads, CONFIG.stories)
+    assert len(set(whole.assignment.values())) > 5
+    assert held.assignment == whole.assignment
+    assert held.headlines == whole.headlines
 
 
 def test_resolve_follows_chains_to_the_first_article() -> None:

@@ -29,7 +29,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R")
-BAND_ROWS_PER_PARTITION = 400_000
+# a band partition is read whole by one task: ~40k rows is ~30 MB of Python rows (the
+# signature repeats in each of an article's band rows); files open at once are capped
+BAND_ROWS_PER_PARTITION = 40_000
+MAX_PARTITIONS = 1024
+SCAN_ROWS = 1024  # articles turned into band rows at a time (about 22 rows each)
 
 
 class LocalEngine:
@@ -92,12 +96,12 @@ def _partition_bands(
 
     total = sum(s.articles for s in (out.read_manifest() or _empty()).shards)
     bands = 2 + 20  # fingerprint + bands, generously
-    partitions = max(1, -(-total * bands // BAND_ROWS_PER_PARTITION))
+    partitions = min(MAX_PARTITIONS, max(1, -(-total * bands // BAND_ROWS_PER_PARTITION)))
     schema = _band_schema()
     writers: dict[int, pq.ParquetWriter] = {}
     columns = ["shard", "ordinal", "signature", "fingerprint"]
     try:
-        for rows in out.scan("articles", columns):
+        for rows in out.scan("articles", columns, batch_rows=SCAN_ROWS):
             keyed = [
                 {"seq": seq_of(rank[r["shard"]], r["ordinal"])} | r
                 for r in rows

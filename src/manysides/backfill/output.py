@@ -290,12 +290,16 @@ class BackfillDir:
         )
 
     def scan(
-        self, name: str, columns: Sequence[str], filter: Any = None, batch_rows: int = 8192
+        self,
+        name: str,
+        columns: Sequence[str] | dict[str, Any],
+        filter: Any = None,
+        batch_rows: int = 8192,
     ) -> Iterator[list[dict[str, Any]]]:
-        """Rows of a dataset in batches (memory bounded by ``batch_rows``)."""
-        scanner = self.dataset(name).scanner(
-            columns=list(columns), filter=filter, batch_size=batch_rows
-        )
+        """Rows of a dataset in batches (memory bounded by ``batch_rows``); ``columns``
+        names columns or maps names to expressions (pyarrow's scanner projection)."""
+        wanted = dict(columns) if isinstance(columns, dict) else list(columns)
+        scanner = self.dataset(name).scanner(columns=wanted, filter=filter, batch_size=batch_rows)
         for batch in scanner.to_batches():
             if batch.num_rows:
                 yield batch.to_pylist()

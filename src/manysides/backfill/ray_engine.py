@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
 from .groups import Pair, band_rows, group_pairs, seq_of
+from .local import BAND_ROWS_PER_PARTITION
+from .output import Manifest
 from .records import to_table
 from .run import run_window
 from .stages import extract_rows, quote_rows, read_batches
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 
 RETRIES = 4
 TASK_CPUS = 0.5  # extract tasks and quote actors share cores; Ray's CPUs are logical
+BAND_FILES = 16  # articles files per band-row task
 
 
 def _ray():  # type: ignore[no-untyped-def]
@@ -143,6 +146,8 @@ class RayEngine:
 
         context = DataContext.get_current()
         context.execution_options.preserve_order = True
+        context.enable_progress_bars = False  # the command draws its own (rich) bars
+        context.print_on_execution_start = False
         self.cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
 
     def records(
@@ -153,18 +158,22 @@ class RayEngine:
 
         items = [{"id": s.id, "path": str(s.path)} for s in shards]
         ds = ray.data.from_items(items, override_num_blocks=len(items))
+        # read and extract ask for the same resources, so Ray Data fuses them into one
+        # task per shard (no hop through the object store between them); extract takes
+        # the read's batches as they come (batch_size None): a fused task bundles as many
+        # input rows as its largest batch_size asks, and 64 would put 64 shards in a task
         ds = ds.map_batches(
             _read,
             fn_kwargs={"batch_size": batch_size},
             batch_size=1,
             batch_format="pyarrow",
-            num_cpus=TASK_CPUS / 2,
+            num_cpus=TASK_CPUS,
             max_retries=RETRIES,
         )
         ds = ds.map_batches(
             _extract,
             fn_kwargs={"config": self.config},
-            batch_size=batch_size,
+            batch_size=None,
             batch_format="pyarrow",
             num_cpus=TASK_CPUS,
             max_retries=RETRIES,
@@ -192,7 +201,11 @@ class RayEngine:
             return []
         # a task-based sort shuffle: no aggregator actors holding CPUs of a small cluster
         DataContext.get_current().shuffle_strategy = ShuffleStrategy.SORT_SHUFFLE_PULL_BASED
-        ds = ray.data.from_items(files, override_num_blocks=min(len(files), 4 * self.cpus))
+        # a task reads BAND_FILES files (each one batch of articles) and a shuffle partition
+        # holds about BAND_ROWS_PER_PARTITION band rows: both bounded, whatever the archive
+        articles = sum(s.articles for s in (out.read_manifest() or Manifest("")).shards)
+        partitions = max(2 * self.cpus, -(-articles * 22 // BAND_ROWS_PER_PARTITION))
+        ds = ray.data.from_items(files, override_num_blocks=-(-len(files) // BAND_FILES))
         ds = ds.map_batches(
             _bands,
             fn_kwargs={"rank": rank, "config": self.config},
@@ -201,7 +214,7 @@ class RayEngine:
             num_cpus=TASK_CPUS,
             max_retries=RETRIES,
         )
-        grouped = ds.groupby("band", num_partitions=2 * self.cpus)
+        grouped = ds.groupby("band", num_partitions=partitions)
         pairs = grouped.map_groups(
             _verify, fn_kwargs={"config": self.config}, batch_format="pyarrow", num_cpus=TASK_CPUS
         )

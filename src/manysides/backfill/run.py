@@ -30,7 +30,7 @@ from .groups import Pair, resolve, seq_of
 from .output import ARCHIVE_WIDE, BackfillDir, Manifest, Part, ShardDone, all_schemas, settings_of
 from .output import shard_of as _shard_of
 from .records import Shard
-from .windows import Item, WindowResult, WindowTask, cluster, plan, stitch
+from .windows import Item, WindowResult, WindowTask, cluster, plan, stitch, text_chars
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -352,14 +352,23 @@ def _write_stories(
     )
 
 
+_WINDOW_COLUMNS = ("key", "title", "published", "fetched_at", "source_id", "site", "url")
+
+
 def run_window(root: Path, task: WindowTask, config: Config) -> WindowResult:
-    """One window's clustering (an engine task): read its articles, run the clusterer."""
+    """One window's clustering (an engine task): read its articles, run the clusterer.
+
+    Only the lead of each text the clusterer reads is held (``windows.text_chars``), so a
+    window's memory is its articles' titles and leads, not their whole texts.
+    """
+    import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
     folder = BackfillDir(root)
     wanted = ds.field("date").isin(task.dates) & ds.field("key").isin(task.keys)
+    lead = pc.utf8_slice_codeunits(ds.field("text"), 0, text_chars(config.stories))
     found: dict[str, dict[str, Any]] = {}
-    columns = ["key", "title", "text", "published", "fetched_at", "source_id", "site", "url"]
+    columns: dict[str, Any] = {c: ds.field(c) for c in _WINDOW_COLUMNS} | {"text": lead}
     for rows in folder.scan("articles", columns, filter=wanted):
         for r in rows:
             found[r["key"]] = r

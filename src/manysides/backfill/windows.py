@@ -107,6 +107,15 @@ def _task(index: int, warm: list[Item], own: list[Item]) -> WindowTask:
     )
 
 
+def text_chars(config: StoriesConfig) -> int:
+    """How much of an article's text the clusterer reads: the body lead of its term bags
+    and numbers (``max_body_tokens * 8`` characters) and the embedded lead. Clustering a
+    text cut to this length gives the same stories, so a window holds no more of it."""
+    from ..stories.embeddings import LEAD_CHARS
+
+    return max(config.max_body_tokens * 8, LEAD_CHARS)
+
+
 def cluster(rows: Sequence[dict[str, Any]], config: StoriesConfig, index: int = 0) -> WindowResult:
     """The online clusterer over rows in clustering order (the ``stories`` step's calls).
 

@@ -54,7 +54,8 @@ STATE_FORMAT = 2
 _DAY = 86400.0
 _HOUR = 3600.0
 _ENT = "e:"  # prefix of entity keys in the shared document-frequency table
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*\d|(?<![\w.])\d\d")
+# two or more digits (``\d[\d,.]*\d`` already matches ``\d\d``: one branch, 3x faster)
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*\d")
 _MAX_NUMBERS = 40
 BATCH = 500  # articles per batch: consolidation runs after each (the stories step's batch)
 
@@ -67,15 +68,24 @@ def _timestamp(dt: datetime | None) -> float | None:
     return dt.timestamp()
 
 
+def _heaviest(vec: dict[str, float], k: int) -> list[tuple[float, str]]:
+    """The ``k`` heaviest ``(weight, term)`` pairs, heaviest first (ties: the greater term).
+
+    Sorting the swapped pairs compares them in C, without a key function: the same order
+    as ``heapq.nlargest(k, vec.items(), key=lambda kv: (kv[1], kv[0]))``, several times
+    cheaper on the small vectors here.
+    """
+    return sorted([(v, t) for t, v in vec.items()], reverse=True)[:k]
+
+
 def _top(vec: dict[str, float], k: int) -> dict[str, float]:
     if len(vec) <= k:
         return vec
-    best = heapq.nlargest(k, vec.items(), key=lambda kv: (kv[1], kv[0]))
-    return dict(best)
+    return {t: v for v, t in _heaviest(vec, k)}
 
 
 def _norm(vec: dict[str, float]) -> float:
-    return math.sqrt(math.fsum(v * v for v in vec.values()))
+    return math.sqrt(math.fsum([v * v for v in vec.values()]))
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
@@ -367,15 +377,16 @@ class StoryClusterer:
         if len(df) > cfg.max_vocabulary:
             self._prune_vocabulary()
         n = self._n_docs + 1
+        log = math.log
+        # title terms are body terms too: each term's idf is computed once
+        idf = {t: log(n / (df.get(t, 0) + 1)) + 1.0 for t in b.body}
 
-        def weigh(counts: Counter[str], prefix: str = "") -> dict[str, float]:
-            vec = {
-                t: (1.0 + math.log(c)) * (math.log(n / (df.get(prefix + t, 0) + 1)) + 1.0)
-                for t, c in counts.items()
-            }
+        def weigh(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
+            vec = {t: (1.0 + log(c)) * idf[t] if c > 1 else idf[t] for t, c in counts.items()}
             return _unit(vec, _norm(vec))
 
-        title, body, ents = weigh(b.title), weigh(b.body), weigh(b.entities, _ENT)
+        ent_idf = {t: log(n / (df.get(_ENT + t, 0) + 1)) + 1.0 for t in b.entities}
+        title, body, ents = weigh(b.title, idf), weigh(b.body, idf), weigh(b.entities, ent_idf)
         body = _top(body, cfg.centroid_terms)
         emb: np.ndarray | None = None
         if embedding is None and self.embedder is not None:
@@ -405,7 +416,7 @@ class StoryClusterer:
         k = self.config.index_terms
         keys: dict[str, None] = {}
         for vec, prefix, n in ((title, "", k // 3), (ents, _ENT, k // 3), (body, "", k)):
-            for t, _ in heapq.nlargest(n, vec.items(), key=lambda kv: (kv[1], kv[0])):
+            for _, t in _heaviest(vec, n):
                 keys[prefix + t] = None
                 if len(keys) >= k:
                     break
@@ -422,20 +433,23 @@ class StoryClusterer:
         """Open stories in the time window sharing the most index terms with ``vec``."""
         cfg = self.config
         hits: Counter[int] = Counter()
+        postings = self._postings
         for key in vec.keys:
-            for sid in self._postings.get(key, ()):
-                hits[sid] += 1
+            ids = postings.get(key)
+            if ids:
+                hits.update(ids)  # counted in C
         if exclude is not None:
             hits.pop(exclude.id, None)
         if not hits:
             return []
-        top = heapq.nlargest(cfg.max_candidates, hits.items(), key=lambda kv: (kv[1], kv[0]))
+        # (count, id) pairs compare without a key function: most shared terms, then newest
+        top = heapq.nlargest(cfg.max_candidates, [(c, sid) for sid, c in hits.items()])
         window = cfg.window_days * _DAY
         slack = cfg.date_slack_hours * _HOUR
         # Stories that went stale are closed even before the next sweep drops them.
         horizon = None if self._clock is None else self._clock - window - slack
         out: list[_Story] = []
-        for sid, _ in top:
+        for _, sid in top:
             story = self._stories[sid]
             if horizon is not None and (story.last is None or story.last < horizon):
                 continue
@@ -485,16 +499,19 @@ class StoryClusterer:
         best_dense = max(dense, default=0.0)
         second_body = sorted(body)[-2] if len(body) > 1 else 0.0
         second_dense = sorted(dense)[-2] if len(dense) > 1 else 0.0
-        total = math.fsum(v * v for v in vec.ents.values())
+        vents = vec.ents
+        total = math.fsum([v * v for v in vents.values()])
         has_time = query.last is not None if query is not None else when is not None
         rows = []
         for story, b, d in zip(stories, body, dense, strict=True):
-            nt, _, ne, _ = story.norms
+            nt, nb, ne, _ = story.norms
             title = _dot(vec.title, story.title) / nt if nt else 0.0
-            ents = _dot(vec.ents, story.ents) / ne if ne else 0.0
-            title_body = _dot(vec.title, story.body) / story.norms[1] if story.norms[1] else 0.0
-            shared = vec.ents.keys() & story.ents.keys()
-            cover = math.fsum(vec.ents[k] ** 2 for k in shared) / total if total else 0.0
+            title_body = _dot(vec.title, story.body) / nb if nb else 0.0
+            sents = story.ents
+            shared = vents.keys() & sents.keys()
+            # fsum is exactly rounded: the same sums as _dot, without a second intersection
+            ents = math.fsum([vents[k] * sents[k] for k in shared]) / ne if ne else 0.0
+            cover = math.fsum([vents[k] ** 2 for k in shared]) / total if total else 0.0
             shared_nums = len(vec.nums.intersection(story.nums))
             dated = gap = 0.0
             if has_time and story.last is not None:

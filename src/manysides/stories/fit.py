@@ -226,11 +226,14 @@ def cross_validate(
     embedder: Embedder | None,
     emb: dict[Any, Any],
     log: Any = print,
+    thresholds: Sequence[float] = THRESHOLDS,
+    held_out: Sequence[int] = tuple(range(FOLDS)),
 ) -> dict[str, Any]:
-    """Three folds by story (see the module docstring); held-out B-cubed per set."""
+    """Three folds by story (see the module docstring); held-out B-cubed per set, the
+    join threshold chosen from ``thresholds``, means over the folds of ``held_out``."""
     dense = embedder is not None
     folds: list[dict[str, Any]] = []
-    for k in range(FOLDS):
+    for k in held_out:
         train = {n: [r for r in rs if r.fold != k] for n, rs in sets.items()}
         held = {n: [r for r in rs if r.fold == k] for n, rs in sets.items()}
         x: list[list[float]] = []
@@ -241,7 +244,7 @@ def cross_validate(
             y += py
         model = fit_model(x, y, 0.5)
         result: dict[str, Any] = {"fold": k, "by_threshold": {}}
-        for t in THRESHOLDS:
+        for t in thresholds:
             result["by_threshold"][t] = {}
             for name, rs in held.items():
                 p, r, f = score_run(rs, config, with_threshold(model, t), embedder, emb)
@@ -261,13 +264,13 @@ def cross_validate(
             len(folds) * len(sets)
         )
 
-    best = max(THRESHOLDS, key=lambda t: (mean_f1(t), -t))
+    best = max(thresholds, key=lambda t: (mean_f1(t), -t))
     for f in folds:
         f["threshold"] = best
         f.update(f["by_threshold"][best])
     summary: dict[str, Any] = {"folds": folds}
     for name in sets:
-        summary[name] = round(sum(f[name]["f1"] for f in folds) / FOLDS, 4)
+        summary[name] = round(sum(f[name]["f1"] for f in folds) / len(folds), 4)
     summary["threshold"] = best
     return summary
 
