@@ -116,3 +116,50 @@ def test_analyzed_speakers_are_entities_or_none(analyzer: QuoteAnalyzer) -> None
     assert by_text["“It is time,”"].speaker == "Stacey Abrams"
     assert all(q.speaker is None or q.speaker in named for q in result.quotes)
     assert all((q.speaker is None) == (q.confidence == 0) for q in result.quotes)
+
+
+def _speaker_of(analyzer: QuoteAnalyzer, text: str, words: str) -> str | None:
+    (quote,) = [q for q in analyzer.analyze(text).quotes if words in q.text]
+    return quote.speaker
+
+
+def test_reporting_clause_earlier_in_the_sentence_gives_the_speaker(
+    analyzer: QuoteAnalyzer,
+) -> None:
+    text = (
+        "Maria Lopez, a pollster in Ohio, studies turnout for a living.\n\n"
+        "In contrast, Lopez said, there seem to be more voters "
+        "“who think the race is already over and will simply stay home in November.”"
+    )
+    assert _speaker_of(analyzer, text, "stay home") == "Maria Lopez"
+
+
+def test_participle_cue_takes_the_sentence_subject_not_its_object(
+    analyzer: QuoteAnalyzer,
+) -> None:
+    text = (
+        "Senator Ann Ward spoke in Denver on Sunday.\n\n"
+        "At the debate, Ward compared herself to Tom Blake, saying, as the crowd cheered, "
+        "“I have never taken a single dollar from the big banks in my whole life.”"
+    )
+    assert _speaker_of(analyzer, text, "big banks") == "Ann Ward"
+
+
+def test_pronoun_before_an_earlier_cue_resolves_to_the_named_person(
+    analyzer: QuoteAnalyzer,
+) -> None:
+    text = (
+        "Governor Paul Grant left the stage for an hour.\n\n"
+        "When he returned, he began by thanking the crowd and saying that the state was "
+        "“stronger today than it has been at any point in the last twenty years.”"
+    )
+    assert _speaker_of(analyzer, text, "twenty years") == "Paul Grant"
+
+
+def test_statement_issued_by_a_person_named_only_by_surname(analyzer: QuoteAnalyzer) -> None:
+    text = (
+        "Maria Lopez, a pollster in Ohio, studies turnout for a living.\n\n"
+        "On Saturday, Lopez issued a statement saying that the result was "
+        "“a remarkable turnaround and one of the best showings in decades.”"
+    )
+    assert _speaker_of(analyzer, text, "turnaround") == "Maria Lopez"

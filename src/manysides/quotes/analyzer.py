@@ -26,7 +26,7 @@ from .entities import doc_entities
 from .indirect import Found, find_attributions
 from .marks import QUOTE_CHARS, quote_spans
 from .records import ArticleQuotes, Entity, Quote
-from .speakers import SpeakerResolver
+from .speakers import DOCUMENTS, ROLE_NOUNS, SpeakerResolver
 from .split import join_split_quotes
 
 if TYPE_CHECKING:
@@ -205,6 +205,12 @@ class QuoteAnalyzer:
             ):
                 quote = self._make(
                     text, q_start, q_end, subject, resolver, direct=True, method="sentence"
+                )
+            elif len(words(text[q_start:q_end])) >= _MIN_CUE_WORDS and (
+                cued := _sentence_cue(text, para_start, q_start, spans, resolver)
+            ):
+                quote = self._make(
+                    text, q_start, q_end, cued, resolver, direct=True, method="clause"
                 )
             elif len(words(text[q_start:q_end])) >= self.config.min_unattributed_words:
                 quote = Quote(text[q_start:q_end], q_start, q_end, None, None, None, None, True)
@@ -443,6 +449,80 @@ def _sentence_subject(
     if person is not None and person.start - sent_start <= 25:
         return Attribution(person.start, person.end, "", q_start)
     return None
+
+
+_MIN_CUE_WORDS = 6  # a shorter quotation inside a cued sentence is often a scare quote
+_PRONOUN_SOURCE = re.compile(r"\b(?:he|she|they)\b", re.I)
+# "the letter", "an aide", "A spokeswoman for the House Armed Services Committee"
+_NOUN_SOURCE = re.compile(
+    r"\b(?:the|a|an|one|another|this|his|her|their|its)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?:" + "|".join(sorted(DOCUMENTS | ROLE_NOUNS, key=len, reverse=True)) + r")s?\b"
+    r"(?:\s+(?:for|of|at|from)\s+(?:the\s+)?[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*)*)?",
+    re.I,
+)
+_DOCUMENT_HEAD = re.compile(
+    r"\b(?:" + "|".join(sorted(DOCUMENTS, key=len, reverse=True)) + r")s?$", re.I
+)
+_CLAUSE_BREAK = re.compile(r"[;:]\s|\s[—–]\s|\bbut\b|\bwhile\b|\bwhereas\b")
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:to|for|with|at|against|by|about|of|on|in|over|from|than|into|toward|towards)\s+"
+    r"(?:the\s+)?$",
+    re.I,
+)
+
+
+def _sentence_cue(
+    text: str,
+    para_start: int,
+    q_start: int,
+    spans: list[tuple[int, int]],
+    resolver: SpeakerResolver,
+) -> Attribution | None:
+    """A quotation inside a sentence whose reporting clause stands earlier in it, not
+    next to the quotation: ``Trump issued a statement saying that Scalia was “...”``,
+    ``In contrast, Berkman said, there seem to be more Republicans “...”``, ``As one
+    employee told a local paper, “...”``. The source is a person or organisation,
+    he/she/they, a role noun or a document: the one right before the cue
+    (``Berkman said``), else the sentence's subject (``Sanders compared himself to
+    Clinton, saying, “...”``: Sanders), never a name inside a prepositional phrase."""
+    m = _SENTENCE_START.search(text, para_start, q_start)
+    sent_start = m.end() if m else para_start
+    if q_start - sent_start > 300:
+        return None
+    cue = None
+    for c in _CUE_WORD.finditer(text, sent_start, q_start):
+        if not _inside(spans, c.start()) and _likely_verb(text, c, sent_start):
+            cue = c
+    if cue is None or cue.group().lower() == "according to":
+        return None
+    # the reporting clause must govern the quotation: no new clause between them
+    between = text[cue.end() : q_start]
+    if _CLAUSE_BREAK.search(between) and not between.rstrip().endswith(":"):
+        return None
+    lo = sent_start
+    for a, b in spans:  # nothing inside an earlier quotation of the sentence
+        if sent_start <= a < cue.start():
+            lo = max(lo, b)
+    found = [(e.start, e.end) for e in resolver.named if lo <= e.start and e.end <= cue.start()]
+    for pattern in (_PRONOUN_SOURCE, _NOUN_SOURCE):
+        found += [(p.start(), p.end()) for p in pattern.finditer(text, lo, cue.start())]
+    found = sorted(
+        (a, b)
+        for a, b in found
+        if not _PREPOSITION_BEFORE.search(text, max(lo, a - 20), a)
+        and not any(x <= a and b <= y and (x, y) != (a, b) for x, y in found)
+    )
+    if not found:
+        return None
+    last, first = found[-1], found[0]
+    gap = text[last[1] : cue.start()]
+    issued = last != first and _DOCUMENT_HEAD.search(text, last[0], last[1]) is not None
+    if len(gap) <= 25 and "," not in gap and not issued:
+        return Attribution(last[0], last[1], cue.group(), cue.start())  # ``Berkman said``
+    # ``Lopez issued a statement saying``: the statement's issuer, the clause's subject
+    if _CLAUSE_BREAK.search(text, first[1], cue.start()):
+        return None
+    return Attribution(first[0], first[1], cue.group(), cue.start())
 
 
 def _carry_speakers(text: str, quotes: list[Quote]) -> list[Quote]:

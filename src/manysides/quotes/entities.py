@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -32,11 +34,36 @@ def is_variant(short: str, full: str) -> bool:
     return f[-len(s) :] == s or f[: len(s)] == s
 
 
+def same_person(a: str, b: str) -> bool:
+    """Whether two full names can name one person: one is a variant of the other, or
+    they share first and last word ("Donald Trump", "Donald J. Trump")."""
+    ta, tb = _tokens(a), _tokens(b)
+    if is_variant(a, b) or is_variant(b, a):
+        return True
+    return len(ta) > 1 and len(tb) > 1 and ta[0] == tb[0] and ta[-1] == tb[-1]
+
+
+def _fuller(label: str, name: str, order: Sequence[tuple[str, str]]) -> list[str]:
+    """The longer names with ``label`` of which ``name`` is a leading or trailing run."""
+    return [
+        other for lab, other in order if lab == label and other != name and is_variant(name, other)
+    ]
+
+
+def _ambiguous(candidates: Sequence[str]) -> bool:
+    """Whether the fuller names a short one could stand for are different people
+    ("George Floyd" and "Philonise Floyd" for "Floyd")."""
+    return any(not same_person(a, b) for a, b in itertools.combinations(candidates, 2))
+
+
 def canonical_names(names: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """Map each (label, name) to the fullest variant with the same label.
 
     The fullest variant is the longest name that contains the short one as a leading or
-    trailing run of words; ties go to the most frequent (then first seen) variant.
+    trailing run of words; ties go to the most frequent (then first seen) variant. A
+    short name that fits several different people ("Floyd" with both "George Floyd" and
+    "Philonise Floyd") maps to itself: which one it means depends on where it stands
+    (``doc_entities`` resolves it to the nearest earlier full mention).
     """
     counts: dict[tuple[str, str], int] = {}
     for key in names:
@@ -44,14 +71,14 @@ def canonical_names(names: Sequence[tuple[str, str]]) -> dict[tuple[str, str], s
     order = list(counts)
     out: dict[tuple[str, str], str] = {}
     for label, name in order:
+        candidates = _fuller(label, name, order)
         best = name
-        best_key = (len(_tokens(name)), counts[(label, name)])
-        for other_label, other in order:
-            if other_label != label or other == name or not is_variant(name, other):
-                continue
-            key = (len(_tokens(other)), counts[(other_label, other)])
-            if key > best_key:
-                best, best_key = other, key
+        if not _ambiguous(candidates):
+            best_key = (len(_tokens(name)), counts[(label, name)])
+            for other in candidates:
+                key = (len(_tokens(other)), counts[(label, other)])
+                if key > best_key:
+                    best, best_key = other, key
         out[(label, name)] = best
     return out
 
@@ -76,23 +103,84 @@ def _full_name(text: str, surname: str) -> str | None:
     return None
 
 
+def _people_tagged_org(
+    raw: list[tuple[str, str, int, int, str]],
+) -> list[tuple[str, str, int, int, str]]:
+    """A name tagged ORG that is a person's name of the article, or its trailing words
+    (NER often tags a bare surname "Berkman" as an organisation), is that person's."""
+    people = {tuple(_tokens(name)) for label, name, *_ in raw if label == "PERSON"}
+    tails = {p[-k:] for p in people for k in range(1, len(p) + 1)}
+    return [
+        ("PERSON", *rest) if label == "ORG" and tuple(_tokens(rest[0])) in tails else (label, *rest)
+        for label, *rest in raw
+    ]
+
+
+def _surnames_ner_missed(
+    text: str, offset: int, raw: list[tuple[str, str, int, int, str]]
+) -> list[tuple[str, str, int, int, str]]:
+    """Add the later bare-surname mentions of a named person that NER left untagged
+    ("Maria Lopez ... Lopez issued a statement")."""
+    surnames = {
+        name.split()[-1]
+        for label, name, *_ in raw
+        if label == "PERSON" and " " in name and len(name.split()[-1]) >= 3
+    }
+    surnames = {w for w in surnames if w[0].isupper() and w[1:].islower()}
+    if not surnames:
+        return raw
+    taken = sorted((start - offset, end - offset) for _l, _n, start, end, _t in raw)
+    first_full = min(
+        (start - offset for label, name, start, *_ in raw if label == "PERSON" and " " in name),
+        default=len(text),
+    )
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(surnames))) + r")\b")
+    added = []
+    for m in pattern.finditer(text, first_full):
+        i = bisect.bisect_right(taken, (m.start(), 1 << 62)) - 1
+        if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
+            continue
+        if i + 1 < len(taken) and taken[i + 1][0] < m.end():
+            continue
+        added.append(("PERSON", m.group(), m.start() + offset, m.end() + offset, m.group()))
+    return sorted([*raw, *added], key=lambda r: r[2]) if added else raw
+
+
 def doc_entities(doc: Doc, offset: int = 0) -> list[Entity]:
-    """Entities of a NER-annotated doc, canonicalised within it."""
+    """Entities of a NER-annotated doc, canonicalised within it.
+
+    A short name that fits several people of the article ("Floyd") takes the one whose
+    full name was mentioned last before it, or stays as written when none was."""
     raw = [
         (e.label_, clean_name(e.text), e.start_char + offset, e.end_char + offset, e.text)
         for e in doc.ents
         if e.label_ in ENTITY_LABELS and clean_name(e.text)
     ]
-    canon = canonical_names([(label, name) for label, name, *_ in raw])
+    raw = _surnames_ner_missed(doc.text, offset, _people_tagged_org(raw))
+    keys = [(label, name) for label, name, *_ in raw]
+    canon = canonical_names(keys)
+    order = list(dict.fromkeys(keys))
+    ambiguous = {
+        key for key in order if canon[key] == key[1] and _ambiguous(_fuller(key[0], key[1], order))
+    }
     for key, name in list(canon.items()):
-        if key[0] == "PERSON" and " " not in name:
+        if key[0] == "PERSON" and " " not in name and key not in ambiguous:
             full = _full_name(doc.text, name)
             if full is not None:
                 canon[key] = full
-    return [
-        Entity(label=label, text=text, canonical=canon[(label, name)], start=start, end=end)
-        for label, name, start, end, text in raw
-    ]
+    out: list[Entity] = []
+    last_full: dict[tuple[str, str], str] = {}  # (label, short name) -> last fitting full name
+    for label, name, start, end, text in raw:
+        key = (label, name)
+        canonical = canon[key]
+        if key in ambiguous:
+            canonical = last_full.get(key, name)
+        else:
+            for short in ambiguous:
+                if short[0] == label and is_variant(short[1], name) and short[1] != name:
+                    last_full[short] = canonical
+        out.append(Entity(label=label, text=text, canonical=canonical, start=start, end=end))
+    return out
 
 
 def merge_entities(groups: Iterable[Sequence[Entity]]) -> list[Entity]:
