@@ -101,13 +101,27 @@ def test_old_stories_are_ignored(store: Store) -> None:
     assert ctx.report.counts["perspectives_computed"] == 0
 
 
-def test_replay_ignores_stories_updated_after_its_clock(store: Store) -> None:
-    # story 1's latest article is published at NOW (12:00 UTC): a replay at 11:00 is
-    # before that update, so the story is outside its window even though it began at 08:00
-    ctx = RunContext(store=store, config=Config(), now=datetime(2024, 5, 6, 11, 0, tzinfo=UTC))
+def test_a_replay_takes_a_story_as_it_stood_at_its_clock(store: Store) -> None:
+    # Story 1's articles are published at 08:00, 09:30 and 10:00, and one (undated) is
+    # stored at NOW, 12:00. A replay at 11:00 sees the story as it stood then: three
+    # articles, not the later one; and a story that went on later is not left out.
+    from manysides.pipeline.candidates import candidate_stories
+
+    clock = datetime(2024, 5, 6, 11, 0, tzinfo=UTC)
+    [row] = candidate_stories(store, clock, 36, 2)
+    assert row["id"] == 1 and row["n_articles"] == 3 and row["n_outlets"] == 3
+    assert row["last_updated"] == "2024-05-06T10:00:00+00:00"
+    ctx = RunContext(store=store, config=Config(), now=clock)
     perspectives_step(ctx)
-    assert ctx.report.counts["perspectives_computed"] == 0
-    assert store.briefings.perspective(1) is None
+    assert ctx.report.counts["perspectives_computed"] == 1
+    assert store.briefings.perspective_articles(1) == 3
+    later = store.stories.article_ids(1)[-1]
+    shown = {a.id for a in Perspective.from_dict(store.briefings.perspective(1)).articles}
+    assert len(shown) == 3 and later not in shown
+    assert candidate_stories(store, datetime(2024, 5, 6, 7, 0, tzinfo=UTC), 36, 2) == []
+    # The live run recomputes it with every article.
+    perspectives_step(_ctx(store))
+    assert store.briefings.perspective_articles(1) == 4
 
 
 def test_window_is_inclusive_of_the_clock_in_any_time_zone(store: Store) -> None:
@@ -117,7 +131,10 @@ def test_window_is_inclusive_of_the_clock_in_any_time_zone(store: Store) -> None
 
     eastern = NOW.astimezone(timezone(timedelta(hours=-4)))  # the same instant as NOW
     assert [s["id"] for s in candidate_stories(store, eastern, 36, 2)] == [1]
-    assert candidate_stories(store, NOW - timedelta(seconds=1), 36, 2) == []
+    # a second before, the story stood without the article stored at NOW
+    [before] = candidate_stories(store, NOW - timedelta(seconds=1), 36, 2)
+    assert before["n_articles"] == 3
+    assert candidate_stories(store, eastern, 36, 2)[0]["n_articles"] == 4
     assert candidate_stories(store, NOW + timedelta(hours=37), 36, 2) == []
 
 

@@ -3,7 +3,7 @@ briefing steps.
 
 A story is a candidate when it was last updated within ``briefing.hours`` before the run's
 clock (``ctx.now``; bounded on both sides, so a replay with ``brief --as-of`` never sees
-later reporting; an article dated by day only counts as published within its day, so a
+later reporting: a story that went on after the clock is taken as it stood then; an article dated by day only counts as published within its day, so a
 window that reaches into that day includes it) and is carried by at least ``briefing.min_outlets`` outlets. Only the
 busiest ``briefing.candidates`` of them (most outlets, then most articles) get quotes and
 perspectives: the briefing shows ``briefing.max_stories``, and analysing every two-outlet
@@ -32,13 +32,14 @@ def window(now: datetime, hours: float) -> tuple[datetime, datetime]:
 def candidate_stories(
     store: Store, now: datetime, hours: float, min_outlets: int, limit: int = 1000
 ) -> list[dict[str, Any]]:
-    """Live stories last updated in [now - hours, now], busiest first."""
+    """Live stories last updated in [now - hours, now], busiest first, as they stood at
+    ``now`` (articles published after it are not counted)."""
     since, until = window(now, hours)
     day_start = since.replace(hour=0, minute=0, second=0, microsecond=0)
     return store.stories.list(
         since=since.isoformat(timespec="seconds"),
         day_since=day_start.isoformat(timespec="seconds"),
-        updated_until=until.isoformat(timespec="seconds"),
+        as_of=until.isoformat(timespec="seconds"),
         min_outlets=min_outlets,
         limit=limit,
     )

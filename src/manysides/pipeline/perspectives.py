@@ -20,7 +20,7 @@ from ..quotes.merge import StoryItem, quote_from_row
 from ..store import Store
 from ..times import parse as parse_time
 from . import RunContext
-from .candidates import shortlist
+from .candidates import shortlist, window
 
 if TYPE_CHECKING:
     from ..perspectives.llm import Chat
@@ -56,9 +56,12 @@ def quote_refs(rows: list[dict[str, Any]], arts: dict[int, StoryArticle]) -> lis
     ]
 
 
-def build_bundle(store: Store, story: dict[str, Any], sources: dict[str, dict]) -> StoryBundle:
-    """Load one story's articles, outlets' leaning/ownership and quotes from the store."""
-    rows = store.articles.get_many(store.stories.article_ids(int(story["id"])))
+def build_bundle(
+    store: Store, story: dict[str, Any], sources: dict[str, dict], as_of: str | None = None
+) -> StoryBundle:
+    """Load one story's articles, outlets' leaning/ownership and quotes from the store;
+    with ``as_of`` (the run's clock), only the articles published by then."""
+    rows = store.articles.get_many(store.stories.article_ids(int(story["id"]), as_of))
     articles: dict[int, StoryArticle] = {}
     for r in rows:
         src = sources.get(r.get("source_id") or "") or {}
@@ -77,7 +80,8 @@ def build_bundle(store: Store, story: dict[str, Any], sources: dict[str, dict]) 
             page_type=r.get("page_type") or "",
             page_section=r.get("page_section") or "",
         )
-    quotes = quote_refs(store.quotes.for_story(int(story["id"])), articles)
+    quoted = [q for q in store.quotes.for_story(int(story["id"])) if q["article_id"] in articles]
+    quotes = quote_refs(quoted, articles)
     return StoryBundle(
         story_id=int(story["id"]),
         headline=story.get("headline") or "",
@@ -101,13 +105,14 @@ def perspectives_step(ctx: RunContext) -> None:
             seen.add(int(story["id"]))
     sources = store.catalog.sources()
     chat = chat_client(config)
+    as_of = window(ctx.now, 0)[1].isoformat(timespec="seconds")  # the story as it stood
     for story in ctx.report.progress(stories, "perspectives"):
         story_id = int(story["id"])
         try:
             if store.briefings.perspective_articles(story_id) == story["n_articles"]:
                 ctx.report.count("perspectives_unchanged")
                 continue
-            bundle = build_bundle(store, story, sources)
+            bundle = build_bundle(store, story, sources, as_of)
             if not bundle.articles:
                 continue
             perspective = analyze_story(bundle, config.perspectives, chat)

@@ -15,7 +15,7 @@ from ..errors import ConfigError, ItemError
 from ..nlp.language import is_english
 from ..quotes import ArticleQuotes, QuoteAnalyzer, quote_key
 from ..workers import run_pool
-from .candidates import shortlist
+from .candidates import shortlist, window
 
 if TYPE_CHECKING:
     from . import RunContext
@@ -55,12 +55,13 @@ def quotes_step(ctx: RunContext) -> None:
     if pending and not ctx.options.get("all_quotes"):
         # Only the run's shortlisted stories (those the briefing can show); articles of a
         # story that qualifies later stay pending and are picked up then.
+        as_of = window(ctx.now, 0)[1].isoformat(timespec="seconds")
         wanted = {
             article_id
             for story in shortlist(
                 ctx.store, ctx.now, ctx.config.briefing, ctx.options.get("edition")
             )
-            for article_id in ctx.store.stories.article_ids(int(story["id"]))
+            for article_id in ctx.store.stories.article_ids(int(story["id"]), as_of)
         }
         pending = [article_id for article_id in pending if article_id in wanted]
     if not pending:

@@ -64,11 +64,15 @@ class StoryRepo:
             return self.get(int(row["merged_into"]))
         return dict(row) if row else None
 
-    def article_ids(self, story_id: int) -> list[int]:
+    def article_ids(self, story_id: int, as_of: str | None = None) -> list[int]:
+        """The story's article ids; with ``as_of``, only those published (or, undated,
+        stored) at or before it: the story as it stood then."""
         return [
             r[0]
             for r in self.store.query(
-                "SELECT id FROM articles WHERE story_id = ? ORDER BY id", (story_id,)
+                "SELECT id FROM articles WHERE story_id = ?"
+                " AND (? IS NULL OR COALESCE(published, created_at) <= ?) ORDER BY id",
+                (story_id, as_of, as_of),
             )
         ]
 
@@ -171,7 +175,7 @@ class StoryRepo:
         *,
         since: str | None = None,
         until: str | None = None,
-        updated_until: str | None = None,
+        as_of: str | None = None,
         day_since: str | None = None,
         min_outlets: int = 1,
         limit: int = 200,
@@ -179,19 +183,23 @@ class StoryRepo:
         """Live (not merged) stories, busiest first.
 
         ``since``: last updated at or after it; ``until``: first seen before it (so
-        ``since``/``until`` = one day lists the stories active that day);
-        ``updated_until``: last updated at or before it (a replay's clock).
+        ``since``/``until`` = one day lists the stories active that day).
         ``day_since`` (the start of ``since``'s day): a story last updated by a day-dated
         article (clock ``times.DAY_ONLY_CLOCK``, how a bare date is stored) counts from that day on,
         since the article was published some time within its day.
+        ``as_of`` (a replay's clock): the stories as they stood then. Their articles,
+        outlets, first and last times count only articles published (or, undated, stored)
+        at or before it, and ``since``, ``day_since`` and ``min_outlets`` apply to those, so
+        a story that went on after the clock is listed as it was, not left out.
         """
+        if as_of is not None:
+            return self._list_as_of(as_of, since, until, day_since, min_outlets, limit)
         rows = self.store.query(
             "SELECT * FROM stories WHERE merged_into IS NULL AND n_outlets >= ?"
             " AND (? IS NULL OR last_updated >= ?"
             "      OR (? IS NOT NULL AND substr(last_updated, 12, 8) = ?"
             "          AND last_updated >= ?))"
             " AND (? IS NULL OR first_seen < ?)"
-            " AND (? IS NULL OR last_updated <= ?)"
             " ORDER BY n_outlets DESC, n_articles DESC, last_updated DESC LIMIT ?",
             (
                 min_outlets,
@@ -202,10 +210,47 @@ class StoryRepo:
                 day_since,
                 until,
                 until,
-                updated_until,
-                updated_until,
                 limit,
             ),
+        )
+        return [dict(r) for r in rows]
+
+    def _list_as_of(
+        self,
+        as_of: str,
+        since: str | None,
+        until: str | None,
+        day_since: str | None,
+        min_outlets: int,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        # Candidates by the stored (indexed) last time, which is never earlier than the
+        # time as of the clock; then each one recounted from its articles up to the clock.
+        window = (
+            "(:since IS NULL OR {t} >= :since"
+            " OR (:day_since IS NOT NULL AND substr({t}, 12, 8) = :day AND {t} >= :day_since))"
+        )
+        rows = self.store.query(
+            "SELECT s.id, s.headline, s.merged_into, s.section,"
+            " MIN(x.at) AS first_seen, MAX(x.at) AS last_updated,"
+            " COUNT(*) AS n_articles, COUNT(DISTINCT x.outlet) AS n_outlets"
+            " FROM stories s JOIN (SELECT story_id, COALESCE(source_id, site) AS outlet,"
+            "   COALESCE(published, created_at) AS at FROM articles) x ON x.story_id = s.id"
+            " WHERE s.merged_into IS NULL AND x.at <= :as_of AND "
+            + window.format(t="s.last_updated")
+            + " GROUP BY s.id HAVING COUNT(DISTINCT x.outlet) >= :min_outlets AND "
+            + window.format(t="MAX(x.at)")
+            + " AND (:until IS NULL OR MIN(x.at) < :until)"
+            " ORDER BY n_outlets DESC, n_articles DESC, last_updated DESC LIMIT :limit",
+            {
+                "as_of": as_of,
+                "since": since,
+                "day_since": day_since,
+                "day": DAY_ONLY_CLOCK,
+                "until": until,
+                "min_outlets": min_outlets,
+                "limit": limit,
+            },
         )
         return [dict(r) for r in rows]
 
