@@ -143,6 +143,9 @@ def _name(pid: int) -> str:
     if first.startswith("ray::"):
         return first.split("(")[0].split(".")[0][:40]
     program = Path(first.split()[0]).name if first else "?"
+    if program.startswith("python") and b"-c" in argv:
+        code = b" ".join(argv)
+        return "pool worker" if b"spawn_main" in code else "python -c"
     if program.startswith("python") and len(argv) > 1:
         script = next((a.decode() for a in argv[1:] if a and not a.startswith(b"-")), "")
         return f"python {Path(script).name}"[:40]
@@ -167,6 +170,7 @@ def _run_mode(mode: str, shards: Path, out: Path, config: Path | None, fresh: bo
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = peak_pss = 0
+    peak_at = [0.0]  # seconds after the start
     loads: list[float] = []
     cpu: dict[int, int] = {}  # the last CPU ticks seen of every process of the tree
     names: dict[int, str] = {}
@@ -176,6 +180,8 @@ def _run_mode(mode: str, shards: Path, out: Path, config: Path | None, fresh: bo
         nonlocal peak, peak_pss
         while not done.is_set():
             rss, pss, ticks = _tree(proc.pid)
+            if rss > peak:
+                peak_at[0] = time.perf_counter() - started
             peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             loads.append(os.getloadavg()[0])
             for pid, t in ticks.items():
@@ -223,6 +229,7 @@ def _run_mode(mode: str, shards: Path, out: Path, config: Path | None, fresh: bo
         "driver_cpu_s": round(cpu.get(proc.pid, 0) / tick, 1),
         "peak_rss_mb": round(peak / 2**20),
         "peak_pss_mb": round(peak_pss / 2**20),
+        "peak_rss_at_s": round(peak_at[0], 1),  # compare with records_s, dedupe_s, stories_s
         "load_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)],  # start, end
         "load_1min_mean": round(statistics.fmean(loads), 1) if loads else None,
         "cpu_s_by_process": dict(sorted(by_name.items(), key=lambda kv: -kv[1])),

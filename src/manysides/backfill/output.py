@@ -274,17 +274,26 @@ class BackfillDir:
         part.clear()
 
     # -- reading ---------------------------------------------------------------------
-    def dataset(self, name: str) -> pads.Dataset:
-        """A dataset of this backfill as pyarrow sees it (``date`` a string column)."""
+    def dataset(self, name: str, dates: Sequence[str] | None = None) -> pads.Dataset:
+        """A dataset of this backfill as pyarrow sees it (``date`` a string column);
+        ``dates``: only those partitions (their files alone are listed, not the archive's)."""
         import pyarrow as pa
         import pyarrow.dataset as ds
 
         schema = all_schemas()[name]
+        source: Any = self.root / name
+        if dates is not None:
+            source = [
+                str(path)
+                for date in sorted(set(dates))
+                for path in sorted((source / f"date={date}").glob("*.parquet"))
+            ]
         return ds.dataset(
-            self.root / name,
+            source,
             format="parquet",
             schema=schema,
             partitioning=ds.partitioning(pa.schema([("date", pa.string())]), flavor="hive"),
+            partition_base_dir=str(self.root / name),
             exclude_invalid_files=False,
             ignore_prefixes=[".", "_"],
         )
@@ -295,11 +304,15 @@ class BackfillDir:
         columns: Sequence[str] | dict[str, Any],
         filter: Any = None,
         batch_rows: int = 8192,
+        dates: Sequence[str] | None = None,
     ) -> Iterator[list[dict[str, Any]]]:
         """Rows of a dataset in batches (memory bounded by ``batch_rows``); ``columns``
-        names columns or maps names to expressions (pyarrow's scanner projection)."""
+        names columns or maps names to expressions (pyarrow's scanner projection);
+        ``dates``: read only those partitions."""
         wanted = dict(columns) if isinstance(columns, dict) else list(columns)
-        scanner = self.dataset(name).scanner(columns=wanted, filter=filter, batch_size=batch_rows)
+        scanner = self.dataset(name, dates).scanner(
+            columns=wanted, filter=filter, batch_size=batch_rows
+        )
         for batch in scanner.to_batches():
             if batch.num_rows:
                 yield batch.to_pylist()

@@ -365,11 +365,12 @@ def run_window(root: Path, task: WindowTask, config: Config) -> WindowResult:
     import pyarrow.dataset as ds
 
     folder = BackfillDir(root)
-    wanted = ds.field("date").isin(task.dates) & ds.field("key").isin(task.keys)
+    wanted = ds.field("key").isin(task.keys)
     lead = pc.utf8_slice_codeunits(ds.field("text"), 0, text_chars(config.stories))
     found: dict[str, dict[str, Any]] = {}
     columns: dict[str, Any] = {c: ds.field(c) for c in _WINDOW_COLUMNS} | {"text": lead}
-    for rows in folder.scan("articles", columns, filter=wanted):
+    # only the window's partitions are listed: a window costs its own files, not the archive's
+    for rows in folder.scan("articles", columns, filter=wanted, dates=task.dates):
         for r in rows:
             found[r["key"]] = r
     ordered = [found[k] for k in task.keys if k in found]
