@@ -196,9 +196,15 @@ def test_display_quotes_skip_fragments_and_put_direct_first() -> None:
         ref("“This is what the people of the city want,”", None, True),  # no speaker
         ref("“Sorry, I want law and order right now!”", "Monday", True),  # a date, no speaker
         ref("stiffened up, fell to the ground, and said he was scared.", "At this", False),
+        # a name span that ran across a sentence or into a list
+        ref("“he’s taking hydroxychloroquine to help prevent it,”", "COVID-19. Trump", True),
+        ref("“I watched, he fell harder than was pushed,”", "John TrumpMcBath,", True),
     ]
-    shown = display_quotes([reported, *junk, direct])
-    assert shown == [direct, reported]
+    titled = ref(
+        "“We are better than this, and Georgia is better than this,”", "Sen. Jon Ossoff Jr.", True
+    )
+    shown = display_quotes([reported, *junk, direct, titled])
+    assert shown == [direct, titled, reported]
     assert quote_text(direct) == "We cannot settle for anything less than real change,"
     assert quote_text(reported) == "the bill would ban chokeholds nationwide"
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..config import BriefingConfig
+from ..nlp.text import ABBREVIATIONS
 from ..perspectives.records import SIDE_OF, ArticleRef, Perspective, StoryQuoteRef
 from ..records import LEANINGS
 from ..times import parse as parse_time
@@ -528,9 +529,23 @@ _NOT_SPEAKERS = frozenset(
 
 
 def _plausible_speaker(speaker: str | None) -> bool:
-    """A speaker that reads like a person or body, not a date or a stray phrase."""
+    """A speaker that reads like a person or body, not a date, a stray phrase or a span
+    that ran across a sentence ("COVID-19. Trump") or into a list ("McBath,"): a word may
+    end in a full stop only as an initial ("F."), an acronym ("U.S.") or an abbreviation
+    (``nlp.text.ABBREVIATIONS``: "Jr.", "Sen.")."""
     words = (speaker or "").split()
-    return bool(words) and words[0].lower() not in _NOT_SPEAKERS
+    if not words or words[0].lower() in _NOT_SPEAKERS:
+        return False
+
+    def cut(word: str) -> bool:
+        if word.endswith((",", ";", ":")):
+            return True
+        bare = word[:-1]
+        return word.endswith(".") and not (
+            len(bare) == 1 or "." in bare or bare.lower() in ABBREVIATIONS
+        )
+
+    return not any(cut(w) for w in words)
 
 
 def quote_text(q: StoryQuoteRef) -> str:
