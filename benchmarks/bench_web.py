@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .bench_e2e import _ms, free_port, load_day, slug, write_config
+from .bench_e2e import WRK_SCRIPT, _ms, free_port, load_day, slug, write_config
 from .common import REPO, data_dir, save
 
 # endpoint -> connections (32 in all)
@@ -57,14 +57,6 @@ CONNECTIONS = {
     "story API": 5,
 }
 COMMON_WORDS = ("trump", "president", "said", "new", "coronavirus", "police")
-WRK_SCRIPT = """
-paths = {%s}
-counter = 0
-request = function()
-  counter = counter + 1
-  return wrk.format("GET", paths[(counter %% #paths) + 1])
-end
-"""
 _WORD = re.compile(r"[A-Za-z]{4,}")
 
 
@@ -265,17 +257,13 @@ def load_test(
     }
 
 
-def _workers(config: Path, workers: int | None) -> int:
+def _serving(config: Path, workers: int | None) -> dict[str, int]:
+    """The server processes and search cache size this run served with."""
     from manysides.config import load_config
     from manysides.web.server import worker_count
 
-    return workers or worker_count(load_config(config))
-
-
-def _search_cache(config: Path) -> int:
-    from manysides.config import load_config
-
-    return load_config(config).serve.search_cache
+    cfg = load_config(config)
+    return {"workers": workers or worker_count(cfg), "search_cache": cfg.serve.search_cache}
 
 
 def main() -> None:
@@ -313,8 +301,7 @@ def main() -> None:
         run_config.write_text(text)
         config = run_config
     result = load_test(config, tmp / "db.sqlite", port, args.duration, wrk, args.workers)
-    result["workers"] = _workers(config, args.workers)
-    result["search_cache"] = _search_cache(config)
+    result |= _serving(config, args.workers)
     print(f"load average {result['load_average_before']} -> {result['load_average_after']}")
     print(
         f"{'endpoint':14} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>6}  p99/story"
