@@ -105,7 +105,7 @@ class TemplateLearner:
             return b""
         pages = [[site, sorted(lines)] for site, lines in self._journal]
         self._journal = []
-        return zlib.compress(json.dumps(pages, ensure_ascii=False).encode("utf-8"))
+        return zlib.compress(json.dumps(pages, ensure_ascii=False).encode("utf-8"), 1)
 
     def replay(self, journal: bytes) -> None:
         """Observe again the pages of a ``take_journal`` result, in order."""
@@ -122,7 +122,7 @@ class TemplateLearner:
             "format": _FORMAT,
             "sites": {s: [e.pages, dict(e.lines)] for s, e in self._sites.items()},
         }
-        return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 1)
 
     @classmethod
     def from_bytes(cls, data: bytes, config: ExtractConfig) -> TemplateLearner:
