@@ -29,6 +29,11 @@ def window(now: datetime, hours: float) -> tuple[datetime, datetime]:
     return until - timedelta(hours=hours), until
 
 
+def clock_text(now: datetime) -> str:
+    """The run's clock as stored times are written: stories are taken as they stood then."""
+    return window(now, 0)[1].isoformat(timespec="seconds")
+
+
 def candidate_stories(
     store: Store, now: datetime, hours: float, min_outlets: int, limit: int = 1000
 ) -> list[dict[str, Any]]:
@@ -39,7 +44,7 @@ def candidate_stories(
     return store.stories.list(
         since=since.isoformat(timespec="seconds"),
         day_since=day_start.isoformat(timespec="seconds"),
-        as_of=until.isoformat(timespec="seconds"),
+        as_of=clock_text(until),
         min_outlets=min_outlets,
         limit=limit,
     )

@@ -20,7 +20,7 @@ from ..quotes.merge import StoryItem, quote_from_row
 from ..store import Store
 from ..times import parse as parse_time
 from . import RunContext
-from .candidates import shortlist, window
+from .candidates import clock_text, shortlist
 
 if TYPE_CHECKING:
     from ..perspectives.llm import Chat
@@ -105,7 +105,7 @@ def perspectives_step(ctx: RunContext) -> None:
             seen.add(int(story["id"]))
     sources = store.catalog.sources()
     chat = chat_client(config)
-    as_of = window(ctx.now, 0)[1].isoformat(timespec="seconds")  # the story as it stood
+    as_of = clock_text(ctx.now)
     for story in ctx.report.progress(stories, "perspectives"):
         story_id = int(story["id"])
         try:

@@ -15,7 +15,7 @@ from ..errors import ConfigError, ItemError
 from ..nlp.language import is_english
 from ..quotes import ArticleQuotes, QuoteAnalyzer, quote_key
 from ..workers import run_pool
-from .candidates import shortlist, window
+from .candidates import clock_text, shortlist
 
 if TYPE_CHECKING:
     from . import RunContext
@@ -55,7 +55,7 @@ def quotes_step(ctx: RunContext) -> None:
     if pending and not ctx.options.get("all_quotes"):
         # Only the run's shortlisted stories (those the briefing can show); articles of a
         # story that qualifies later stay pending and are picked up then.
-        as_of = window(ctx.now, 0)[1].isoformat(timespec="seconds")
+        as_of = clock_text(ctx.now)
         wanted = {
             article_id
             for story in shortlist(
