@@ -163,3 +163,55 @@ def test_statement_issued_by_a_person_named_only_by_surname(analyzer: QuoteAnaly
         "“a remarkable turnaround and one of the best showings in decades.”"
     )
     assert _speaker_of(analyzer, text, "turnaround") == "Maria Lopez"
+
+
+def test_pronoun_takes_the_subject_of_the_sentence_before_not_the_nearest_name(
+    analyzer: QuoteAnalyzer,
+) -> None:
+    text = (
+        "President Donald Trump threatened on Wednesday to hold up federal funds for Michigan.\n\n"
+        "By Wednesday evening, Trump told reporters he had spoken with Democratic Michigan"
+        " Gov. Gretchen Whitmer and did not think funding would have to be cut.\n\n"
+        "“I don’t think it’s going to be necessary,” he said."
+    )
+    (q,) = [q for q in analyzer.analyze(text).quotes if "necessary" in q.text]
+    assert q.speaker == "Donald Trump"  # not the nearer Gretchen Whitmer
+    assert text[q.speaker_start : q.speaker_end] == "he"
+
+
+def test_pronoun_after_a_title_subject_resolves_through_the_title(
+    analyzer: QuoteAnalyzer,
+) -> None:
+    text = (
+        "President Trump on Monday threatened to halt U.S. funding for the World Health"
+        " Organization.\n\n"
+        "The president, in a letter to WHO Director-General Tedros Adhanom Ghebreyesus,"
+        " levied a series of allegations that the agency ignored warning signs.\n\n"
+        '"We do not have time to waste," he wrote.'
+    )
+    (q,) = [q for q in analyzer.analyze(text).quotes if "waste" in q.text]
+    assert q.speaker == "Trump"  # the letter's author, not its addressee Tedros
+
+
+def test_a_name_inside_the_quotation_is_not_the_pronoun_antecedent(
+    analyzer: QuoteAnalyzer,
+) -> None:
+    text = (
+        "Hillary Clinton spoke in Philadelphia on Monday night.\n\n"
+        "Joel Bradshaw, 39, bused down from New York on Friday, eager to lend his voice to the"
+        ' demonstration. "If Hillary wants to be queen, we\'ll bring the guillotine," he said.'
+    )
+    (q,) = [q for q in analyzer.analyze(text).quotes if "guillotine" in q.text]
+    assert q.speaker == "Joel Bradshaw"
+
+
+def test_pronoun_never_resolves_to_an_organisation() -> None:
+    text = "The Pentagon issued new rules on Monday. Then he said it was over."
+    r = _resolver(text, [("ORG", "The Pentagon", "Pentagon")])
+    assert _resolve(r, "he") is None
+
+
+def test_pronoun_subject_of_incompatible_gender_falls_back_to_the_nearest_person() -> None:
+    text = "Ms. Ana Ruiz met Tom Lee on Monday. Ruiz praised Lee. Later he said no."
+    r = _resolver(text, [("PERSON", "Ana Ruiz", "Ana Ruiz"), ("PERSON", "Tom Lee", "Tom Lee")])
+    assert _resolve(r, "he") == "Tom Lee"

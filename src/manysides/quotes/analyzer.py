@@ -13,7 +13,7 @@ import itertools
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,7 @@ from .confidence import confidence
 from .cues import AMBIGUOUS_CUES, CUE_FORMS
 from .direct import CUE_BEFORE, Attribution, attribute_after, attribute_before, parenthetical
 from .entities import doc_entities
-from .indirect import Found, find_attributions
+from .indirect import Found, find_attributions, sentence_subjects
 from .marks import QUOTE_CHARS, quote_spans
 from .records import ArticleQuotes, Entity, Quote
 from .speakers import DOCUMENTS, ROLE_NOUNS, SpeakerResolver
@@ -64,7 +64,10 @@ class _Pending:
     direct: list[Quote]
     marks: list[tuple[int, int]]
     parse_sentences: list[tuple[int, int, set[int]]] = field(default_factory=list)
+    # sentences parsed only for their subjects: what a later "he said" refers back to
+    subject_sentences: list[tuple[int, int]] = field(default_factory=list)
     found: list[tuple[int, Found]] = field(default_factory=list)
+    gender: dict[str, str] = field(default_factory=dict)  # before any pronoun was noted
 
 
 class QuoteAnalyzer:
@@ -124,17 +127,22 @@ class QuoteAnalyzer:
         docs = self.nlp.pipe(texts, disable=self._ner_disable, batch_size=self.config.batch_size)
         for text, doc in zip(texts, docs, strict=True):
             pending.append(self._first_pass(text, doc))
-        jobs = [
-            (n, start, end, consumed)
-            for n, p in enumerate(pending)
-            for start, end, consumed in p.parse_sentences
-        ]
+        jobs: list[tuple[int, int, int, set[int] | None]] = []
+        for n, p in enumerate(pending):
+            cued = {start for start, _end, _c in p.parse_sentences}
+            jobs += [(n, start, end, consumed) for start, end, consumed in p.parse_sentences]
+            jobs += [(n, s, e, None) for s, e in p.subject_sentences if s not in cued]
         parsed = self.nlp.pipe(
             (pending[n].text[s:e] for n, s, e, _ in jobs),
             disable=self._parse_disable,
             batch_size=max(16, self.config.batch_size * 4),
         )
         for (n, start, _end, consumed), sent_doc in zip(jobs, parsed, strict=True):
+            pending[n].resolver.subjects[start] = [
+                (a + start, b + start) for a, b in sentence_subjects(sent_doc)
+            ]
+            if consumed is None:
+                continue
             rel = {c - start for c in consumed}
             for found in find_attributions(sent_doc, rel):
                 pending[n].found.append((start, found))
@@ -142,12 +150,19 @@ class QuoteAnalyzer:
 
     def _first_pass(self, text: str, doc: object) -> _Pending:
         entities = doc_entities(doc)  # type: ignore[arg-type]
-        resolver = SpeakerResolver(text, entities)
         spans = _outermost(quote_spans(text))
+        sentences = sentence_spans(text)
+        resolver = SpeakerResolver(text, entities, spans, sentences)
+        gender = dict(resolver.gender)
         direct, consumed = self._direct_quotes(text, spans, resolver)
         direct = _headline_quotes(text, direct, resolver)
-        pending = _Pending(text, entities, resolver, direct, spans)
-        for start, end in sentence_spans(text):
+        pending = _Pending(text, entities, resolver, direct, spans, gender=gender)
+        for q in direct:  # pronoun speakers are resolved again once these are parsed
+            if _is_pronoun(text, q):
+                found = resolver.antecedent_sentence(min(q.start, q.speaker_start or q.start))
+                if found is not None:
+                    pending.subject_sentences.append(_sentence_of(sentences, found[0]))
+        for start, end in sentences:
             found = None if _inside(spans, start) else parenthetical(text, start, end)
             if found is not None and not any(start <= s_ < end for s_, _e in spans):
                 att, first, second = found
@@ -268,7 +283,7 @@ class QuoteAnalyzer:
         method: str,
     ) -> Quote:
         s, e = att.src_start, att.src_end
-        mention = resolver.resolve(s, e)
+        mention = resolver.resolve(s, e, start)
         entity = resolver.entity_in(s, e)
         if mention.kind == "name" and entity is not None and entity.label == "PERSON":
             s, e = entity.start, entity.end  # the name itself is the mention
@@ -290,7 +305,7 @@ class QuoteAnalyzer:
 
     def _finish(self, p: _Pending) -> ArticleQuotes:
         text = p.text
-        quotes = list(p.direct)
+        quotes = _resolve_pronouns(text, p.direct, p.resolver, p.gender)
         for offset, f in p.found:
             if _inside(p.marks, f.cue_start + offset):
                 continue  # a cue inside a quotation is part of what was quoted
@@ -523,6 +538,48 @@ def _sentence_cue(
     if _CLAUSE_BREAK.search(text, first[1], cue.start()):
         return None
     return Attribution(first[0], first[1], cue.group(), cue.start())
+
+
+def _is_pronoun(text: str, q: Quote) -> bool:
+    if q.speaker_start is None or q.speaker_end is None:
+        return False
+    return text[q.speaker_start : q.speaker_end].strip().lower() in ("he", "she")
+
+
+def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    i = bisect.bisect_right(sentences, (pos, 1 << 62)) - 1
+    return sentences[max(i, 0)]
+
+
+def _resolve_pronouns(
+    text: str, quotes: list[Quote], resolver: SpeakerResolver, gender: dict[str, str]
+) -> list[Quote]:
+    """The quotes again with their "he"/"she" speakers resolved now that the sentences
+    they refer back to are parsed (genders learnt from the first guesses are forgotten);
+    a continuation takes the speaker of the quote whose mention it shares."""
+    resolver.gender = dict(gender)
+    by_mention: dict[tuple[int, int], str | None] = {}
+    out = []
+    for q in quotes:
+        if not _is_pronoun(text, q) or q.speaker is None:
+            out.append(q)
+            continue
+        key = (q.speaker_start or 0, q.speaker_end or 0)
+        if key not in by_mention:
+            mention = resolver.resolve(*key, q.start)
+            by_mention[key] = mention.speaker
+            if mention.speaker is not None:
+                resolver.note_pronoun(mention.speaker, text[key[0] : key[1]])
+        speaker = by_mention[key]
+        if speaker is None:
+            out.append(replace(q, speaker=None, confidence=0.0, basis=_unresolved(q.basis)))
+        else:
+            out.append(replace(q, speaker=speaker))
+    return out
+
+
+def _unresolved(basis: str) -> str:
+    return basis.partition("/")[0] + "/unresolved"
 
 
 def _carry_speakers(text: str, quotes: list[Quote]) -> list[Quote]:

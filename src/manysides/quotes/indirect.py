@@ -219,3 +219,19 @@ def _according(doc: Doc, tok: Token) -> Found | None:
     if content is None or src is None:
         return None
     return Found(content, src, "according to", tok.idx)
+
+
+def sentence_subjects(doc: Doc) -> list[tuple[int, int]]:
+    """Character spans of a parsed sentence's grammatical subjects, the main verb's first:
+    the candidates a later "he"/"she" refers back to (``Trump told reporters he had
+    spoken with Gov. Whitmer``: "Trump", not the nearer "Whitmer")."""
+    out: list[tuple[int, int]] = []
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    verbs = [*roots, *(t for t in doc if t.dep_ != "ROOT" and _is_verb(t))]
+    for verb in verbs:
+        for child in verb.children:
+            if child.dep_ in _SUBJ:
+                span = _trimmed(list(child.subtree))
+                if span is not None and span not in out:
+                    out.append(span)
+    return out

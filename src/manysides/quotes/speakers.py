@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..nlp.text import wordset
+from ..nlp.text import sentence_spans, wordset
 from .records import Entity
 
 SPEAKER_LABELS = frozenset({"PERSON", "ORG"})
@@ -90,6 +90,15 @@ _POSSESSIVE_AFTER = re.compile(r"\s*(?:'s|’s|')\s+(?P<head>[\w-]+)")
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "his", "her", "their", "its", "our"})
 _POSSESSIVE_PRONOUN = {"his": "he", "her": "she", "their": "they", "its": "it"}
 _WORD = re.compile(r"[\w.'’-]+")
+_OPENING_SUBJECT = re.compile(
+    r"[\"“”'‘’\s]*(?P<subj>(?:He|She)\b|The\s+(?:[a-z][\w-]*\s+){0,2}?(?i:"
+    + "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True) if "." not in t)
+    + r")\b)"
+)
+_PREPOSITION_BEFORE_NAME = re.compile(
+    r"\b(?:in|of|for|at|from|with|to|on|by|near|about|against|than|into|over|and)\s+"
+    r"(?:[A-Z][\w.'’-]*\s+){0,4}$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +117,19 @@ class Mention:
 class SpeakerResolver:
     """Per-article resolver over its entities: names, pronouns and titled descriptions."""
 
-    def __init__(self, text: str, entities: Sequence[Entity]) -> None:
+    def __init__(
+        self,
+        text: str,
+        entities: Sequence[Entity],
+        quotes: Sequence[tuple[int, int]] = (),
+        sentences: Sequence[tuple[int, int]] | None = None,
+    ) -> None:
         self.text = text
+        self.quotes = sorted(quotes)  # quotation-mark spans: names inside are not antecedents
+        self._quote_starts = [a for a, _b in self.quotes]
+        self._sentences = list(sentences) if sentences is not None else None
+        # sentence start -> its grammatical subjects (character spans), from the parse
+        self.subjects: dict[int, list[tuple[int, int]]] = {}
         named = sorted((e for e in entities if e.label in SPEAKER_LABELS), key=lambda e: e.start)
         self.people = [e for e in named if e.label == "PERSON"]
         self.orgs = [e for e in named if e.label == "ORG"]
@@ -120,6 +140,7 @@ class SpeakerResolver:
         self._starts = [e.start for e in self.people]
         self._named_starts = [e.start for e in named]
         self.speakers = frozenset(e.canonical for e in named)
+        self.person_names = frozenset(e.canonical for e in self.people)
         self.gender: dict[str, str] = {}
         votes: dict[str, list[int]] = {}
         for e in self.people:
@@ -187,6 +208,9 @@ class SpeakerResolver:
         fallback: Entity | None = None
         while i >= 0 and before - self.people[i].start < 3000:
             e = self.people[i]
+            if self.in_quote(e.start):  # ``"I told Biden no," he said``: not Biden
+                i -= 1
+                continue
             g = self.gender.get(e.canonical)
             if want is None or g == want:
                 return e
@@ -194,6 +218,110 @@ class SpeakerResolver:
                 fallback = e
             i -= 1
         return fallback
+
+    def in_quote(self, pos: int) -> bool:
+        """Whether ``pos`` lies inside a quotation-mark span."""
+        i = bisect.bisect_right(self._quote_starts, pos) - 1
+        return i >= 0 and self.quotes[i][0] < pos < self.quotes[i][1]
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        if self._sentences is None:
+            self._sentences = sentence_spans(self.text)
+        return self._sentences
+
+    def antecedent_sentence(self, before: int) -> tuple[int, int] | None:
+        """The sentence a pronoun at ``before`` refers back to: the part of its own
+        sentence before it when a person is named there, else the nearest earlier sentence
+        that names a person (or opens with a pronoun or title subject) outside quotation
+        marks, at most three sentences back."""
+        spans = self.sentences
+        i = bisect.bisect_right(spans, (before, 1 << 62)) - 1
+        looked = 0
+        while i >= 0 and looked < 3:
+            s, e = spans[i]
+            e = min(e, before)
+            if e > s and not (self.in_quote(s) and self.in_quote(e - 1)):
+                people = [p for p in self._people_in(s, e) if not self.in_quote(p.start)]
+                if people or self._heuristic_subject(s, e) is not None:
+                    return s, e
+                if spans[i][1] <= before:
+                    looked += 1
+            i -= 1
+        return None
+
+    def _people_in(self, start: int, end: int) -> list[Entity]:
+        i = bisect.bisect_left(self._starts, start)
+        out = []
+        while i < len(self.people) and self.people[i].start < end:
+            out.append(self.people[i])
+            i += 1
+        return out
+
+    def _heuristic_subject(self, start: int, end: int) -> tuple[int, int] | None:
+        """Without a parse: the first person named in [start, end) outside quotation marks
+        and not inside a prepositional phrase, or a sentence-opening "He"/"She"/"The
+        president"."""
+        m = _OPENING_SUBJECT.match(self.text, start, end)
+        if m is not None:
+            return m.start("subj"), m.end("subj")
+        for p in self._people_in(start, end):
+            if self.in_quote(p.start):
+                continue
+            if _PREPOSITION_BEFORE_NAME.search(self.text, max(start, p.start - 30), p.start):
+                continue
+            return p.start, p.end
+        return None
+
+    def subject_person(self, before: int, pronoun: str, depth: int = 0) -> Entity | None:
+        """The person a "he"/"she" at ``before`` refers to when it is the grammatical
+        subject of the sentence before (parsed subjects first, then the first named
+        person outside prepositional phrases): None when that subject is not a person of
+        compatible gender (the caller then takes the nearest person)."""
+        found = self.antecedent_sentence(before)
+        if found is None:
+            return None
+        s, e = found
+        want = "f" if pronoun in _FEMALE else "m" if pronoun in _MALE else None
+        parsed = [(a, b) for a, b in self.subjects.get(s, []) if a < e and b <= before]
+        heuristic = self._heuristic_subject(s, e)
+        for a, b in parsed or ([heuristic] if heuristic else []):
+            if self.in_quote(a):
+                continue
+            person = self._subject_entity(a, b, depth)
+            if person is None:
+                continue
+            g = self.gender.get(person.canonical)
+            if want is not None and g is not None and g != want:
+                return None
+            return person
+        return None
+
+    def _subject_entity(self, start: int, end: int, depth: int) -> Entity | None:
+        """The person a subject span names: a person at its head, a title ("the
+        president") introduced with a name, or "he"/"she" resolved in turn."""
+        phrase = self.text[start:end].strip().lower()
+        if phrase in ("he", "she"):
+            if depth >= 2:
+                return None
+            return self.subject_person(start, phrase, depth + 1) or self.recent_person(
+                start, phrase
+            )
+        for p in self._people_in(start, end):
+            if not _PREPOSITION.search(self.text, start, p.start) and not self.in_quote(p.start):
+                return p
+        head = re.split(r",|\s(?:in|of|for|at|from|with|to|on|who|which)\s", self.text[start:end])[
+            0
+        ]
+        toks = [w.lower().strip(".,") for w in _WORD.findall(head)]
+        if toks and toks[0] in ("the", "this", "that") and len(toks) <= 4:
+            return self.by_title(toks[-1], start)
+        return None
+
+    def pronoun_person(self, before: int, pronoun: str) -> Entity | None:
+        """Who "he"/"she" at ``before`` names: the subject of the sentence before when it
+        is a compatible person, else the nearest earlier compatible person."""
+        return self.subject_person(before, pronoun) or self.recent_person(before, pronoun)
 
     def by_title(self, head: str, before: int) -> Entity | None:
         """ "the president" -> the most recent person introduced as "President X" (or
@@ -240,8 +368,11 @@ class SpeakerResolver:
         return None
 
     # -- resolution ---------------------------------------------------------------------
-    def resolve(self, start: int, end: int) -> Mention:
-        """Resolve the source phrase at [start, end) to a speaker, or to None."""
+    def resolve(self, start: int, end: int, quote_start: int | None = None) -> Mention:
+        """Resolve the source phrase at [start, end) to a speaker, or to None.
+
+        ``quote_start``: where the quotation it introduces begins; a pronoun after a
+        quotation refers back to what stands before the quotation."""
         phrase = self.text[start:end]
         toks = [w.lower().strip(".,") for w in _WORD.findall(phrase)]
         prep = _PREPOSITION.search(phrase)
@@ -297,7 +428,8 @@ class SpeakerResolver:
                 return Mention(start, end, author.canonical, "document")
             return Mention(start, end, None, "unresolved")
         if len(toks) == 1 and toks[0] in ("he", "she"):
-            person = self.recent_person(start, toks[0])
+            anchor = start if quote_start is None else min(start, quote_start)
+            person = self.pronoun_person(anchor, toks[0])
             if person is not None:
                 return Mention(start, end, person.canonical, "pronoun")
             return Mention(start, end, None, "unresolved")
