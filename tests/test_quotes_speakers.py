@@ -215,3 +215,66 @@ def test_pronoun_subject_of_incompatible_gender_falls_back_to_the_nearest_person
     text = "Ms. Ana Ruiz met Tom Lee on Monday. Ruiz praised Lee. Later he said no."
     r = _resolver(text, [("PERSON", "Ana Ruiz", "Ana Ruiz"), ("PERSON", "Tom Lee", "Tom Lee")])
     assert _resolve(r, "he") == "Tom Lee"
+
+
+def test_a_brother_introduced_by_first_name_is_not_the_famous_person(
+    analyzer: QuoteAnalyzer,
+) -> None:
+    text = (
+        "WASHINGTON — George Floyd’s brother Philonise pleaded with members of Congress on"
+        " Wednesday to pass police reforms.\n\n"
+        "Philonise said in his opening statement that he was testifying to make sure his older"
+        " brother's death will not be in vain.\n\n"
+        "A day earlier, a funeral service was held in Houston for George Floyd, who died last"
+        " month after a Minneapolis police officer knelt on his neck.\n\n"
+        "The hearing lasted four hours and ended with a vote on the agenda.\n\n"
+        '"He pleaded for his life. He said he couldn\'t breathe," Floyd said.'
+    )
+    result = analyzer.analyze(text)
+    speakers = {q.text[:20]: q for q in result.quotes}
+    assert speakers["that he was testifyi"].speaker == "Philonise Floyd"
+    (pleaded,) = [q for q in result.quotes if "pleaded for his life" in q.text]
+    assert pleaded.speaker != "George Floyd"  # which Floyd is not guessed
+    assert pleaded.basis.endswith("/surname") and pleaded.confidence < 0.9
+
+
+def test_surname_near_a_full_name_takes_it() -> None:
+    from manysides.quotes.entities import canonical_names
+
+    # unambiguous surname: merged; shared by two people: kept apart
+    names = [("PERSON", "George Floyd"), ("PERSON", "Floyd")]
+    assert canonical_names(names)[("PERSON", "Floyd")] == "George Floyd"
+    names.append(("PERSON", "Philonise Floyd"))
+    assert canonical_names(names)[("PERSON", "Floyd")] == "Floyd"
+
+
+def test_a_statement_whose_author_the_sentence_does_not_name_stays_unattributed() -> None:
+    text = (
+        "Barack Obama was briefed by James Comey, the spokesperson continued in a statement."
+        " Rice also called for the release of the transcripts. The statement read: no."
+    )
+    r = _resolver(
+        text,
+        [("PERSON", "Barack Obama", "Barack Obama"), ("PERSON", "James Comey", "James Comey")],
+    )
+    assert _resolve(r, "The statement") is None  # not Obama, whom the sentence mentions
+
+
+def test_a_statement_keeps_the_organisation_or_person_that_issued_it() -> None:
+    text = (
+        "The Saudi Embassy issued a statement on Monday after President Donald Trump spoke."
+        " The statement said the two countries were allies. Maria Lopez, a senator, released a"
+        " letter to Donald Trump on Friday. The letter said no. A report from the Government"
+        " Accountability Office about Trump came out. The report said yes."
+    )
+    r = _resolver(
+        text,
+        [
+            ("ORG", "The Saudi Embassy", "Saudi Embassy"),
+            ("PERSON", "Donald Trump", "Donald Trump"),
+            ("PERSON", "Maria Lopez", "Maria Lopez"),
+            ("ORG", "Government Accountability Office", "Government Accountability Office"),
+        ],
+    )
+    assert _resolve(r, "The statement") == "Saudi Embassy"
+    assert _resolve(r, "The report") == "Government Accountability Office"

@@ -285,7 +285,7 @@ class QuoteAnalyzer:
         s, e = att.src_start, att.src_end
         mention = resolver.resolve(s, e, start)
         entity = resolver.entity_in(s, e)
-        if mention.kind == "name" and entity is not None and entity.label == "PERSON":
+        if mention.kind in ("name", "surname") and entity is not None and entity.label == "PERSON":
             s, e = entity.start, entity.end  # the name itself is the mention
         pronoun = text[s:e].strip().lower()
         if pronoun in ("he", "she") and mention.speaker is not None:

@@ -146,17 +146,78 @@ def _surnames_ner_missed(
     return sorted([*raw, *added], key=lambda r: r[2]) if added else raw
 
 
+_RELATIVES = (
+    "brother|sister|son|daughter|wife|husband|mother|father|uncle|aunt|cousin|nephew|niece|"
+    "widow|widower|grandson|granddaughter|grandmother|grandfather|stepfather|stepmother|"
+    "stepson|stepdaughter|brother-in-law|sister-in-law"
+)
+_RELATIVE_AFTER = re.compile(
+    rf"^(?:'s|’s)?\s+(?:(?:older|younger|elder|big|little|late|twin|eldest|youngest)\s+)?"
+    rf"(?:{_RELATIVES}),?\s+$"
+)
+
+
+def _relatives(
+    text: str, offset: int, raw: list[tuple[str, str, int, int, str]]
+) -> list[tuple[str, str, int, int, str]]:
+    """Family members share a surname without being one person: a first name introduced
+    as a named person's relative ("George Floyd's brother Philonise") is that relative's
+    full name ("Philonise Floyd"), which makes the bare surname ambiguous."""
+    full = [
+        (name, start, end)
+        for label, name, start, end, _t in raw
+        if label == "PERSON" and len(name.split()) > 1
+    ]
+    out = list(raw)
+    for i, (label, name, start, end, t) in enumerate(raw):
+        if label != "PERSON" or " " in name:
+            continue
+        rel_start = start - offset
+        # "George Floyd's brother Philonise": a first name right after a relative of a person
+        for other, _s, o_end in full:
+            between = text[o_end - offset : rel_start]
+            if o_end <= start and len(between) < 40 and _RELATIVE_AFTER.match(between):
+                out[i] = ("PERSON", f"{name} {other.split()[-1]}", start, end, t)
+                break
+    return out
+
+
+def _dominant(
+    key: tuple[str, str],
+    order: Sequence[tuple[str, str]],
+    canon: dict[tuple[str, str], str],
+    counts: dict[tuple[str, str], int],
+) -> str | None:
+    """The one person a shared surname stands for when the article names them at least
+    three times as often as all the others together ("Clinton" in a piece about Hillary
+    Clinton that names Bill Clinton once), else None."""
+    label, name = key
+    people = {canon[(label, o)] for o in _fuller(label, name, order)}
+    tally = sorted(((counts.get((label, p), 0), p) for p in people), reverse=True)
+    if not tally:
+        return None
+    top, rest = tally[0][0], sum(n for n, _p in tally[1:])
+    return tally[0][1] if top >= 3 * max(rest, 1) and top >= 3 else None
+
+
+def _paragraph_of(text: str, pos: int) -> int:
+    """How many non-empty paragraphs begin before ``pos`` (a paragraph index)."""
+    return len([p for p in text[:pos].split("\n") if p.strip()])
+
+
 def doc_entities(doc: Doc, offset: int = 0) -> list[Entity]:
     """Entities of a NER-annotated doc, canonicalised within it.
 
-    A short name that fits several people of the article ("Floyd") takes the one whose
-    full name was mentioned last before it, or stays as written when none was."""
+    A short name that fits several people of the article ("Floyd" with George and
+    Philonise Floyd) takes the one whose full name was mentioned last before it in the same
+    or the previous paragraph, else stays as written: which Floyd it is is not guessed."""
     raw = [
         (e.label_, clean_name(e.text), e.start_char + offset, e.end_char + offset, e.text)
         for e in doc.ents
         if e.label_ in ENTITY_LABELS and clean_name(e.text)
     ]
     raw = _surnames_ner_missed(doc.text, offset, _people_tagged_org(raw))
+    raw = _relatives(doc.text, offset, raw)
     keys = [(label, name) for label, name, *_ in raw]
     canon = canonical_names(keys)
     order = list(dict.fromkeys(keys))
@@ -169,16 +230,25 @@ def doc_entities(doc: Doc, offset: int = 0) -> list[Entity]:
             if full is not None:
                 canon[key] = full
     out: list[Entity] = []
-    last_full: dict[tuple[str, str], str] = {}  # (label, short name) -> last fitting full name
+    full_counts: dict[tuple[str, str], int] = {}
+    for key in keys:
+        full_counts[(key[0], canon[key])] = full_counts.get((key[0], canon[key]), 0) + 1
+    dominant = {key: _dominant(key, order, canon, full_counts) for key in ambiguous}
+    # (label, short name) -> last fitting full name and its paragraph
+    last_full: dict[tuple[str, str], tuple[str, int]] = {}
     for label, name, start, end, text in raw:
         key = (label, name)
         canonical = canon[key]
         if key in ambiguous:
-            canonical = last_full.get(key, name)
+            near = last_full.get(key)
+            if near is not None and _paragraph_of(doc.text, start - offset) - near[1] <= 1:
+                canonical = near[0]
+            else:
+                canonical = dominant[key] or name
         else:
             for short in ambiguous:
                 if short[0] == label and is_variant(short[1], name) and short[1] != name:
-                    last_full[short] = canonical
+                    last_full[short] = (canonical, _paragraph_of(doc.text, start - offset))
         out.append(Entity(label=label, text=text, canonical=canonical, start=start, end=end))
     return out
 

@@ -95,6 +95,12 @@ _OPENING_SUBJECT = re.compile(
     + "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True) if "." not in t)
     + r")\b)"
 )
+_ISSUED = re.compile(
+    r"(?:'s|’s)\s+(?:[\w-]+\s+)?$|(?:\s*,?\s+(?:and\s+)?[A-Z][\w.'’-]*)*\s+(?:\w+\s+)?"
+    r"(?:issued|released|sent|signed|wrote|posted|published|tweeted|shared|put\s+out|"
+    r"filed|made|delivered|read|drafted)\b"
+)
+_FROM_AUTHOR = re.compile(r"s?\s+(?:from|by|of)\s+(?:the\s+)?")
 _PREPOSITION_BEFORE_NAME = re.compile(
     r"\b(?:in|of|for|at|from|with|to|on|by|near|about|against|than|into|over|and)\s+"
     r"(?:[A-Z][\w.'’-]*\s+){0,4}$"
@@ -141,6 +147,13 @@ class SpeakerResolver:
         self._named_starts = [e.start for e in named]
         self.speakers = frozenset(e.canonical for e in named)
         self.person_names = frozenset(e.canonical for e in self.people)
+        fulls = {e.canonical for e in self.people if " " in e.canonical}
+        # a bare surname two people of the article share ("Floyd"): who it is stays open
+        self.ambiguous = frozenset(
+            name
+            for name in self.person_names
+            if " " not in name and sum(f.split()[-1] == name for f in fulls) > 1
+        )
         self.gender: dict[str, str] = {}
         votes: dict[str, list[int]] = {}
         for e in self.people:
@@ -349,21 +362,36 @@ class SpeakerResolver:
         return found
 
     def author_of(self, noun: str, before: int) -> Entity | None:
-        """Who issued the document last mentioned as ``noun`` before ``before``: the first
-        person or organisation of that sentence that is not its addressee."""
+        """Who issued the document last mentioned as ``noun`` before ``before``, when that
+        sentence names its author: an organisation as its subject ("The Saudi Embassy
+        issued a statement"), a person who issued it ("Lopez released a statement", "Rice's
+        statement"), or the name after it ("a statement from the White House"). Else None:
+        the document's words are not given to a person the sentence merely mentions."""
         lo = max(0, before - 1500)
-        found = [m for m in re.finditer(rf"\b{re.escape(noun)}s?\b", self.text[lo:before], re.I)]
-        for m in reversed(found):
-            at = lo + m.start()
-            s_start = max(self.text.rfind(". ", 0, at), self.text.rfind("\n", 0, at)) + 1
-            s_end_dot = self.text.find(". ", at)
-            s_end = before if s_end_dot < 0 else min(s_end_dot, before)
-            for e in self._named_in(s_start, s_end):
-                lead = self.text[max(s_start, e.start - 12) : e.start].lower()
-                if re.search(r"\b(?:to|for|against|about|on)\s+(?:the\s+)?$", lead):
-                    continue  # the addressee or subject, not the author
-                if e.start >= before:
-                    break
+        found = [
+            lo + m.start()
+            for m in re.finditer(rf"\b{re.escape(noun)}s?\b", self.text[lo:before], re.I)
+            if not self.in_quote(lo + m.start())
+        ]
+        if not found:
+            return None
+        at = found[-1]
+        spans = self.sentences
+        k = bisect.bisect_right(spans, (at, 1 << 62)) - 1
+        s_start, s_end = spans[k] if k >= 0 else (0, len(self.text))
+        s_end = min(s_end, before)
+        after = _FROM_AUTHOR.match(self.text, at + len(noun), s_end)
+        if after is not None:
+            for e in self._named_in(after.end(), s_end):
+                if e.start == after.end():
+                    return e
+        for e in self._named_in(s_start, at):
+            if self.in_quote(e.start):
+                continue
+            lead = self.text[max(s_start, e.start - 30) : e.start]
+            if _PREPOSITION_BEFORE_NAME.search(lead):
+                continue  # the addressee or subject ("a letter to Susan Rice"), not the author
+            if e.label == "ORG" or _ISSUED.match(self.text, e.end, at):
                 return e
         return None
 
@@ -372,7 +400,15 @@ class SpeakerResolver:
         """Resolve the source phrase at [start, end) to a speaker, or to None.
 
         ``quote_start``: where the quotation it introduces begins; a pronoun after a
-        quotation refers back to what stands before the quotation."""
+        quotation refers back to what stands before the quotation. A speaker that is a
+        surname two people of the article share ("Floyd" with George and Philonise Floyd)
+        is of kind ``surname``: named as the article names it, with low confidence."""
+        mention = self._resolve(start, end, quote_start)
+        if mention.speaker is not None and mention.speaker in self.ambiguous:
+            return Mention(mention.start, mention.end, mention.speaker, "surname")
+        return mention
+
+    def _resolve(self, start: int, end: int, quote_start: int | None) -> Mention:
         phrase = self.text[start:end]
         toks = [w.lower().strip(".,") for w in _WORD.findall(phrase)]
         prep = _PREPOSITION.search(phrase)
