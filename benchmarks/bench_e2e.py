@@ -43,7 +43,7 @@ from typing import Any
 
 from manysides import times
 
-from .common import REPO, data_dir, save
+from .common import REPO, data_dir, save, wait_port
 
 BIN = Path(sys.executable).parent / "manysides"
 NAV = " ".join(
@@ -264,13 +264,7 @@ def load_test(config: Path, web_port: int, story_ids: list[int], duration: int) 
     )
     try:
         base = f"http://127.0.0.1:{web_port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", web_port), timeout=0.5):
-                    break
-            except OSError:
-                time.sleep(0.2)
+        wait_port(web_port, 30)
         script = Path(config.parent / "paths.lua")
         script.write_text(WRK_SCRIPT % ", ".join(f'"/story/{i}"' for i in story_ids))
         warm = [wrk, "-t2", "-c32", "-d3s", "-s", str(script), base]

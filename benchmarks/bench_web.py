@@ -34,7 +34,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,7 +44,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .bench_e2e import WRK_SCRIPT, _ms, free_port, load_day, slug, write_config
-from .common import REPO, data_dir, save
+from .common import REPO, data_dir, save, wait_port
 
 # endpoint -> connections (32 in all)
 CONNECTIONS = {
@@ -103,17 +102,6 @@ def build_store(tmp: Path, data: Path, n_articles: int, n_outlets: int) -> Path:
     )
     (tmp / "built").write_text(now.isoformat())
     return config_path
-
-
-def _wait_port(port: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"the server did not listen on port {port}")
 
 
 def _paths(db: Path) -> dict[str, list[str]]:
@@ -197,7 +185,7 @@ def load_test(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_port(port)
+        wait_port(port)
         scripts = {}
         for name, urls in paths.items():
             script = config.parent / f"{slug(name)}.lua"

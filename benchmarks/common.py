@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import resource
+import socket
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,3 +62,15 @@ class Timer:
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self.start
+
+
+def wait_port(port: int, seconds: float = 60) -> None:
+    """Wait until a server listens on 127.0.0.1:``port``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the server did not listen on port {port}")

@@ -77,15 +77,6 @@ class BriefingRepo:
     def dates(self) -> list[str]:
         return [r[0] for r in self.store.query("SELECT date FROM briefings ORDER BY date DESC")]
 
-    def previous_appearance(self, story_id: int, before: str) -> dict[str, Any] | None:
-        """The story's latest appearance in a briefing dated before ``before``."""
-        row = self.store.execute(
-            "SELECT * FROM briefing_stories WHERE story_id = ? AND date < ?"
-            " ORDER BY date DESC LIMIT 1",
-            (story_id, before),
-        ).fetchone()
-        return dict(row) if row else None
-
     # -- reads for the archive and the web app -------------------------------------------
     def index(self, limit: int | None = None) -> list[dict[str, Any]]:
         """Every briefing, newest first: date, created_at, n_stories, top headlines."""

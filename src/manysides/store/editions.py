@@ -86,17 +86,6 @@ class EditionRepo:
             for r in self.store.query("SELECT DISTINCT edition FROM edition_briefings ORDER BY 1")
         ]
 
-    def previous_appearance(
-        self, edition: str, story_id: int, before: str
-    ) -> dict[str, Any] | None:
-        """The story's latest appearance in the edition dated before ``before``."""
-        row = self.store.execute(
-            "SELECT * FROM edition_stories WHERE edition = ? AND story_id = ? AND date < ?"
-            " ORDER BY date DESC LIMIT 1",
-            (edition, story_id, before),
-        ).fetchone()
-        return dict(row) if row else None
-
     def index(self, edition: str) -> list[dict[str, Any]]:
         """Every briefing of the edition, newest first: date, n_stories, top headlines."""
         rows = self.store.query(
